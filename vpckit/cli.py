@@ -1,0 +1,144 @@
+"""The command line: parse arguments, call the library, format, choose the exit code.
+
+This is the only module that prints or exits.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from . import __version__
+from .checks import RULES, SEVERITY_ORDER, load_rules, run_checks
+from .errors import VpckitError
+
+app = typer.Typer(
+    name="vpckit",
+    help="Design, validate, troubleshoot and draw AWS VPC networks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+SourceArg = typer.Argument(..., help="A design file, an AWS snapshot directory, a Terraform plan/state or a CloudFormation template.")
+InputFormatOpt = typer.Option(None, "--input-format", help="Force the input kind instead of detecting it.")
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class ValidateFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        typer.echo(text)
+        return
+    try:
+        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+    except OSError as error:
+        raise VpckitError(f"{output}: cannot write: {error.strerror}") from None
+
+
+@app.command()
+def validate(
+    source: str = SourceArg,
+    format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
+    input_format: Optional[str] = InputFormatOpt,
+) -> None:
+    """Check a network against AWS's rules; exit 1 when a finding is at or above --fail-on."""
+    from .report.findings import findings_json, findings_text
+    from .sources import load
+
+    design = load(source, input_format)
+    findings = run_checks(design)
+    if format is ValidateFormat.json:
+        _emit(findings_json(findings, source), output)
+    else:
+        _emit(findings_text(findings, source), output)
+    threshold = SEVERITY_ORDER[fail_on.value]
+    failing = [f for f in findings if not f.suppressed and SEVERITY_ORDER[f.severity] >= threshold]
+    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@app.command("rules")
+def list_rules(
+    format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+) -> None:
+    """List every validation rule: id, severity, title, AWS semantics reference and peers' ids."""
+    import json
+
+    load_rules()
+    rules = sorted(RULES.values(), key=lambda r: r.id)
+    if format is ValidateFormat.json:
+        typer.echo(json.dumps([
+            {"id": r.id, "severity": r.severity, "title": r.title, "semantics": list(r.semantics),
+             "rationale": r.rationale, "fix": r.fix, "peers": {k: list(v) for k, v in r.peers.items()}}
+            for r in rules
+        ], indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    for column in ("id", "severity", "title", "semantics", "peers"):
+        table.add_column(column)
+    for r in rules:
+        peers = ", ".join(f"{k}: {'/'.join(v)}" for k, v in r.peers.items())
+        table.add_row(r.id, r.severity, r.title, " ".join(r.semantics), peers)
+    Console(width=200).print(table)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    if version:
+        typer.echo(f"vpckit {__version__}")
+        raise typer.Exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``vpckit`` command; returns the exit status.
+
+    >>> main(["--version"])
+    vpckit 0.1.0
+    0
+    """
+    try:
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except VpckitError as error:
+        typer.echo(f"vpckit: {error}" if not str(error).startswith(("/", ".")) and ":" not in str(error).split(" ")[0] else str(error), err=True)
+        return EXIT_INPUT
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("vpckit: interrupted", err=True)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the contract is: never a traceback
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return EXIT_INPUT
+        typer.echo(f"vpckit: internal error: {type(error).__name__}: {error}", err=True)
+        return EXIT_INPUT
+    return EXIT_OK
+
+
+def run() -> None:
+    """Console-script wrapper that exits with :func:`main`'s status."""
+    sys.exit(main())

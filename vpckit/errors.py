@@ -1,0 +1,42 @@
+"""The one exception hierarchy of vpckit. Library code raises these; only the CLI prints them."""
+
+from __future__ import annotations
+
+from .model.design import Position
+
+__all__ = ["VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
+
+
+class VpckitError(Exception):
+    """Base of every error vpckit raises on purpose (exit status 2 at the command line)."""
+
+
+class InputError(VpckitError):
+    """An input that cannot be read: each problem carries the place it was found.
+
+    >>> str(InputError("unknown key 'x'", Position("d.yaml", 3, 5)))
+    "d.yaml:3:5: unknown key 'x'"
+    """
+
+    def __init__(self, message: str, position: Position | None = None, more: list["InputError"] | None = None):
+        self.message = message
+        self.position = position
+        self.more = more or []
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        """All problems, one per line, each as ``file:line:col: message``."""
+        head = f"{self.position}: {self.message}" if self.position else self.message
+        return "\n".join([head, *(m.render() for m in self.more)])
+
+
+class QueryError(VpckitError):
+    """A reachability question that cannot be understood (unknown endpoint, bad protocol...)."""
+
+
+class RenderError(VpckitError):
+    """A diagram that cannot be drawn (no renderer, unknown format, unwritable path)."""
+
+
+class NotSupportedError(VpckitError):
+    """An input or feature vpckit recognises but does not support yet; the message says which."""

@@ -1,0 +1,129 @@
+"""The ``Design``: the one shape every reader produces and every consumer reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from pydantic import Field, PrivateAttr
+
+from .resources import (
+    Expectation,
+    OnPremisesNetwork,
+    PeeringConnection,
+    PrefixList,
+    TransitGateway,
+    Vpc,
+)
+from .types import Strict
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a source file (1-based line and column).
+
+    >>> str(Position("d.yaml", 3, 5))
+    'd.yaml:3:5'
+    """
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
+
+@dataclass
+class SourceMap:
+    """Where each part of a design came from: a path of keys → a :class:`Position`.
+
+    Two source maps always compare equal, so the same network read from two files (or
+    written and read back) gives equal designs.
+
+    >>> sm = SourceMap("d.yaml", {("vpcs", "prod"): Position("d.yaml", 4, 3)})
+    >>> str(sm.locate(("vpcs", "prod", "subnets", "a")))
+    'd.yaml:4:3'
+    """
+
+    file: str = "<memory>"
+    positions: dict[Path, Position] = field(default_factory=dict)
+    kind: str = "native"
+    warnings: list[str] = field(default_factory=list)
+
+    def locate(self, path: Path) -> Position:
+        """The position of ``path`` or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.positions:
+                return self.positions[path]
+            path = path[:-1]
+        return self.positions.get((), Position(self.file))
+
+    def __eq__(self, other: object) -> bool:  # positions are provenance, not content
+        return isinstance(other, SourceMap)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class Design(Strict):
+    """A whole network: VPCs with their contents, what connects them, and expectations.
+
+    >>> d = Design.model_validate({"name": "demo", "vpcs": {"prod": {"cidr": "10.0.0.0/16"}}})
+    >>> d.vpcs["prod"].cidr
+    IPNetwork('10.0.0.0/16')
+    """
+
+    name: str = "design"
+    description: str | None = None
+    region: str = Field("us-east-1", description="Default region of every VPC and transit gateway")
+    vpcs: dict[str, Vpc] = Field(default_factory=dict)
+    peering_connections: dict[str, PeeringConnection] = Field(default_factory=dict)
+    transit_gateways: dict[str, TransitGateway] = Field(default_factory=dict)
+    prefix_lists: dict[str, PrefixList] = Field(default_factory=dict)
+    on_premises: dict[str, OnPremisesNetwork] = Field(default_factory=dict)
+    expectations: list[Expectation] = Field(default_factory=list)
+    suppressions: list[dict[str, Any]] = Field(
+        default_factory=list, description="Findings to suppress: {rule, resource, reason}"
+    )
+
+    _source: SourceMap = PrivateAttr(default_factory=SourceMap)
+
+    @property
+    def source(self) -> SourceMap:
+        """Where the design was read from (file, positions, reader warnings)."""
+        return self._source
+
+    def with_source(self, source: SourceMap) -> Design:
+        """Attach a :class:`SourceMap` and return ``self``."""
+        self._source = source
+        return self
+
+    def vpc_region(self, vpc_name: str) -> str:
+        """The region of a VPC (its own, else the design's).
+
+        >>> Design.model_validate({"vpcs": {"a": {"cidr": "10.0.0.0/16"}}}).vpc_region("a")
+        'us-east-1'
+        """
+        return self.vpcs[vpc_name].region or self.region
+
+    def find_vpc(self, ref: str) -> str | None:
+        """The design name of a VPC given its name, AWS id or Name tag.
+
+        >>> Design.model_validate({"vpcs": {"a": {"cidr": "10.0.0.0/16", "id": "vpc-1"}}}).find_vpc("vpc-1")
+        'a'
+        """
+        if ref in self.vpcs:
+            return ref
+        for name, vpc in self.vpcs.items():
+            if ref == vpc.id or ref == vpc.tags.get("Name"):
+                return name
+        return None
+
+    def iter_vpcs(self) -> Iterator[tuple[str, Vpc]]:
+        """VPCs in a stable (name) order."""
+        return iter(sorted(self.vpcs.items()))

@@ -1,0 +1,529 @@
+"""The resources of a VPC design, in AWS's own vocabulary.
+
+Every resource lives in a dict keyed by its design name. ``id`` is the optional AWS id
+(``subnet-0abc…``) and ``tags`` the AWS tags, so snapshots and imports keep what users
+recognise. References between resources are by name (or AWS id); the ``network`` package
+resolves them, the ``checks`` package reports the ones that do not resolve.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .types import Action, Address, Cidr, CidrOrName, Ports, PortRange, Protocol, Strict
+
+Tags = dict[str, str]
+
+
+class Resource(Strict):
+    """Fields every resource has."""
+
+    id: str | None = Field(None, description="AWS id, e.g. subnet-0abc1234; optional in designs")
+    tags: Tags = Field(default_factory=dict, description="AWS tags (Name, Tier, ...)")
+    description: str | None = Field(None, description="Free text for readers of the design")
+
+
+# --------------------------------------------------------------------------- subnets
+
+
+class Subnet(Resource):
+    """A subnet: one AZ, one CIDR, one route table, one NACL (aws-semantics SUB-01..07).
+
+    >>> Subnet(az="us-east-1a", cidr="10.0.1.0/24").route_table is None
+    True
+    """
+
+    az: str = Field(description="Availability zone, e.g. us-east-1a")
+    cidr: Cidr = Field(description="IPv4 CIDR, inside one of the VPC's CIDRs, /16 to /28")
+    ipv6_cidr: Cidr | None = Field(None, description="IPv6 /64 inside the VPC's IPv6 block")
+    route_table: str | None = Field(None, description="Route table name; the VPC's main table when omitted")
+    network_acl: str | None = Field(
+        None, alias="nacl", description="NACL name; the VPC's default NACL when omitted"
+    )
+    map_public_ip_on_launch: bool = Field(
+        False, alias="auto_public_ip", description="Instances launched here get a public IPv4 (SUB-08)"
+    )
+    tier: str | None = Field(None, description="Optional tier label (public, app, db); used by multi-AZ checks")
+
+
+# --------------------------------------------------------------------------- routing
+
+RouteOrigin = Literal["static", "propagated"]
+RouteState = Literal["active", "blackhole"]
+
+
+class Route(Strict):
+    """One route: a destination (CIDR or prefix list) and exactly one target.
+
+    ``target`` is ``local``, ``blackhole`` or the name/id of an internet gateway, egress-only
+    gateway, NAT gateway, transit gateway, peering connection, network interface, instance,
+    VPC endpoint or VPN gateway (aws-semantics RT-09).
+
+    >>> Route(destination="0.0.0.0/0", target="igw").state
+    'active'
+    """
+
+    destination: CidrOrName = Field(description="A CIDR, or the name/id of a managed prefix list")
+    target: str = Field(description="local, blackhole, or the name/id of a gateway, NAT, pcx, tgw, ENI, instance...")
+    origin: RouteOrigin = Field("static", description="propagated routes come from a VGW (RT-07, RT-14)")
+    state: RouteState = Field("active", description="blackhole: the target was deleted (RT-10)")
+
+
+class RouteTable(Resource):
+    """A route table. The local route(s) are implicit (RT-03); list only the others."""
+
+    routes: list[Route] = Field(default_factory=list)
+    propagating_vpn_gateways: list[str] = Field(
+        default_factory=list, description="VPN gateways whose routes propagate here (RT-14)"
+    )
+    edge_associations: list[str] = Field(
+        default_factory=list, description="Internet/VPN gateways this table is edge-associated with (RT-11)"
+    )
+
+
+# --------------------------------------------------------------------------- gateways
+
+
+class InternetGateway(Resource):
+    """An internet gateway attached to the VPC it is declared in (IGW-01)."""
+
+
+class EgressOnlyInternetGateway(Resource):
+    """An IPv6 egress-only internet gateway (IGW-07)."""
+
+
+class VpnGateway(Resource):
+    """A virtual private gateway attached to the VPC, with the on-premises CIDRs it learns."""
+
+    remote_cidrs: list[Cidr] = Field(
+        default_factory=list, description="On-premises networks reached through the VPN (propagated routes)"
+    )
+    asn: int | None = None
+
+
+NatState = Literal["available", "pending", "failed", "deleting", "deleted"]
+
+
+class NatGateway(Resource):
+    """A NAT gateway (NAT-01..06). Public ones need an elastic IP and a subnet routed to an IGW."""
+
+    subnet: str
+    connectivity: Literal["public", "private"] = "public"
+    private_ip: Address | None = None
+    elastic_ip: Address | None = Field(None, description="The public address; assigned one is assumed when omitted")
+    state: NatState = "available"
+
+
+# --------------------------------------------------------------------------- filters
+
+
+class NaclRule(Strict):
+    """A numbered NACL entry (NACL-02..04). ``ports`` is ignored for protocols other than tcp/udp (NACL-09).
+
+    >>> NaclRule(rule=100, protocol="tcp", ports="443", cidr="0.0.0.0/0").action
+    'allow'
+    """
+
+    rule: int = Field(description="Rule number 1-32766; lower numbers are evaluated first")
+    protocol: Protocol = "all"
+    ports: Ports | None = Field(None, description="Port range for tcp/udp")
+    icmp_type: int | None = Field(None, description="ICMP type, -1 or omitted for all")
+    icmp_code: int | None = Field(None, description="ICMP code, -1 or omitted for all")
+    cidr: Cidr = Field(description="Source (ingress) or destination (egress) CIDR")
+    action: Action = "allow"
+
+
+class NetworkAcl(Resource):
+    """A network ACL: separate ingress and egress lists, first match by rule number, implicit deny."""
+
+    ingress: list[NaclRule] = Field(default_factory=list)
+    egress: list[NaclRule] = Field(default_factory=list)
+
+
+class SecurityGroupRule(Strict):
+    """One security-group rule: protocol, ports (or ICMP type/code) and one peer (SG-02)."""
+
+    protocol: Protocol = "all"
+    ports: Ports | None = Field(None, description="Port range for tcp/udp; ignored for all/other protocols")
+    icmp_type: int | None = None
+    icmp_code: int | None = None
+    description: str | None = None
+
+
+class IngressRule(SecurityGroupRule):
+    """An inbound rule. ``source`` is a CIDR, a prefix list, or a security group (``vpc/name`` across peering)."""
+
+    source: CidrOrName
+
+
+class EgressRule(SecurityGroupRule):
+    """An outbound rule. ``destination`` is a CIDR, a prefix list, or a security group."""
+
+    destination: CidrOrName
+
+
+def _allow_all_ipv4_egress() -> list[EgressRule]:
+    return [EgressRule(protocol="all", destination="0.0.0.0/0")]
+
+
+class SecurityGroup(Resource):
+    """A security group. A new group allows all outbound IPv4 and no inbound (SG-03)."""
+
+    ingress: list[IngressRule] = Field(default_factory=list)
+    egress: list[EgressRule] = Field(default_factory=_allow_all_ipv4_egress)
+
+
+# --------------------------------------------------------------------------- compute and interfaces
+
+InstanceState = Literal["running", "pending", "stopping", "stopped", "shutting-down", "terminated"]
+ClientOs = Literal["linux", "windows"]
+
+
+class Interface(Resource):
+    """Addressing and filtering shared by instances and network interfaces."""
+
+    subnet: str
+    private_ip: Address | None = Field(None, description="Primary private IPv4; the first free address when omitted")
+    secondary_private_ips: list[Address] = Field(default_factory=list)
+    ipv6_addresses: list[Address] = Field(default_factory=list)
+    public_ip: Address | bool | None = Field(
+        None, description="true: an auto-assigned public IPv4; an address: that public IPv4; omitted: the subnet default"
+    )
+    elastic_ip: Address | None = Field(None, description="An elastic IP associated with the primary address")
+    security_groups: list[str] = Field(default_factory=list, description="Group names; the VPC default group when empty")
+    source_dest_check: bool = Field(True, description="Disable for NAT instances, routers and firewalls (ENI-01)")
+
+
+class Instance(Interface):
+    """An EC2 instance and its primary network interface."""
+
+    state: InstanceState = "running"
+    os: ClientOs = Field("linux", description="Decides the client's ephemeral ports (aws-semantics 1.7)")
+
+
+InterfaceType = Literal[
+    "interface",
+    "nat_gateway",
+    "vpc_endpoint",
+    "load_balancer",
+    "lambda",
+    "rds",
+    "efs",
+    "transit_gateway",
+    "other",
+]
+
+
+class NetworkInterface(Interface):
+    """An elastic network interface; ``instance`` attaches it to an instance as a secondary interface."""
+
+    instance: str | None = Field(None, description="The instance it is attached to; detached when omitted")
+    interface_type: InterfaceType = "interface"
+    status: Literal["in-use", "available"] | None = None
+
+
+class VpcEndpoint(Resource):
+    """A VPC endpoint (VPCE-01..06). Gateway endpoints name route tables, interface endpoints subnets."""
+
+    service: str = Field(description="Service name, e.g. com.amazonaws.us-east-1.s3 or s3")
+    type: Literal["gateway", "interface", "gateway_load_balancer"] = "interface"
+    route_tables: list[str] = Field(default_factory=list, description="Gateway endpoints: route tables that get the route")
+    prefix_list: str | None = Field(None, description="Gateway endpoints: the service's prefix list name/id")
+    subnets: list[str] = Field(default_factory=list, description="Interface endpoints: one subnet per AZ")
+    security_groups: list[str] = Field(default_factory=list)
+    private_ips: list[Address] = Field(default_factory=list, description="Interface endpoints: one per subnet, in order")
+    ports: list[Ports] = Field(
+        default_factory=lambda: [PortRange(low=443, high=443)], description="Ports the service answers on"
+    )
+    state: Literal["available", "pending", "deleted", "failed", "rejected"] = "available"
+
+
+# --------------------------------------------------------------------------- load balancers
+
+
+class Listener(Strict):
+    """A load balancer listener and the target group it forwards to."""
+
+    protocol: Literal["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"] = "HTTPS"
+    port: int
+    target_group: str | None = None
+
+    @field_validator("protocol", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class TargetGroup(Resource):
+    """A target group: the targets (instance names/ids or IPs) and the port traffic goes to."""
+
+    protocol: Literal["HTTP", "HTTPS", "TCP", "UDP", "TLS", "TCP_UDP"] = "HTTP"
+    port: int
+    targets: list[str] = Field(default_factory=list)
+    health_check_port: int | None = None
+
+    @field_validator("protocol", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+
+class LoadBalancer(Resource):
+    """An application or network load balancer with one interface per subnet."""
+
+    type: Literal["application", "network"] = "application"
+    scheme: Literal["internet-facing", "internal"] = "internet-facing"
+    subnets: list[str]
+    security_groups: list[str] = Field(default_factory=list, description="ALBs (and optionally NLBs)")
+    listeners: list[Listener] = Field(default_factory=list)
+    private_ips: list[Address] = Field(default_factory=list, description="One per subnet, in order; first free when omitted")
+    public_ips: list[Address] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- managed interfaces
+
+
+class DbSubnetGroup(Resource):
+    """An RDS subnet group: the subnets (in two or more AZs) an RDS instance may be placed in."""
+
+    subnets: list[str]
+
+
+class RdsInstance(Resource):
+    """An RDS database instance: an ENI in one subnet of its subnet group."""
+
+    engine: str = "postgres"
+    port: int = 5432
+    subnet_group: str
+    subnet: str | None = Field(None, description="Where its ENI is; the group's first subnet when omitted")
+    private_ip: Address | None = None
+    security_groups: list[str] = Field(default_factory=list)
+    publicly_accessible: bool = False
+    multi_az: bool = False
+
+
+class LambdaFunction(Resource):
+    """A Lambda function attached to a VPC: an ENI in each of its subnets."""
+
+    subnets: list[str]
+    security_groups: list[str] = Field(default_factory=list)
+
+
+class EfsMountTarget(Resource):
+    """An EFS mount target: an ENI in one subnet answering NFS (tcp/2049)."""
+
+    subnet: str
+    private_ip: Address | None = None
+    security_groups: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- VPC
+
+
+class Vpc(Resource):
+    """A VPC and everything that lives inside it.
+
+    Defaults follow AWS: a ``main`` route table (local routes only), a ``default`` NACL that
+    allows all, and a ``default`` security group whose members may talk to each other (SG-04).
+
+    >>> vpc = Vpc(cidr="10.0.0.0/16")
+    >>> sorted(vpc.route_tables), sorted(vpc.network_acls), sorted(vpc.security_groups)
+    (['main'], ['default'], ['default'])
+    """
+
+    cidr: Cidr = Field(description="Primary IPv4 CIDR, /16 to /28")
+    secondary_cidrs: list[Cidr] = Field(default_factory=list)
+    ipv6_cidrs: list[Cidr] = Field(default_factory=list)
+    region: str | None = Field(None, description="Overrides the design's region")
+    account: str | None = None
+    internet_gateways: dict[str, InternetGateway] = Field(
+        default_factory=dict, description="Attached IGWs (AWS allows one); `internet_gateway: NAME` is shorthand"
+    )
+    egress_only_internet_gateways: dict[str, EgressOnlyInternetGateway] = Field(default_factory=dict)
+    vpn_gateways: dict[str, VpnGateway] = Field(default_factory=dict)
+    subnets: dict[str, Subnet] = Field(default_factory=dict)
+    route_tables: dict[str, RouteTable] = Field(default_factory=dict)
+    main_route_table: str = "main"
+    network_acls: dict[str, NetworkAcl] = Field(default_factory=dict, alias="nacls")
+    default_network_acl: str = Field("default", alias="default_nacl")
+    security_groups: dict[str, SecurityGroup] = Field(default_factory=dict)
+    default_security_group: str = "default"
+    nat_gateways: dict[str, NatGateway] = Field(default_factory=dict)
+    instances: dict[str, Instance] = Field(default_factory=dict)
+    network_interfaces: dict[str, NetworkInterface] = Field(default_factory=dict)
+    endpoints: dict[str, VpcEndpoint] = Field(default_factory=dict)
+    load_balancers: dict[str, LoadBalancer] = Field(default_factory=dict)
+    target_groups: dict[str, TargetGroup] = Field(default_factory=dict)
+    db_subnet_groups: dict[str, DbSubnetGroup] = Field(default_factory=dict)
+    rds_instances: dict[str, RdsInstance] = Field(default_factory=dict)
+    lambda_functions: dict[str, LambdaFunction] = Field(default_factory=dict)
+    efs_mount_targets: dict[str, EfsMountTarget] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthands(cls, data: object) -> object:
+        """``internet_gateway: igw`` / ``egress_only_internet_gateway`` / ``vpn_gateway`` shorthands."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for short, full in (
+            ("internet_gateway", "internet_gateways"),
+            ("egress_only_internet_gateway", "egress_only_internet_gateways"),
+            ("vpn_gateway", "vpn_gateways"),
+        ):
+            if short in data:
+                value = data.pop(short)
+                if value is None:
+                    continue
+                if full in data:
+                    raise ValueError(f"give either {short} or {full}, not both")
+                if isinstance(value, str):
+                    data[full] = {value: {}}
+                elif isinstance(value, dict) and isinstance(value.get("name"), str):
+                    body = {k: v for k, v in value.items() if k != "name"}
+                    data[full] = {value["name"]: body}
+                else:
+                    raise ValueError(f"{short} must be a name, or a mapping with a name")
+        return data
+
+    @model_validator(mode="after")
+    def _aws_defaults(self) -> Vpc:
+        """Materialise AWS's defaults: main route table, default NACL, default security group."""
+        if self.main_route_table not in self.route_tables:
+            self.route_tables[self.main_route_table] = RouteTable()
+        if self.default_network_acl not in self.network_acls:
+            self.network_acls[self.default_network_acl] = default_network_acl(has_ipv6=bool(self.ipv6_cidrs))
+        if self.default_security_group not in self.security_groups:
+            self.security_groups[self.default_security_group] = default_security_group(
+                self.default_security_group, has_ipv6=bool(self.ipv6_cidrs)
+            )
+        return self
+
+    @property
+    def cidrs(self) -> list:
+        """Every IPv4 CIDR of the VPC, primary first."""
+        return [self.cidr, *self.secondary_cidrs]
+
+
+def default_network_acl(has_ipv6: bool) -> NetworkAcl:
+    """AWS's default NACL: rule 100 allows all IPv4 (101 all IPv6) both ways (NACL-05).
+
+    >>> [r.rule for r in default_network_acl(True).ingress]
+    [100, 101]
+    """
+    rules = [NaclRule(rule=100, protocol="all", cidr="0.0.0.0/0", action="allow")]
+    if has_ipv6:
+        rules.append(NaclRule(rule=101, protocol="all", cidr="::/0", action="allow"))
+    return NetworkAcl(ingress=list(rules), egress=[r.model_copy() for r in rules])
+
+
+def default_security_group(name: str, has_ipv6: bool) -> SecurityGroup:
+    """AWS's default group: all inbound from itself, all outbound (SG-04).
+
+    >>> default_security_group("default", False).ingress[0].source
+    'default'
+    """
+    egress = _allow_all_ipv4_egress()
+    if has_ipv6:
+        egress.append(EgressRule(protocol="all", destination="::/0"))
+    return SecurityGroup(ingress=[IngressRule(protocol="all", source=name)], egress=egress)
+
+
+# --------------------------------------------------------------------------- between VPCs
+
+PeeringState = Literal[
+    "initiating-request", "pending-acceptance", "provisioning", "active", "deleting", "deleted",
+    "rejected", "failed", "expired",
+]
+
+
+class PeeringConnection(Resource):
+    """A VPC peering connection between two VPCs of the design (PCX-01..10)."""
+
+    requester: str = Field(description="Requester VPC name/id")
+    accepter: str = Field(description="Accepter VPC name/id")
+    state: PeeringState = "active"
+
+
+class TransitGatewayAttachment(Resource):
+    """An attachment of a VPC (or VPN, peering) to a transit gateway (TGW-02, TGW-03)."""
+
+    type: Literal["vpc", "vpn", "peering", "direct-connect-gateway", "connect"] = "vpc"
+    vpc: str | None = Field(None, description="For VPC attachments: the VPC name/id")
+    subnets: list[str] = Field(default_factory=list, description="One subnet per AZ the attachment serves")
+    route_table: str | None = Field(None, description="The TGW route table it is associated with")
+    propagate_to: list[str] = Field(default_factory=list, description="TGW route tables it propagates its CIDRs to")
+    remote_cidrs: list[Cidr] = Field(default_factory=list, description="For VPN attachments: on-premises networks")
+    appliance_mode: bool = False
+    security_group_referencing: bool = False
+    state: Literal["available", "pending", "deleted", "deleting", "failed", "rejected", "pendingAcceptance"] = "available"
+
+
+class TransitGatewayRoute(Strict):
+    """A TGW route: a destination and an attachment, or ``blackhole: true`` (TGW-04)."""
+
+    destination: CidrOrName
+    attachment: str | None = None
+    blackhole: bool = False
+    origin: RouteOrigin = "static"
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TransitGatewayRoute:
+        if self.blackhole == (self.attachment is not None):
+            raise ValueError("a transit gateway route needs exactly one of attachment or blackhole: true")
+        return self
+
+
+class TransitGatewayRouteTable(Resource):
+    """A TGW route table: static routes here, propagated ones come from attachments."""
+
+    routes: list[TransitGatewayRoute] = Field(default_factory=list)
+
+
+class TransitGateway(Resource):
+    """A transit gateway with its attachments and route tables."""
+
+    region: str | None = None
+    asn: int | None = None
+    attachments: dict[str, TransitGatewayAttachment] = Field(default_factory=dict)
+    route_tables: dict[str, TransitGatewayRouteTable] = Field(default_factory=dict)
+
+
+class PrefixList(Resource):
+    """A managed prefix list (AWS-managed like S3's, or customer-managed)."""
+
+    cidrs: list[Cidr] = Field(default_factory=list, alias="entries")
+    max_entries: int | None = None
+    address_family: Literal["IPv4", "IPv6"] = "IPv4"
+
+
+class OnPremisesNetwork(Resource):
+    """A network outside AWS (a data centre, an office) reached over VPN or Direct Connect."""
+
+    cidrs: list[Cidr]
+    via: str | None = Field(None, description="VPN gateway or transit gateway attachment it is reached through")
+
+
+# --------------------------------------------------------------------------- expectations
+
+Verdict = Literal["reachable", "partial", "unreachable"]
+
+
+class Expectation(Strict):
+    """A reachability question with the answer the design's author expects.
+
+    >>> Expectation.model_validate({"from": "internet", "to": "web-1", "port": 443, "expect": "reachable"}).protocol
+    6
+    """
+
+    name: str | None = None
+    source: str = Field(alias="from", description="A design name, AWS id, IP address, or `internet`")
+    destination: str = Field(alias="to")
+    protocol: Protocol = "tcp"
+    port: Ports | None = None
+    icmp_type: int | None = None
+    icmp_code: int | None = None
+    client_ports: Ports | None = None
+    expect: Verdict | None = None

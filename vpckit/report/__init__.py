@@ -1,0 +1,1 @@
+"""Formatters: findings and answers into text, JSON and CI formats. No I/O here."""

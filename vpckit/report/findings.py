@@ -1,0 +1,85 @@
+"""Findings as text (for people) and JSON (for programs)."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable
+
+from ..checks import RULES, Finding
+
+__all__ = ["findings_text", "findings_json", "finding_dict", "summary_counts"]
+
+
+def summary_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Unsuppressed findings per severity.
+
+    >>> summary_counts([])
+    {'error': 0, 'warning': 0, 'info': 0}
+    """
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in findings:
+        if not finding.suppressed:
+            counts[finding.severity] += 1
+    return counts
+
+
+def finding_dict(finding: Finding) -> dict:
+    """One finding as a JSON-ready dict (the documented ``--format json`` shape)."""
+    rule = RULES.get(finding.rule_id)
+    position = finding.position
+    result = {
+        "rule": finding.rule_id,
+        "severity": finding.severity,
+        "title": rule.title if rule else "",
+        "message": finding.message,
+        "resource": finding.resource,
+        "path": [str(p) for p in finding.path],
+        "location": {
+            "file": position.file if position else None,
+            "line": position.line if position else None,
+            "column": position.column if position else None,
+        },
+        "semantics": list(rule.semantics) if rule else [],
+        "suppressed": finding.suppressed,
+    }
+    if rule and rule.peers:
+        result["peers"] = {k: list(v) for k, v in rule.peers.items()}
+    if rule and rule.fix:
+        result["fix"] = rule.fix
+    if finding.data:
+        result["data"] = finding.data
+    return result
+
+
+def findings_text(findings: list[Finding], source: str) -> str:
+    """``file:line:col: severity RULE message`` lines and a summary line.
+
+    >>> findings_text([], "d.yaml")
+    'd.yaml: no findings'
+    """
+    lines = []
+    for finding in findings:
+        if finding.suppressed:
+            continue
+        where = str(finding.position) if finding.position else source
+        resource = f" [{finding.resource}]" if finding.resource else ""
+        lines.append(f"{where}: {finding.severity} {finding.rule_id}{resource}: {finding.message}")
+    counts = summary_counts(findings)
+    suppressed = sum(1 for f in findings if f.suppressed)
+    if not any(counts.values()):
+        tail = f"{source}: no findings" + (f" ({suppressed} suppressed)" if suppressed else "")
+    else:
+        tail = f"{source}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info" + (
+            f", {suppressed} suppressed" if suppressed else ""
+        )
+    return "\n".join([*lines, tail])
+
+
+def findings_json(findings: list[Finding], source: str) -> str:
+    """The JSON document of ``vpckit validate --format json``."""
+    document = {
+        "source": source,
+        "summary": summary_counts(findings),
+        "findings": [finding_dict(f) for f in findings],
+    }
+    return json.dumps(document, indent=2)

@@ -1,0 +1,124 @@
+"""Readers: one module per input format, each ``load(path) -> Design``, and detection.
+
+>>> from vpckit.sources import FORMATS
+>>> "native" in FORMATS
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..errors import InputError
+from ..model import Design, Position
+
+__all__ = ["FORMATS", "InputFormat", "detect", "load"]
+
+
+@dataclass(frozen=True)
+class InputFormat:
+    """An input format: its name, how to recognise a path, and the module that reads it."""
+
+    name: str
+    module: str
+    summary: str
+    recognises: Callable[[str, Any], bool]
+
+
+def _parsed(path: str) -> Any:
+    """The parsed top of a JSON/YAML file, or None when it is not one (used only for detection)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+    if path.endswith(".json"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            return None
+    from .positions import _Loader  # YAML with CloudFormation's short tags kept as plain data
+    import yaml
+
+    class _Tolerant(_Loader):
+        pass
+
+    _Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        return yaml.load(text, Loader=_Tolerant)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        return None
+
+
+def _is_native(path: str, data: Any) -> bool:
+    from .native import looks_native
+
+    return not os.path.isdir(path) and looks_native(data)
+
+
+FORMATS: dict[str, InputFormat] = {
+    "native": InputFormat("native", "vpckit.sources.native", "vpckit design (YAML or JSON)", _is_native),
+}
+
+
+def register(fmt: InputFormat) -> None:
+    """Add an input format (readers register themselves here)."""
+    FORMATS[fmt.name] = fmt
+
+
+def detect(path: str) -> str:
+    """The name of the format of ``path``; an :class:`InputError` naming the formats when none fits.
+
+    >>> detect("/nonexistent")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: /nonexistent: no such file or directory
+    """
+    if not os.path.exists(path):
+        raise InputError("no such file or directory", Position(path))
+    data = None if os.path.isdir(path) else _parsed(path)
+    for fmt in FORMATS.values():
+        if fmt.recognises(path, data):
+            return fmt.name
+    if not os.path.isdir(path) and path.endswith((".yaml", ".yml", ".json")) and isinstance(data, dict) is False:
+        # Let the native reader explain a malformed YAML/JSON file precisely.
+        return "native"
+    if not os.path.isdir(path) and path.endswith((".yaml", ".yml")):
+        return "native"
+    names = ", ".join(f"{f.name} ({f.summary})" for f in FORMATS.values())
+    raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
+                     "Use --input-format to choose one", Position(path))
+
+
+def load(path: str, input_format: str | None = None, **options: Any) -> Design:
+    """Read any supported input into a :class:`Design`.
+
+    >>> load("designs/three-tier.yaml").name
+    'three-tier'
+    """
+    name = input_format or detect(path)
+    if name not in FORMATS:
+        raise InputError(f"unknown input format {name!r}; expected one of: {', '.join(FORMATS)}")
+    module = importlib.import_module(FORMATS[name].module)
+    return module.load(path, **options)
+
+
+def _register_optional() -> None:
+    """Register the readers that exist in this installation."""
+    for module_name in ("aws", "terraform", "cloudformation"):
+        try:
+            module = importlib.import_module(f"{__name__}.{module_name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"{__name__}.{module_name}":
+                continue
+            raise
+        fmt = getattr(module, "FORMAT", None)
+        if fmt is not None:
+            register(fmt)
+
+
+_register_optional()

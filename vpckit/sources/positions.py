@@ -1,0 +1,112 @@
+"""YAML/JSON loading that remembers where every key and value was written."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..model.design import Path, Position
+
+__all__ = ["load_with_positions", "read_text"]
+
+
+def read_text(path: str) -> str:
+    """Read a text file, turning OS errors into :class:`InputError`.
+
+    >>> read_text("/nonexistent/design.yaml")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: /nonexistent/design.yaml: file not found
+    """
+    import os
+
+    if os.path.isdir(path):
+        raise InputError("is a directory, expected a design file", Position(path))
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise InputError("file not found", Position(path)) from None
+    except UnicodeDecodeError as error:
+        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", Position(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", Position(path)) from None
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps every YAML timestamp as text (AZ names and dates stay strings)."""
+
+
+# Keep `2024-01-01` and `yes`/`no`-like scalars literal where YAML 1.1 would convert them.
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
+    """Parse YAML (or JSON) text into plain data plus a map of key paths to positions.
+
+    Duplicate keys are errors, since the later one would silently win.
+
+    >>> data, pos = load_with_positions("a:\\n  b: 1\\n", "d.yaml")
+    >>> data, str(pos[("a", "b")])
+    ({'a': {'b': 1}}, 'd.yaml:2:6')
+    """
+    if file.endswith(".json"):
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or error.context or "malformed YAML"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(f"invalid YAML: {what}", Position(file, line, column)) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"invalid YAML: {error}", Position(file)) from None
+    finally:
+        loader.dispose()
+    positions: dict[Path, Position] = {(): Position(file, 1, 1)}
+    if node is None:
+        return None, positions
+    return _build(node, (), positions, loader, file), positions
+
+
+def _mark(node: yaml.Node, file: str) -> Position:
+    return Position(file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _build(node: yaml.Node, path: Path, positions: dict[Path, Position], loader: _Loader, file: str) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                raise InputError(f"a mapping key must be a plain value, got {key!r}", _mark(key_node, file))
+            if isinstance(key, (int, float, bool)):
+                key = str(key).lower() if isinstance(key, bool) else str(key)
+            if key in result:
+                raise InputError(f"duplicate key {key!r}", _mark(key_node, file))
+            child = (*path, key)
+            scalar = isinstance(value_node, yaml.ScalarNode)
+            positions[child] = _mark(value_node if scalar else key_node, file)
+            result[key] = _build(value_node, child, positions, loader, file)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            positions[(*path, index)] = _mark(item, file)
+            items.append(_build(item, (*path, index), positions, loader, file))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as error:
+        raise InputError(f"invalid value: {error.problem}", _mark(node, file)) from None
