@@ -1,0 +1,5 @@
+"""The network: a networkx graph of a design's components plus the indexes that make questions fast."""
+
+from .resolve import Ref, find_in, find_in_vpc, route_target
+
+__all__ = ["Ref", "find_in", "find_in_vpc", "route_target"]
