@@ -5,12 +5,12 @@
 'main'
 """
 
-from .design import Design, Path, Position, SourceMap
+from .design import Design, Path, Position, SourceMap, Suppression
 from .resources import *  # noqa: F401,F403
 from .resources import __dict__ as _resources
 from .types import Address, Cidr, CidrOrName, PortRange, Ports, Protocol, parse_cidr, parse_port_range, parse_protocol, protocol_name
 
 __all__ = [
-    "Design", "Path", "Position", "SourceMap", "Address", "Cidr", "CidrOrName", "PortRange", "Ports",
+    "Design", "Path", "Position", "SourceMap", "Suppression", "Address", "Cidr", "CidrOrName", "PortRange", "Ports",
     "Protocol", "parse_cidr", "parse_port_range", "parse_protocol", "protocol_name",
 ] + [n for n, v in _resources.items() if isinstance(v, type) and getattr(v, "__module__", "") == "vpckit.model.resources"]

@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from pydantic import Field, PrivateAttr
 
 from .resources import (
+    ElasticIp,
     Expectation,
     OnPremisesNetwork,
     PeeringConnection,
@@ -70,6 +71,22 @@ class SourceMap:
     __hash__ = None  # type: ignore[assignment]
 
 
+class Suppression(Strict):
+    """Accept the findings of ``rule`` on the resources ``resource`` matches, for a stated reason.
+
+    ``rule`` and ``resource`` are shell-style globs. ``resource`` matches a finding's key path
+    written with slashes (``vpcs/prod/security_groups/bastion``; a path also matches every part
+    below it) or its resource label (``vpc prod / security group bastion``).
+
+    >>> Suppression(rule="SG001", resource="vpcs/prod/security_groups/bastion", reason="IP-restricted upstream").rule
+    'SG001'
+    """
+
+    rule: str = Field(description="Rule id or glob (SG00*)")
+    resource: str = Field("*", description="Glob over the finding's key path (vpcs/prod/security_groups/web)")
+    reason: str = Field(min_length=1, description="Why the finding is accepted; mandatory")
+
+
 class Design(Strict):
     """A whole network: VPCs with their contents, what connects them, and expectations.
 
@@ -87,8 +104,9 @@ class Design(Strict):
     prefix_lists: dict[str, PrefixList] = Field(default_factory=dict)
     on_premises: dict[str, OnPremisesNetwork] = Field(default_factory=dict)
     expectations: list[Expectation] = Field(default_factory=list)
-    suppressions: list[dict[str, Any]] = Field(
-        default_factory=list, description="Findings to suppress: {rule, resource, reason}"
+    elastic_ips: dict[str, ElasticIp] = Field(default_factory=dict, description="Allocated elastic IPs (NET004)")
+    suppressions: list[Suppression] = Field(
+        default_factory=list, description="Findings to suppress: {rule, resource, reason}; reason is mandatory"
     )
 
     _source: SourceMap = PrivateAttr(default_factory=SourceMap)

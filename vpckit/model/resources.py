@@ -17,12 +17,26 @@ from .types import Action, Address, Cidr, CidrOrName, Ports, PortRange, Protocol
 Tags = dict[str, str]
 
 
+class InlineSuppression(Strict):
+    """A rule suppressed on the resource it is written on (and on its parts); the reason is mandatory.
+
+    >>> InlineSuppression(rule="SG001", reason="bastion, reviewed").rule
+    'SG001'
+    """
+
+    rule: str = Field(description="A rule id (SG001) or a glob over rule ids (SG00*)")
+    reason: str = Field(min_length=1, description="Why this finding is accepted; shown in every report")
+
+
 class Resource(Strict):
     """Fields every resource has."""
 
     id: str | None = Field(None, description="AWS id, e.g. subnet-0abc1234; optional in designs")
     tags: Tags = Field(default_factory=dict, description="AWS tags (Name, Tier, ...)")
     description: str | None = Field(None, description="Free text for readers of the design")
+    suppress: list[InlineSuppression] = Field(
+        default_factory=list, description="Validation rules accepted on this resource: [{rule, reason}]"
+    )
 
 
 # --------------------------------------------------------------------------- subnets
@@ -322,6 +336,14 @@ class EfsMountTarget(Resource):
 # --------------------------------------------------------------------------- VPC
 
 
+class FlowLog(Resource):
+    """A VPC flow log (readers of snapshots and infrastructure code fill these in)."""
+
+    traffic_type: Literal["ALL", "ACCEPT", "REJECT"] = "ALL"
+    destination_type: Literal["cloud-watch-logs", "s3", "kinesis-data-firehose"] = "cloud-watch-logs"
+    destination: str | None = Field(None, description="Log group name or bucket/stream ARN")
+
+
 class Vpc(Resource):
     """A VPC and everything that lives inside it.
 
@@ -360,6 +382,10 @@ class Vpc(Resource):
     rds_instances: dict[str, RdsInstance] = Field(default_factory=dict)
     lambda_functions: dict[str, LambdaFunction] = Field(default_factory=dict)
     efs_mount_targets: dict[str, EfsMountTarget] = Field(default_factory=dict)
+    flow_logs: dict[str, FlowLog] = Field(
+        default_factory=dict, description="Flow logs capturing this VPC's traffic (VPC009); none when omitted"
+    )
+    is_default: bool = Field(False, description="The Region's default VPC (AWS IsDefault; VPC008)")
 
     @model_validator(mode="before")
     @classmethod
@@ -489,6 +515,19 @@ class TransitGateway(Resource):
     asn: int | None = None
     attachments: dict[str, TransitGatewayAttachment] = Field(default_factory=dict)
     route_tables: dict[str, TransitGatewayRouteTable] = Field(default_factory=dict)
+    auto_accept_shared_attachments: bool = Field(
+        False, description="Attachments from other accounts are accepted without review (NET003)"
+    )
+
+
+class ElasticIp(Resource):
+    """An elastic IP address and what it is associated with (none: allocated but unused, NET004)."""
+
+    address: Address | None = None
+    vpc: str | None = Field(None, description="The VPC of the resource it is associated with")
+    instance: str | None = Field(None, description="Associated instance name/id")
+    network_interface: str | None = Field(None, description="Associated network interface name/id")
+    nat_gateway: str | None = Field(None, description="NAT gateway using it")
 
 
 class PrefixList(Resource):
