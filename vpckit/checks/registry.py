@@ -55,9 +55,11 @@ RULES: dict[str, Rule] = {}
 class CheckContext:
     """What a rule sees: the design, and the network built from it on first use."""
 
-    def __init__(self, design: Design, network: "Network | None" = None):
+    def __init__(self, design: Design, network: "Network | None" = None, config: Any = None):
         self.design = design
         self._network = network
+        #: validation settings (a :class:`vpckit.config.Config`); the defaults when None
+        self.config = config
 
     @cached_property
     def network(self) -> "Network":
@@ -124,6 +126,7 @@ def run_checks(
     design: Design,
     network: "Network | None" = None,
     enabled: Callable[[Rule], bool] = lambda r: True,
+    config: Any = None,
 ) -> list[Finding]:
     """Run every enabled rule; findings sorted by position, then rule id.
 
@@ -134,7 +137,7 @@ def run_checks(
     from . import load_rules
 
     load_rules()
-    context = CheckContext(design, network)
+    context = CheckContext(design, network, config)
     findings: list[Finding] = []
     for rule_ in sorted(RULES.values(), key=lambda r: r.id):
         if enabled(rule_):
