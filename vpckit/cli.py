@@ -102,6 +102,74 @@ def list_rules(
     Console(width=200).print(table)
 
 
+@app.command()
+def snapshot(
+    output: Path = typer.Option(..., "--output", "-o", help="A new (or empty) directory to write the snapshot to."),
+    profile: Optional[str] = typer.Option(None, "--profile", help="AWS profile (default: the standard credential chain)."),
+    region: list[str] = typer.Option([], "--region", "-r", help="Region to read (repeatable; `all`: every enabled region; default: the profile's)."),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", help="Send every call here instead of AWS (moto, LocalStack)."),
+    page_size: Optional[int] = typer.Option(None, "--page-size", min=1, help="Items per API page (default: each API's own)."),
+    max_attempts: int = typer.Option(8, "--max-attempts", min=1, help="Attempts per call when AWS throttles or a request fails."),
+) -> None:
+    """Read a live AWS account's network (read-only describe calls) into DIR for offline analysis.
+
+    Exit 2 when any call failed: the snapshot is then incomplete, and DIR/snapshot.json says which.
+    """
+    from .collect import MANIFEST, take_snapshot
+
+    manifest = take_snapshot(output, region, profile=profile, endpoint_url=endpoint_url,
+                             page_size=page_size, max_attempts=max_attempts)
+    where = output / MANIFEST
+    if manifest.complete:
+        typer.echo(f"snapshot of account {manifest.account} ({', '.join(manifest.regions_collected)}): "
+                   f"{len(manifest.calls)} calls, all succeeded; written to {output}")
+        raise typer.Exit(EXIT_OK)
+    for failure in manifest.failed:
+        typer.echo(f"vpckit: {failure}", err=True)
+    if manifest.not_attempted:
+        typer.echo(f"vpckit: {len(manifest.not_attempted)} calls were not attempted because of the failures above", err=True)
+    typer.echo(f"vpckit: the snapshot is INCOMPLETE; {where} records what failed", err=True)
+    raise typer.Exit(EXIT_INPUT)
+
+
+@app.command("import")
+def import_design(
+    source: str = SourceArg,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the design here instead of stdout."),
+    input_format: Optional[str] = InputFormatOpt,
+) -> None:
+    """Write any input vpckit reads as a native design file (YAML), keeping AWS ids and Name tags."""
+    from .sources import load
+    from .sources.writer import dump
+
+    _emit(dump(load(source, input_format)), output)
+
+
+class DiagramView(str, enum.Enum):
+    detailed = "detailed"
+    subnets = "subnets"
+    vpcs = "vpcs"
+
+
+@app.command()
+def diagram(
+    source: str = SourceArg,
+    output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf or FILE.dot (the suffix picks the format)."),
+    view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
+    path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
+    input_format: Optional[str] = InputFormatOpt,
+) -> None:
+    """Draw an architecture diagram: region > VPC > AZ > subnet > resources, optionally with a path."""
+    from .render import draw, format_of, path_answer
+    from .sources import load
+
+    format_of(output)  # an unknown extension is a usage error before the source is read
+    design = load(source, input_format)
+    network, answer = path_answer(design, path) if path else (None, None)
+    fmt = draw(design, output, view.value, network=network, answer=answer)
+    typer.echo(f"{fmt} diagram ({view.value} view) written to {output}", err=True)
+
+
 @app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),

@@ -1,0 +1,58 @@
+"""Architecture diagrams: a design (and optionally a reachability answer) → Graphviz DOT → SVG/PNG/PDF.
+
+>>> from vpckit.model import Design
+>>> d = Design.model_validate({"name": "demo", "vpcs": {"p": {"cidr": "10.0.0.0/16"}}})
+>>> "cluster_vpc.p" in diagram_source(d)
+True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..model import Design
+from .diagram import VIEWS, build, cluster_id, dot_id, subnet_facts
+from .output import FORMATS, Renderer, find_renderer, format_of, write
+
+__all__ = ["VIEWS", "FORMATS", "Renderer", "build", "cluster_id", "dot_id", "diagram_source", "draw", "path_answer",
+           "find_renderer", "format_of", "subnet_facts"]
+
+
+def diagram_source(design: Design, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
+    """The DOT text of the diagram (byte-identical for the same design, view and answer)."""
+    graph = build(design, view, network)
+    if answer is not None:
+        from .diagram import resource_subnets
+        from .path import overlay
+
+        overlay(graph, answer, view, resource_subnets(design, network))
+    return graph.source
+
+
+def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
+    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written."""
+    format_of(output)  # an unknown extension fails before any work
+    return write(diagram_source(design, view, network, answer), output)
+
+
+def path_answer(design: Design, text: str) -> tuple[Any, Any]:
+    """The network and the reach answer for a ``--path`` text (``FROM -> TO : PROTO/PORT``).
+
+    Raises :class:`~vpckit.errors.QueryError` for a malformed text or an unknown endpoint, and
+    :class:`~vpckit.errors.NotSupportedError` when the reachability engine is not available.
+    """
+    from ..errors import NotSupportedError
+    from .path import parse_path
+
+    query_keys = parse_path(text)
+    try:
+        from ..network import build_network
+        from ..reach import answer, parse_query
+    except ImportError:
+        raise NotSupportedError(
+            "diagram --path needs the reachability engine (vpckit.reach), which this version does not have yet; "
+            "draw the diagram without --path"
+        ) from None
+    network = build_network(design)
+    return network, answer(network, parse_query(query_keys))

@@ -1,0 +1,606 @@
+"""A design → a Graphviz ``Digraph`` nested as AWS draws it: cloud > region > VPC > AZ > subnet > resources.
+
+Node ids are the network graph's node ids (``subnet:prod/app-a``, ``nat:prod/nat-a``,
+``eni:prod/app-1``, ``igw:prod/igw-prod``, ``tgw:core``, ``internet``...) with ``:`` written as
+``.`` (Graphviz reads ``a:b`` in an edge as "node a, port b"); the exact network id is kept
+in each node's ``id`` attribute, which Graphviz copies into the SVG. Everything is emitted in
+sorted order, so one design always gives byte-identical DOT.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Literal
+
+import graphviz
+from netaddr import IPNetwork
+
+from ..errors import RenderError
+from ..model import Design, Vpc
+from ..network import resolve
+from . import style
+
+View = Literal["detailed", "subnets", "vpcs"]
+VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs")
+
+#: Addresses AWS keeps in every IPv4 subnet (SUB-04).
+RESERVED_PER_SUBNET = 5
+
+__all__ = ["VIEWS", "View", "dot_id", "cluster_id", "build", "SubnetFacts", "subnet_facts"]
+
+
+def dot_id(node_id: str) -> str:
+    """The DOT name of a network node id (``:`` would be read as a port separator).
+
+    >>> dot_id("subnet:prod/app-a")
+    'subnet.prod/app-a'
+    >>> dot_id("internet")
+    'internet'
+    """
+    return node_id.replace(":", ".")
+
+
+def cluster_id(kind: str, key: str) -> str:
+    """The DOT name of a cluster (Graphviz draws a subgraph as a box only if its name starts with ``cluster``).
+
+    >>> cluster_id("subnet", "prod/app-a")
+    'cluster_subnet.prod/app-a'
+    """
+    return f"cluster_{kind}.{key}"
+
+
+def _label(*lines: str | None) -> str:
+    """Join non-empty lines with DOT's centred line break (``\\n`` in the DOT text)."""
+    return "\\n".join(line for line in lines if line)
+
+
+# --------------------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class SubnetFacts:
+    """What the diagram says about a subnet: where it is, whether it is public, how full it is."""
+
+    vpc: str
+    name: str
+    az: str
+    cidr: str
+    public: bool
+    free_addresses: int
+    route_table: str
+    network_acl: str
+    aws_id: str | None = None
+
+
+@dataclass
+class _Resource:
+    """One drawn thing inside a subnet (an ENI, a NAT gateway...)."""
+
+    node_id: str
+    kind: str
+    label: str
+    addresses: int = 1
+
+
+@dataclass
+class _Facts:
+    """Everything derived from the design (and the network, when given) that drawing needs."""
+
+    subnets: dict[str, SubnetFacts] = field(default_factory=dict)  # node id → facts
+    resources: dict[str, list[_Resource]] = field(default_factory=lambda: defaultdict(list))  # subnet node id → items
+    lb_nodes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # lb node id → its ENI node ids
+
+
+def _subnet_node(vpc: str, subnet: str) -> str:
+    return f"subnet:{vpc}/{subnet}"
+
+
+def _subnet_ref(design: Design, vpc: str, ref: str | None) -> str | None:
+    if ref is None:
+        return None
+    found = resolve.find_in_vpc(design, vpc, "subnets", ref)
+    return found.name if found else None
+
+
+def _route_table_of(vpc: Vpc, subnet_name: str) -> str:
+    subnet = vpc.subnets[subnet_name]
+    wanted = subnet.route_table or vpc.main_route_table
+    return resolve.find_in(vpc.route_tables, wanted) or wanted
+
+
+def _nacl_of(vpc: Vpc, subnet_name: str) -> str:
+    subnet = vpc.subnets[subnet_name]
+    wanted = subnet.network_acl or vpc.default_network_acl
+    return resolve.find_in(vpc.network_acls, wanted) or wanted
+
+
+def _is_public(design: Design, vpc_name: str, route_table: str) -> bool:
+    """SUB-06: a subnet is public when its route table has a route whose target is an internet gateway."""
+    table = design.vpcs[vpc_name].route_tables.get(route_table)
+    if table is None:
+        return False
+    for route in table.routes:
+        target = resolve.route_target(design, vpc_name, route.target)
+        if target is not None and target.kind == "internet_gateway" and route.state == "active":
+            return True
+    return False
+
+
+def _ip(value: Any) -> str | None:
+    return None if value is None or isinstance(value, bool) else str(value)
+
+
+def _collect_resources(design: Design, facts: _Facts) -> None:
+    """Place every interface-owning resource in its subnet, with the network's node id."""
+    for vpc_name, vpc in design.iter_vpcs():
+        def put(subnet_ref: str | None, node_id: str, kind: str, label: str, addresses: int = 1) -> str | None:
+            subnet = _subnet_ref(design, vpc_name, subnet_ref)
+            if subnet is None:
+                return None
+            facts.resources[_subnet_node(vpc_name, subnet)].append(_Resource(node_id, kind, label, addresses))
+            return subnet
+
+        for name, nat in sorted(vpc.nat_gateways.items()):
+            kind_word = "NAT gateway" if nat.connectivity == "public" else "private NAT gateway"
+            public = _ip(nat.elastic_ip) or ("EIP" if nat.connectivity == "public" else None)
+            state = None if nat.state == "available" else nat.state
+            put(nat.subnet, f"nat:{vpc_name}/{name}", "nat", _label(name, kind_word, _ip(nat.private_ip), public, state))
+        for name, instance in sorted(vpc.instances.items()):
+            public = _ip(instance.elastic_ip) or _ip(instance.public_ip)
+            if public is None and instance.public_ip is True:
+                public = "public IP"
+            state = None if instance.state == "running" else instance.state
+            put(instance.subnet, f"eni:{vpc_name}/{name}", "instance",
+                _label(name, "EC2 instance", _ip(instance.private_ip), public, state),
+                1 + len(instance.secondary_private_ips))
+        for name, eni in sorted(vpc.network_interfaces.items()):
+            attached = f"on {eni.instance}" if eni.instance else None
+            put(eni.subnet, f"eni:{vpc_name}/{name}", "eni",
+                _label(name, "ENI", attached, _ip(eni.private_ip), _ip(eni.elastic_ip) or _ip(eni.public_ip)),
+                1 + len(eni.secondary_private_ips))
+        for name, lb in sorted(vpc.load_balancers.items()):
+            kind_word = "ALB" if lb.type == "application" else "NLB"
+            scheme = "internet-facing" if lb.scheme == "internet-facing" else "internal"
+            for index, subnet_ref in enumerate(lb.subnets):
+                subnet = _subnet_ref(design, vpc_name, subnet_ref)
+                if subnet is None:
+                    continue
+                node = f"eni:{vpc_name}/{name}@{subnet}"
+                ip = _ip(lb.private_ips[index]) if index < len(lb.private_ips) else None
+                put(subnet, node, "lb", _label(name, f"{kind_word} ({scheme})", ip))
+                facts.lb_nodes[f"lb:{vpc_name}/{name}"].append(node)
+        for name, rds in sorted(vpc.rds_instances.items()):
+            subnet_ref = rds.subnet
+            if subnet_ref is None:
+                group = vpc.db_subnet_groups.get(resolve.find_in(vpc.db_subnet_groups, rds.subnet_group) or "")
+                subnet_ref = group.subnets[0] if group and group.subnets else None
+            extra = "multi-AZ" if rds.multi_az else None
+            put(subnet_ref, f"eni:{vpc_name}/{name}", "rds",
+                _label(name, f"RDS {rds.engine} :{rds.port}", _ip(rds.private_ip), extra))
+        for name, endpoint in sorted(vpc.endpoints.items()):
+            if endpoint.type == "gateway":
+                continue
+            service = endpoint.service.rsplit(".", 1)[-1]
+            for index, subnet_ref in enumerate(endpoint.subnets):
+                subnet = _subnet_ref(design, vpc_name, subnet_ref)
+                if subnet is None:
+                    continue
+                ip = _ip(endpoint.private_ips[index]) if index < len(endpoint.private_ips) else None
+                kind_word = "GWLB endpoint" if endpoint.type == "gateway_load_balancer" else "interface endpoint"
+                put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "endpoint", _label(name, f"{service} {kind_word}", ip))
+        for name, function in sorted(vpc.lambda_functions.items()):
+            for subnet_ref in function.subnets:
+                subnet = _subnet_ref(design, vpc_name, subnet_ref)
+                if subnet is not None:
+                    put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "eni", _label(name, "Lambda"))
+        for name, target in sorted(vpc.efs_mount_targets.items()):
+            put(target.subnet, f"eni:{vpc_name}/{name}", "eni", _label(name, "EFS mount target", _ip(target.private_ip)))
+
+
+def _network_attrs(network: Any, node_id: str) -> dict[str, Any]:
+    graph = getattr(network, "graph", None)
+    if graph is None or node_id not in graph:
+        return {}
+    return dict(graph.nodes[node_id])
+
+
+def _network_ips(network: Any, node_id: str) -> list[str]:
+    interfaces = getattr(network, "interfaces", None) or {}
+    interface = interfaces.get(node_id)
+    if interface is None:
+        return []
+    return [str(ip) for ip in getattr(interface, "private_ips", []) or []]
+
+
+def _gather(design: Design, network: Any = None) -> _Facts:
+    facts = _Facts()
+    _collect_resources(design, facts)
+    for vpc_name, vpc in design.iter_vpcs():
+        for name, subnet in sorted(vpc.subnets.items()):
+            node = _subnet_node(vpc_name, name)
+            table = _route_table_of(vpc, name)
+            attrs = _network_attrs(network, node)
+            used = sum(item.addresses for item in facts.resources.get(node, []))
+            size = IPNetwork(str(subnet.cidr)).size
+            free = attrs.get("free_addresses", max(size - RESERVED_PER_SUBNET - used, 0))
+            public = attrs.get("public", _is_public(design, vpc_name, table))
+            facts.subnets[node] = SubnetFacts(
+                vpc=vpc_name, name=name, az=subnet.az, cidr=str(subnet.cidr), public=bool(public),
+                free_addresses=int(free), route_table=table, network_acl=_nacl_of(vpc, name), aws_id=subnet.id,
+            )
+    if network is not None:
+        # The network allocates the addresses the design leaves out; show them.
+        for items in facts.resources.values():
+            for item in items:
+                ips = _network_ips(network, item.node_id)
+                if ips and ips[0] not in item.label:
+                    lines = item.label.split("\\n")
+                    item.label = "\\n".join([*lines[:2], ips[0], *lines[2:]])
+    return facts
+
+
+def resource_subnets(design: Design, network: Any = None) -> dict[str, str]:
+    """Resource node id → the node id of the subnet it is drawn in (ENIs, NAT gateways...).
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}},
+    ...     "instances": {"web-1": {"subnet": "a"}}}}})
+    >>> resource_subnets(d)
+    {'eni:p/web-1': 'subnet:p/a'}
+    """
+    return {item.node_id: subnet for subnet, items in sorted(_gather(design, network).resources.items())
+            for item in items}
+
+
+def subnet_facts(design: Design, network: Any = None) -> dict[str, SubnetFacts]:
+    """Per subnet node id: AZ, CIDR, public (SUB-06, derived from routes), free addresses (SUB-04).
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "internet_gateway": "igw",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24", "route_table": "pub"}},
+    ...     "route_tables": {"pub": {"routes": [{"destination": "0.0.0.0/0", "target": "igw"}]}}}}})
+    >>> f = subnet_facts(d)["subnet:p/a"]
+    >>> f.public, f.free_addresses
+    (True, 251)
+    """
+    return _gather(design, network).subnets
+
+
+# --------------------------------------------------------------------------- route targets
+
+
+def _target_node(design: Design, vpc_name: str, target: str, view: str, facts: _Facts) -> tuple[str | None, str]:
+    """The drawn node a route target points at, and a word for the edge label."""
+    ref = resolve.route_target(design, vpc_name, target)
+    if ref is None or ref.kind in ("local", "blackhole"):
+        return None, target
+    kind_prefix = {
+        "internet_gateway": "igw", "egress_only_internet_gateway": "eigw", "vpn_gateway": "vgw",
+        "nat_gateway": "nat", "network_interface": "eni", "instance": "eni",
+    }
+    if ref.kind in kind_prefix:
+        node = f"{kind_prefix[ref.kind]}:{ref.vpc}/{ref.name}"
+    elif ref.kind == "vpc_endpoint":
+        endpoint = design.vpcs[ref.vpc].endpoints[ref.name]
+        if endpoint.type == "gateway":
+            node = f"vpce:{ref.vpc}/{ref.name}"
+        else:
+            first = _subnet_ref(design, ref.vpc, endpoint.subnets[0]) if endpoint.subnets else None
+            node = f"eni:{ref.vpc}/{ref.name}@{first}" if first else f"vpce:{ref.vpc}/{ref.name}"
+    elif ref.kind == "transit_gateway":
+        node = f"tgw:{ref.name}"
+    elif ref.kind == "peering_connection":
+        pcx = design.peering_connections[ref.name]
+        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
+        peer = next((v for v in ends if v and v != vpc_name), None)
+        if peer is None:
+            return None, ref.name
+        node = f"router:{peer}"
+    else:
+        return None, ref.name
+    if view == "subnets" and node.startswith(("nat:", "eni:")):
+        # In the subnets view resources are not drawn: point at the subnet that holds them.
+        for subnet_node, items in facts.resources.items():
+            if any(item.node_id == node for item in items):
+                return subnet_node, f"via {ref.name}"
+    return node, ""
+
+
+def _default_route(design: Design, vpc_name: str, table_name: str) -> tuple[str, str, str] | None:
+    """(destination, target, state) of the table's default route: IPv4 0.0.0.0/0 first, else IPv6 ::/0."""
+    table = design.vpcs[vpc_name].route_tables.get(table_name)
+    if table is None:
+        return None
+    for wanted in ("0.0.0.0/0", "::/0"):
+        for route in table.routes:
+            if str(route.destination) == wanted:
+                return wanted, route.target, route.state
+    return None
+
+
+# --------------------------------------------------------------------------- building
+
+
+@dataclass
+class _Builder:
+    design: Design
+    view: str
+    facts: _Facts
+    graph: graphviz.Digraph
+    drawn: set[str] = field(default_factory=set)
+    routers: set[str] = field(default_factory=set)
+    extra_nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def node(self, where: graphviz.Digraph, node_id: str, label: str, kind: str, **attrs: str) -> None:
+        merged = {**style.NODES.get(kind, {}), **attrs}
+        where.node(dot_id(node_id), label, id=node_id, **merged)
+        self.drawn.add(node_id)
+
+    def edge(self, tail: str, head: str, kind: str, label: str | None = None, **attrs: str) -> None:
+        merged = {**style.EDGES.get(kind, {}), **attrs}
+        if label:
+            merged = {"label": label, **merged}
+        self.graph.edge(dot_id(tail), dot_id(head), **merged)
+
+
+def _vpc_label(name: str, vpc: Vpc) -> str:
+    cidrs = ", ".join(str(c) for c in [*vpc.cidrs, *vpc.ipv6_cidrs])
+    return _label(f"VPC {name}" + (f" ({vpc.id})" if vpc.id else ""), cidrs)
+
+
+def _vpc_summary(name: str, vpc: Vpc, facts: _Facts) -> str:
+    subnets = [f for f in facts.subnets.values() if f.vpc == name]
+    azs = len({f.az for f in subnets})
+    public = sum(1 for f in subnets if f.public)
+    gateways = []
+    if vpc.internet_gateways:
+        gateways.append("IGW")
+    if vpc.nat_gateways:
+        gateways.append(f"{len(vpc.nat_gateways)} NAT")
+    if vpc.vpn_gateways:
+        gateways.append("VGW")
+    if vpc.egress_only_internet_gateways:
+        gateways.append("EIGW")
+    cidrs = ", ".join(str(c) for c in [*vpc.cidrs, *vpc.ipv6_cidrs])
+    counts = f"{len(subnets)} subnets ({public} public) in {azs} AZs" if subnets else "no subnets"
+    return _label(name, cidrs, counts, " · ".join(gateways) or None)
+
+
+def _subnet_text(facts: SubnetFacts) -> str:
+    kind = "public" if facts.public else "private"
+    return _label(f"{facts.cidr} · {kind}", f"{facts.free_addresses} free addresses",
+                  f"route table {facts.route_table} · NACL {facts.network_acl}")
+
+
+def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
+    """Gateways drawn on the VPC's edge (inside the VPC box, outside every AZ)."""
+    for name in sorted(vpc.internet_gateways):
+        b.node(where, f"igw:{vpc_name}/{name}", _label(name, "internet gateway"), "igw")
+    for name in sorted(vpc.egress_only_internet_gateways):
+        b.node(where, f"eigw:{vpc_name}/{name}", _label(name, "egress-only IGW (IPv6)"), "eigw")
+    for name in sorted(vpc.vpn_gateways):
+        b.node(where, f"vgw:{vpc_name}/{name}", _label(name, "VPN gateway"), "vgw")
+    for name, endpoint in sorted(vpc.endpoints.items()):
+        if endpoint.type == "gateway":
+            service = endpoint.service.rsplit(".", 1)[-1]
+            b.node(where, f"vpce:{vpc_name}/{name}", _label(name, f"{service} gateway endpoint"), "vpce")
+    if f"router:{vpc_name}" in b.routers:
+        b.node(where, f"router:{vpc_name}", "router", "router")
+
+
+def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
+    with region.subgraph(name=cluster_id("vpc", vpc_name)) as box:
+        box.attr(label=_vpc_label(vpc_name, vpc), id=f"vpc:{vpc_name}", **style.CLUSTERS["vpc"])
+        _edge_nodes(b, box, vpc_name, vpc)
+        by_az: dict[str, list[SubnetFacts]] = defaultdict(list)
+        for facts in b.facts.subnets.values():
+            if facts.vpc == vpc_name:
+                by_az[facts.az].append(facts)
+        for az in sorted(by_az):
+            with box.subgraph(name=cluster_id("az", f"{vpc_name}/{az}")) as zone:
+                zone.attr(label=az, **style.CLUSTERS["az"])
+                ordered = sorted(by_az[az], key=lambda f: _stacking_key(b.design, f))
+                for facts in ordered:
+                    _subnet(b, zone, facts)
+                # Stack an AZ's subnets top to bottom (public, then private with a default route,
+                # then isolated) as AWS's reference diagrams do, with edges nobody sees.
+                for upper, lower in zip(ordered, ordered[1:]):
+                    for bottom in _bottom_nodes(b, upper):
+                        box.edge(dot_id(bottom), dot_id(_subnet_node(lower.vpc, lower.name)), style="invis")
+
+
+def _stacking_key(design: Design, facts: SubnetFacts) -> tuple[int, int, str]:
+    tier = 0 if facts.public else 1 if _default_route(design, facts.vpc, facts.route_table) else 2
+    return tier, int(IPNetwork(facts.cidr).first), facts.name
+
+
+def _bottom_nodes(b: _Builder, facts: SubnetFacts) -> list[str]:
+    node = _subnet_node(facts.vpc, facts.name)
+    if b.view == "subnets":
+        return [node]
+    return sorted(item.node_id for item in b.facts.resources.get(node, [])) or [node]
+
+
+def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
+    node = _subnet_node(facts.vpc, facts.name)
+    kind = "public" if facts.public else "private"
+    colours = style.CLUSTERS[kind]
+    title = facts.name + (f" ({facts.aws_id})" if facts.aws_id else "")
+    if b.view == "subnets":
+        b.node(zone, node, _label(title, _subnet_text(facts)), "subnet-box",
+               color=colours["color"], fillcolor=colours["fillcolor"], fontcolor=colours["fontcolor"])
+        return
+    with zone.subgraph(name=cluster_id("subnet", f"{facts.vpc}/{facts.name}")) as box:
+        box.attr(label=f"{title} — {kind} subnet", **colours)
+        b.node(box, node, _subnet_text(facts), "subnet", fontcolor=colours["fontcolor"])
+        for item in sorted(b.facts.resources.get(node, []), key=lambda r: r.node_id):
+            b.node(box, item.node_id, item.label, item.kind)
+            # The subnet's facts sit under its title, its resources below them.
+            box.edge(dot_id(node), dot_id(item.node_id), style="invis")
+
+
+def _needs_router(design: Design) -> set[str]:
+    """VPCs whose router anchors a connection to another VPC or a transit gateway."""
+    routers: set[str] = set()
+    for pcx in design.peering_connections.values():
+        for end in (pcx.requester, pcx.accepter):
+            vpc = design.find_vpc(end)
+            if vpc:
+                routers.add(f"router:{vpc}")
+    for tgw in design.transit_gateways.values():
+        for attachment in tgw.attachments.values():
+            vpc = design.find_vpc(attachment.vpc) if attachment.vpc else None
+            if vpc:
+                routers.add(f"router:{vpc}")
+    for vpc_name, vpc in design.vpcs.items():
+        for table in vpc.route_tables.values():
+            for route in table.routes:
+                ref = resolve.route_target(design, vpc_name, route.target)
+                if ref is not None and ref.kind == "peering_connection":
+                    pcx = design.peering_connections[ref.name]
+                    for end in (pcx.requester, pcx.accepter):
+                        other = design.find_vpc(end)
+                        if other:
+                            routers.add(f"router:{other}")
+    return routers
+
+
+def _vpc_anchor(b: _Builder, vpc_name: str) -> str:
+    """The node an inter-VPC edge attaches to: the VPC's box in the vpcs view, else its router."""
+    return f"vpc:{vpc_name}" if b.view == "vpcs" else f"router:{vpc_name}"
+
+
+def _connections(b: _Builder) -> None:
+    design = b.design
+    # Internet and on-premises links of the gateways on each VPC's edge.
+    for vpc_name, vpc in design.iter_vpcs():
+        if b.view == "vpcs":
+            if vpc.internet_gateways or vpc.egress_only_internet_gateways:
+                b.edge("internet", f"vpc:{vpc_name}", "gateway",
+                       " ".join(sorted([*vpc.internet_gateways, *vpc.egress_only_internet_gateways])))
+            continue
+        for name in sorted(vpc.internet_gateways):
+            b.edge("internet", f"igw:{vpc_name}/{name}", "gateway")
+        for name in sorted(vpc.egress_only_internet_gateways):
+            b.edge("internet", f"eigw:{vpc_name}/{name}", "gateway", "IPv6 out")
+    for name, onprem in sorted(design.on_premises.items()):
+        via = onprem.via
+        if via is None:
+            continue
+        for vpc_name, vpc in design.iter_vpcs():
+            gateway = resolve.find_in(vpc.vpn_gateways, via)
+            if gateway is not None:
+                tail = f"vpc:{vpc_name}" if b.view == "vpcs" else f"vgw:{vpc_name}/{gateway}"
+                b.edge(tail, f"onprem:{name}", "vpn", "VPN")
+        for tgw_name, tgw in sorted(design.transit_gateways.items()):
+            attachment = resolve.find_in(tgw.attachments, via)
+            if attachment is not None:
+                b.edge(f"tgw:{tgw_name}", f"onprem:{name}", "vpn", attachment)
+    for pcx_name, pcx in sorted(design.peering_connections.items()):
+        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
+        if None in ends:
+            continue
+        tail = _vpc_anchor(b, ends[0])
+        head = _vpc_anchor(b, ends[1])
+        extra = {} if pcx.state == "active" else {"style": "dashed"}
+        label = pcx_name if pcx.state == "active" else f"{pcx_name} ({pcx.state})"
+        attrs = {"constraint": "false"} if b.view != "vpcs" else {}
+        b.edge(tail, head, "peering", label, **extra, **attrs)
+    for tgw_name, tgw in sorted(design.transit_gateways.items()):
+        for att_name, attachment in sorted(tgw.attachments.items()):
+            if attachment.type != "vpc" or attachment.vpc is None:
+                continue
+            vpc_name = design.find_vpc(attachment.vpc)
+            if vpc_name is None:
+                continue
+            anchor = _vpc_anchor(b, vpc_name)
+            label = att_name + (f"\\nRT {attachment.route_table}" if attachment.route_table else "")
+            extra = {} if attachment.state == "available" else {"style": "dashed"}
+            b.edge(f"tgw:{tgw_name}", anchor, "tgw-attachment", label, **extra)
+    if b.view == "vpcs":
+        return
+    # One edge per subnet: its default route (private subnet → NAT gateway, public subnet → IGW).
+    for node, facts in sorted(b.facts.subnets.items()):
+        default = _default_route(design, facts.vpc, facts.route_table)
+        if default is None:
+            continue
+        destination, target, state = default
+        head, word = _target_node(design, facts.vpc, target, b.view, b.facts)
+        inside = any(item.node_id == head for item in b.facts.resources.get(node, []))
+        clip = {} if b.view == "subnets" or inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
+        if head is None or state == "blackhole":
+            marker = f"blackhole:{facts.vpc}/{facts.name}"
+            why = "blackhole" if state == "blackhole" or target == "blackhole" else "target not found"
+            b.extra_nodes[marker] = {"label": _label(f"{facts.name}: {destination} → {target}", why),
+                                     "kind": "blackhole"}
+            head = marker
+        if head not in b.drawn and head not in b.extra_nodes and not head.startswith("blackhole:"):
+            continue
+        if head == node:
+            continue
+        # Written target → subnet with dir=back so that the target ranks above the subnet
+        # (internet at the top, then gateways, public subnets, private subnets).
+        b.edge(head, node, "default-route", f"{destination} {word}".strip(), dir="back", **clip)
+
+
+def build(design: Design, view: str = "detailed", network: Any = None) -> graphviz.Digraph:
+    """The diagram of ``design`` as a ``graphviz.Digraph`` (no rendering, no I/O).
+
+    >>> d = Design.model_validate({"name": "demo", "vpcs": {"p": {"cidr": "10.0.0.0/16",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}}}}})
+    >>> src = build(d).source
+    >>> 'subgraph "cluster_vpc.p"' in src and '"subnet.p/a"' in src
+    True
+    """
+    if view not in VIEWS:
+        raise RenderError(f"unknown view '{view}'; expected one of: {', '.join(VIEWS)}")
+    facts = _gather(design, network)
+    graph = graphviz.Digraph(
+        name=design.name,
+        graph_attr={**style.GRAPH, "label": _label(design.name, design.description), "fontsize": "16"},
+        node_attr=style.NODE,
+        edge_attr=style.EDGE,
+    )
+    b = _Builder(design, view, facts, graph)
+    if view != "vpcs":
+        b.routers = _needs_router(design)
+    graph.node("internet", "Internet", id="internet", **style.NODES["internet"])
+    b.drawn.add("internet")
+    regions: dict[str, list[str]] = defaultdict(list)
+    for vpc_name, _ in design.iter_vpcs():
+        regions[design.vpc_region(vpc_name)].append(vpc_name)
+    for tgw_name, tgw in design.transit_gateways.items():
+        regions.setdefault(tgw.region or design.region, [])
+    with graph.subgraph(name="cluster_cloud") as cloud:
+        cloud.attr(label="AWS Cloud", **style.CLUSTERS["cloud"])
+        for region_name in sorted(regions):
+            with cloud.subgraph(name=cluster_id("region", region_name)) as region:
+                region.attr(label=f"Region {region_name}", **style.CLUSTERS["region"])
+                for tgw_name, tgw in sorted(design.transit_gateways.items()):
+                    if (tgw.region or design.region) == region_name:
+                        asn = f"ASN {tgw.asn}" if tgw.asn else None
+                        b.node(region, f"tgw:{tgw_name}", _label(tgw_name, "transit gateway", asn), "tgw")
+                for vpc_name in sorted(regions[region_name]):
+                    vpc = design.vpcs[vpc_name]
+                    if view == "vpcs":
+                        b.node(region, f"vpc:{vpc_name}", _vpc_summary(vpc_name, vpc, facts), "vpc")
+                    else:
+                        _vpc_cluster(b, region, vpc_name, vpc)
+    if design.on_premises:
+        with graph.subgraph(name="cluster_onprem") as outside:
+            outside.attr(label="On premises", **style.CLUSTERS["outside"])
+            for name, onprem in sorted(design.on_premises.items()):
+                cidrs = ", ".join(str(c) for c in onprem.cidrs)
+                b.node(outside, f"onprem:{name}", _label(name, cidrs), "onprem")
+    _connections(b)
+    for node_id, spec in sorted(b.extra_nodes.items()):
+        graph.node(dot_id(node_id), spec["label"], id=node_id, **style.NODES[spec["kind"]])
+    return graph
+
+
+def iter_node_ids(graph: graphviz.Digraph) -> Iterable[str]:
+    """The network ids of every node drawn (read back from the ``id`` attributes)."""
+    import re
+
+    for match in re.finditer(r'\bid="([^"]+)"', graph.source):
+        yield match.group(1)

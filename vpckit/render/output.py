@@ -1,0 +1,129 @@
+"""Writing a diagram: DOT as text, SVG/PNG/PDF through a Graphviz-compatible ``dot`` program.
+
+Which program: Graphviz's own ``dot`` when it is on PATH (every format); otherwise
+``graphviz-pure`` (the optional extra ``pip install 'vpckit[render]'``: a self-contained port of
+Graphviz shipped as a wheel, so rendering works after ``pip install`` alone; it writes SVG and
+PNG but not PDF). ``.dot`` needs neither. When nothing fits, :class:`RenderError` says exactly
+what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..errors import RenderError
+
+__all__ = ["FORMATS", "Renderer", "format_of", "find_renderer", "render_bytes", "write"]
+
+#: Output formats by file suffix.
+FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+
+#: Formats each renderer writes.
+PROGRAMS: tuple[tuple[str, frozenset[str]], ...] = (
+    ("dot", frozenset({"svg", "png", "pdf"})),
+    ("graphviz-pure", frozenset({"svg", "png"})),
+)
+
+INSTALL_HINT = (
+    "install a renderer: `pip install 'vpckit[render]'` (ships graphviz-pure, for .svg and .png), "
+    "or Graphviz itself (`apt-get install graphviz`, `brew install graphviz`, `choco install graphviz`); "
+    "writing .dot needs neither"
+)
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """A program that turns DOT into an image: its name and where it is."""
+
+    name: str
+    path: str
+
+
+def format_of(path: Path) -> str:
+    """The output format a file name asks for.
+
+    >>> format_of(Path("net.svg")), format_of(Path("NET.PNG")), format_of(Path("net.dot"))
+    ('svg', 'png', 'dot')
+    >>> format_of(Path("net.jpg"))
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.RenderError: net.jpg: unknown diagram format '.jpg'; expected .svg, .png, .pdf or .dot
+    """
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        suffix = f"'{path.suffix}'" if path.suffix else "(no extension)"
+        raise RenderError(f"{path}: unknown diagram format {suffix}; expected .svg, .png, .pdf or .dot")
+    return fmt
+
+
+def _which(program: str) -> str | None:
+    """``program`` on PATH, else next to this Python (a venv's scripts folder that is not on PATH)."""
+    found = shutil.which(program)
+    if found:
+        return found
+    beside = Path(sys.executable).parent / program
+    return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
+
+
+def find_renderer(fmt: str, which: Callable[[str], str | None] = _which) -> Renderer:
+    """The first program that can write ``fmt``: Graphviz's ``dot``, then ``graphviz-pure``.
+
+    >>> find_renderer("svg", which=lambda p: "/opt/gp" if p == "graphviz-pure" else None)
+    Renderer(name='graphviz-pure', path='/opt/gp')
+    >>> find_renderer("pdf", which=lambda p: "/opt/gp" if p == "graphviz-pure" else None)
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.RenderError: cannot write .pdf: graphviz-pure does not write PDF; install Graphviz (`apt-get install graphviz`, `brew install graphviz`) or write .svg/.png
+    """
+    found = {name: which(name) for name, _ in PROGRAMS}
+    for name, formats in PROGRAMS:
+        if found[name] and fmt in formats:
+            return Renderer(name, found[name])
+    if any(found.values()):
+        raise RenderError(
+            f"cannot write .{fmt}: graphviz-pure does not write PDF; install Graphviz "
+            "(`apt-get install graphviz`, `brew install graphviz`) or write .svg/.png"
+        )
+    raise RenderError(f"cannot write .{fmt}: no Graphviz `dot` program found; {INSTALL_HINT}")
+
+
+def render_bytes(source: str, fmt: str, renderer: Renderer | None = None) -> bytes:
+    """Lay out DOT ``source`` and return the ``fmt`` image (``dot`` returns the source itself)."""
+    if fmt == "dot":
+        return source.encode("utf-8")
+    renderer = renderer or find_renderer(fmt)
+    try:
+        done = subprocess.run(
+            [renderer.path, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
+        )
+    except OSError as error:
+        raise RenderError(f"cannot run {renderer.name} ({renderer.path}): {error.strerror}; {INSTALL_HINT}") from None
+    if done.returncode != 0:
+        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{renderer.name} failed to draw the diagram: {detail[-1] if detail else done.returncode}")
+    return done.stdout
+
+
+def write(source: str, path: Path, renderer: Renderer | None = None) -> str:
+    """Write DOT ``source`` to ``path`` in the format its suffix names; return the format.
+
+    The output folder is checked before any layout work, so a bad path fails fast.
+    """
+    fmt = format_of(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise RenderError(f"{path}: cannot write: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise RenderError(f"{path}: cannot write: permission denied")
+    data = render_bytes(source, fmt, renderer)
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise RenderError(f"{path}: cannot write: {error.strerror}") from None
+    return fmt

@@ -1,0 +1,134 @@
+"""A reachability answer drawn on a diagram: forward path, return path, blocking components.
+
+The forward path is a thick red line through the hops' components, the return path a dashed
+blue one, and every blocking component is outlined in red with the blocker's code and message
+as its label. Hops whose component is not drawn in the chosen view (a peering connection, a
+transit-gateway route table, the VPC router in a view without it) are drawn through the
+nearest thing that is: the transit gateway, the load balancer's interface, the subnet, the VPC.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import graphviz
+
+from ..errors import QueryError
+from . import style
+from .diagram import _label, dot_id
+
+__all__ = ["parse_path", "overlay", "stand_in"]
+
+_PATH = re.compile(
+    r"^\s*(?P<src>.+?)\s*->\s*(?P<dst>.+?)\s*(?::\s*(?P<proto>[A-Za-z0-9-]+)(?:\s*/\s*(?P<port>\d+(?:-\d+)?))?\s*)?$"
+)
+
+
+def parse_path(text: str) -> dict[str, Any]:
+    """A ``--path`` text (``FROM -> TO : PROTO/PORT``) as reach query keys.
+
+    >>> parse_path("internet -> web : tcp/443")
+    {'from': 'internet', 'to': 'web', 'protocol': 'tcp', 'port': '443'}
+    >>> parse_path("app-1 -> 10.0.20.10")
+    {'from': 'app-1', 'to': '10.0.20.10', 'protocol': 'tcp'}
+    >>> parse_path("app-1 to db")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.QueryError: --path 'app-1 to db': expected "FROM -> TO : PROTO/PORT", e.g. "internet -> web-1 : tcp/443"
+    """
+    match = _PATH.match(text or "")
+    # A colon inside TO would be an IPv6 address; those need the port part to be explicit.
+    if not match or not match.group("src") or not match.group("dst"):
+        raise QueryError(f"--path '{text}': expected \"FROM -> TO : PROTO/PORT\", e.g. \"internet -> web-1 : tcp/443\"")
+    query: dict[str, Any] = {"from": match.group("src"), "to": match.group("dst"),
+                             "protocol": (match.group("proto") or "tcp").lower()}
+    if match.group("port"):
+        query["port"] = match.group("port")
+    return query
+
+
+def stand_in(component: str, drawn: set[str], view: str) -> str | None:
+    """The drawn node that shows ``component`` (a network node id) in this view.
+
+    >>> stand_in("tgw-rtb:core/spokes", {"tgw:core"}, "detailed")
+    'tgw:core'
+    >>> stand_in("eni:prod/app-1", {"subnet:prod/app-a", "vpc:prod"}, "vpcs")
+    'vpc:prod'
+    """
+    if component in drawn:
+        return component
+    kind, _, rest = component.partition(":")
+    candidates: list[str] = []
+    if kind in ("tgw-rtb", "tgw-attach"):
+        candidates.append(f"tgw:{rest.split('/', 1)[0]}")
+    if kind == "lb":
+        candidates.extend(sorted(d for d in drawn if d.startswith(f"eni:{rest}@")))
+    vpc = rest.split("/", 1)[0] if "/" in rest else rest
+    if kind in ("eni", "nat", "lb"):
+        name = rest.split("/", 1)[-1].split("@", 1)[-1]
+        candidates.extend(sorted(d for d in drawn if d == f"subnet:{vpc}/{name}"))
+    if kind in ("router", "vpc", "subnet", "eni", "nat", "lb", "igw", "eigw", "vgw", "vpce") and vpc:
+        candidates.append(f"router:{vpc}")
+        candidates.append(f"vpc:{vpc}")
+    for candidate in candidates:
+        if candidate in drawn:
+            return candidate
+    return None
+
+
+def _drawn_ids(graph: graphviz.Digraph) -> set[str]:
+    return set(re.findall(r'\bid="?([^"\s\]]+)"?', graph.source))
+
+
+def _walk(hops: Iterable[Any], drawn: set[str], view: str, locate: dict[str, str]) -> list[str]:
+    nodes: list[str] = []
+    for hop in hops:
+        component = getattr(hop, "component", None) or ""
+        shown = stand_in(component, drawn, view) or locate.get(component)
+        if shown and (not nodes or nodes[-1] != shown):
+            nodes.append(shown)
+    return nodes
+
+
+def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, str] | None = None) -> None:
+    """Draw ``answer`` (a reach ``Answer``) on ``graph``: forward, return, and blockers."""
+    drawn = _drawn_ids(graph)
+    locate = locate or {}
+    forward = _walk(answer.forward, drawn, view, locate)
+    back = _walk(answer.return_path, drawn, view, locate)
+    query = getattr(answer, "query", None)
+    title = f"{getattr(query, 'source', '?')} → {getattr(query, 'destination', '?')}" if query is not None else ""
+    for index, (tail, head) in enumerate(zip(forward, forward[1:])):
+        graph.edge(dot_id(tail), dot_id(head), label=str(index + 1), **style.EDGES["forward"])
+    for index, (tail, head) in enumerate(zip(back, back[1:])):
+        graph.edge(dot_id(tail), dot_id(head), label=f"r{index + 1}", **style.EDGES["return"])
+    for node in sorted(set(forward) | set(back)):
+        graph.node(dot_id(node), **style.ON_PATH)
+    by_node: dict[str, list[Any]] = {}
+    for blocker in answer.blockers:
+        shown = stand_in(blocker.component, drawn, view) or locate.get(blocker.component)
+        if shown is None:
+            continue
+        by_node.setdefault(shown, []).append(blocker)
+    for node, blockers in sorted(by_node.items()):
+        reasons = [f"✖ {b.code} ({b.leg})" for b in blockers]
+        messages = [_wrap(b.message) for b in blockers]
+        graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER)
+    verdict = getattr(answer, "verdict", "")
+    graph.attr(label=_label(graph.graph_attr.get("label", "").replace("\\n", "\n").split("\n")[0],
+                            f"path {title}: {verdict}"))
+
+
+def _wrap(text: str, width: int = 48) -> str:
+    """Break a long message into lines of about ``width`` characters (DOT does not wrap)."""
+    words, lines, line = text.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "\\n".join(lines)
