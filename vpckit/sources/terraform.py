@@ -1,0 +1,1007 @@
+"""Terraform: the JSON of ``terraform show -json`` for a plan or a state.
+
+Names in the design are Terraform addresses (``aws_subnet.public[0]``,
+``module.vpc.aws_subnet.private[1]``): they are unique, users grep their code for them, and
+the Name tag stays in ``tags`` (references by Name tag still resolve). Modules are flattened:
+a resource keeps its full module path in its name.
+
+A plan knows some values only after apply (ids, ``vpc_id``, gateway ids). Links between
+resources are then rebuilt from the plan's ``configuration``: the ``references`` of the
+attribute's expression (``aws_vpc.main.id``, ``module.vpc.private_subnets``,
+``var.vpc_id`` followed into the module call), matched by ``count.index`` / ``each.key``
+when the referenced resource has several instances (modulo their number, as Terraform's
+``element()`` does). What still cannot be resolved is a warning in
+``design.source.warnings`` naming the resource address; it is never guessed.
+
+>>> FORMAT.recognises("plan.json", {"format_version": "1.2", "planned_values": {}})
+True
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import InputError
+from ..model import Design, Position
+from ..model.types import parse_protocol
+from . import InputFormat
+from ._iac import Builder, GroupRef, icmp_of, ports_of
+from .positions import read_text
+
+__all__ = ["FORMAT", "load", "loads"]
+
+
+def _recognises(path: str, data: Any) -> bool:
+    return isinstance(data, dict) and "format_version" in data and (
+        "planned_values" in data or "values" in data or "resource_changes" in data or "terraform_version" in data
+    )
+
+
+FORMAT = InputFormat(
+    "terraform", "vpckit.sources.terraform", "Terraform plan or state JSON (terraform show -json)", _recognises
+)
+
+_UNKNOWN_AZ = "(known after apply)"
+_REF_PART = re.compile(r'([^.\[]+)((?:\[[^\]]*\])?)')
+_MODULE = re.compile(r'module\.([^.\[]+)((?:\[(?:"[^"]*"|[^\]]*)\])?)')
+
+
+@dataclass
+class Instance:
+    """One resource instance of the plan or state."""
+
+    address: str
+    type: str
+    name: str
+    mode: str
+    module: str
+    index: int | str | None
+    values: dict[str, Any]
+    unknown: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def block(self) -> str:
+        """``aws_vpc.main`` or ``data.aws_vpc.main`` (no module, no index)."""
+        return f"{'data.' if self.mode == 'data' else ''}{self.type}.{self.name}"
+
+
+def load(path: str, region: str | None = None) -> Design:
+    """Read a ``terraform show -json`` plan or state file.
+
+    >>> load("/nonexistent.json")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: /nonexistent.json: file not found
+    """
+    return loads(read_text(path), path, region=region)
+
+
+def loads(text: str, file: str = "<string>", region: str | None = None) -> Design:
+    """Read plan/state JSON text; ``file`` names it in messages and positions.
+
+    >>> plan = {"format_version": "1.0", "values": {"root_module": {"resources": [
+    ...     {"address": "aws_vpc.main", "mode": "managed", "type": "aws_vpc", "name": "main",
+    ...      "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}}]}}}
+    >>> loads(json.dumps(plan)).vpcs["aws_vpc.main"].id
+    'vpc-1'
+    >>> loads("{", "p.json")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: p.json:1:2: invalid JSON: Expecting property name enclosed in double quotes
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+    if not isinstance(data, dict) or not ({"planned_values", "values", "resource_changes"} & set(data)):
+        raise InputError(
+            "not the output of `terraform show -json`: expected `planned_values` (a plan) or `values` (a state)",
+            Position(file, 1, 1),
+        )
+    return _Reader(data, text, file, region).read()
+
+
+class _Reader:
+    def __init__(self, data: dict[str, Any], text: str, file: str, region: str | None):
+        self.data = data
+        self.file = file
+        self.lines = _address_lines(text)
+        config = data.get("configuration") or {}
+        self.config_root = config.get("root_module") or {}
+        provider_region = (((config.get("provider_config") or {}).get("aws") or {}).get("expressions") or {}).get(
+            "region", {}
+        )
+        self.region = region or provider_region.get("constant_value") or "us-east-1"
+        self.builder = Builder(file, "terraform", region=self.region, name=_design_name(file))
+        self.instances: dict[str, Instance] = {}
+        self.by_block: dict[tuple[str, str], list[Instance]] = {}
+        self._collect()
+
+    # ------------------------------------------------------------------ reading the file
+
+    def _collect(self) -> None:
+        unknown = {
+            change["address"]: (change.get("change") or {}).get("after_unknown") or {}
+            for change in self.data.get("resource_changes") or []
+            if isinstance(change, dict) and "address" in change
+        }
+        planned = (self.data.get("planned_values") or {}).get("root_module")
+        state = (self.data.get("values") or {}).get("root_module")
+        prior = ((self.data.get("prior_state") or {}).get("values") or {}).get("root_module")
+        for module in (planned, state):
+            if module:
+                self._walk(module, "", unknown, lambda r: True)
+        if prior:  # data sources read during planning (their values are real)
+            self._walk(prior, "", {}, lambda r: r.get("mode") == "data")
+
+    def _walk(self, module: dict[str, Any], prefix: str, unknown: dict[str, Any], keep: Any) -> None:
+        for raw in module.get("resources") or []:
+            if not keep(raw) or raw.get("address") in self.instances:
+                continue
+            address = raw["address"]
+            instance = Instance(
+                address=address,
+                type=raw.get("type", ""),
+                name=raw.get("name", ""),
+                mode=raw.get("mode", "managed"),
+                module=_module_of(address),
+                index=raw.get("index"),
+                values=raw.get("values") or {},
+                unknown=unknown.get(address) or {},
+            )
+            self.instances[address] = instance
+            self.by_block.setdefault((instance.module, instance.block), []).append(instance)
+        for child in module.get("child_modules") or []:
+            self._walk(child, child.get("address", ""), unknown, keep)
+
+    def position(self, address: str) -> Position:
+        return Position(self.file, self.lines.get(address), 1 if address in self.lines else None)
+
+    # ------------------------------------------------------------------ configuration
+
+    def config_module(self, module: str) -> dict[str, Any] | None:
+        current = self.config_root
+        for name, _ in _MODULE.findall(module):
+            call = (current.get("module_calls") or {}).get(name)
+            if call is None:
+                return None
+            current = call.get("module") or {}
+        return current
+
+    def config_of(self, instance: Instance) -> dict[str, Any] | None:
+        """The configuration block of an instance's resource, if the file has one."""
+        module = self.config_module(instance.module) or {}
+        for resource in module.get("resources") or []:
+            if resource.get("address") == instance.block:
+                return resource
+        return None
+
+    def expression(self, instance: Instance, path: tuple[str | int, ...]) -> Any:
+        resource = self.config_of(instance)
+        if resource is not None:
+                node: Any = resource.get("expressions") or {}
+                for part in path:
+                    if isinstance(part, int):
+                        node = node[part] if isinstance(node, list) and part < len(node) else None
+                    elif isinstance(node, dict):
+                        node = node.get(part)
+                    else:
+                        node = None
+                    if node is None:
+                        return None
+                return node
+        return None
+
+    def references(self, instance: Instance, path: tuple[str | int, ...]) -> list[str] | None:
+        node = self.expression(instance, path)
+        if isinstance(node, dict) and isinstance(node.get("references"), list):
+            return [r for r in node["references"] if isinstance(r, str)]
+        return None
+
+    # ------------------------------------------------------------------ resolving references
+
+    def targets(self, refs: list[str], scope: str, instance: Instance, depth: int = 0) -> list[list[Instance]]:
+        """The instances each resource block among ``refs`` stands for, one list per block."""
+        if depth > 8:
+            return []
+        keyed = "count.index" in refs or any(r.startswith("each.") for r in refs)
+        blocks: dict[tuple[str, str], str | None] = {}
+        found: list[list[Instance]] = []
+        for ref in refs:
+            parts = _REF_PART.findall(ref)
+            head = parts[0][0] if parts else ""
+            if head == "module" and len(parts) >= 3:
+                child = f"{scope + '.' if scope else ''}module.{parts[1][0]}{parts[1][1]}"
+                found.extend(self._output(child, parts[2][0], instance, depth))
+            elif head == "var" and len(parts) >= 2:
+                found.extend(self._variable(scope, parts[1][0], instance, depth))
+            elif head == "data" and len(parts) >= 3:
+                blocks.setdefault((scope, f"data.{parts[1][0]}.{parts[2][0]}"), parts[2][1] or None)
+            elif len(parts) >= 2 and "_" in head and head not in ("count", "each", "local", "path", "terraform", "self"):
+                key = (scope, f"{head}.{parts[1][0]}")
+                if blocks.get(key) is None:
+                    blocks[key] = parts[1][1] or None
+        for key, index in blocks.items():
+            candidates = sorted(self.by_block.get(key, []), key=lambda i: str(i.index))
+            if not candidates:
+                continue
+            if index is not None:
+                wanted = _index_value(index)
+                chosen = [c for c in candidates if c.index == wanted]
+            elif len(candidates) > 1 and keyed and instance.index is not None:
+                chosen = self._same_index(candidates, instance)
+            else:
+                chosen = candidates
+            if chosen:
+                found.append(chosen)
+        return found
+
+    def _same_index(self, candidates: list[Instance], instance: Instance) -> list[Instance]:
+        same = [c for c in candidates if c.index == instance.index]
+        if same or not isinstance(instance.index, int):
+            return same
+        ordered = sorted(candidates, key=lambda c: c.index if isinstance(c.index, int) else 0)
+        chosen = ordered[instance.index % len(ordered)]
+        self.builder.warn(instance.address, f"matched {chosen.address} by count.index modulo {len(ordered)}")
+        return [chosen]
+
+    def _output(self, module: str, output: str, instance: Instance, depth: int) -> list[list[Instance]]:
+        config = self.config_module(module) or {}
+        expression = ((config.get("outputs") or {}).get(output) or {}).get("expression") or {}
+        refs = expression.get("references") or []
+        scopes = [module] if any(i.module.startswith(module) for i in self.instances.values()) else []
+        if not scopes:  # `module.x` without its key: every instance of that module call
+            scopes = sorted({i.module for i in self.instances.values() if i.module.startswith(module + "[")})
+        result: list[list[Instance]] = []
+        for scope in scopes:
+            result.extend(self.targets(refs, scope, instance, depth + 1))
+        return result
+
+    def _variable(self, scope: str, variable: str, instance: Instance, depth: int) -> list[list[Instance]]:
+        if not scope:
+            return []
+        parent, _, call = scope.rpartition(".module.") if ".module." in scope else ("", "", scope[len("module."):])
+        name = _MODULE.match(f"module.{call}")
+        parent_config = self.config_module(parent) or {}
+        module_call = (parent_config.get("module_calls") or {}).get(name.group(1) if name else call) or {}
+        refs = ((module_call.get("expressions") or {}).get(variable) or {}).get("references") or []
+        return self.targets(refs, parent, instance, depth + 1)
+
+    def link(self, instance: Instance, attribute: str, what: str, path: tuple[str | int, ...] | None = None,
+             values: dict[str, Any] | None = None, unknown: Any = None) -> str | None:
+        """The design name (or foreign AWS id) an attribute such as ``vpc_id`` points at."""
+        values = instance.values if values is None else values
+        unknown = instance.unknown if unknown is None else unknown
+        value = values.get(attribute)
+        if isinstance(value, str) and value:
+            return self.builder.name_of(value)
+        is_unknown = isinstance(unknown, dict) and unknown.get(attribute) is True
+        refs = self.references(instance, path or (attribute,))
+        if refs is None:
+            if is_unknown and path is None and self.config_of(instance) is None:
+                self.builder.warn(instance.address, f"{attribute} is known only after apply and the plan has no "
+                                  "configuration to resolve it")
+            return None
+        found = self.targets(refs, instance.module, instance)
+        names = {i.address for group in found for i in group}
+        if len(found) == 1 and len(found[0]) == 1:
+            return found[0][0].address
+        if not found and attribute == "vpc_id":
+            only = self._only_vpc(instance.module)
+            if only is not None:
+                self.builder.warn(
+                    instance.address,
+                    f"vpc_id comes from {', '.join(refs)}, which the plan does not record; "
+                    f"used {only}, the only VPC of {instance.module or 'the root module'}",
+                )
+                return only
+        if names:
+            self.builder.warn(instance.address, f"{attribute} is ambiguous ({', '.join(sorted(names))}); not linked")
+        else:
+            self.builder.warn(instance.address, f"{attribute} ({', '.join(refs) or 'no reference'}) cannot be resolved")
+        return None
+
+    def links(self, instance: Instance, attribute: str, path: tuple[str | int, ...] | None = None,
+              values: dict[str, Any] | None = None, unknown: Any = None) -> list[str]:
+        """Design names (or AWS ids) of a list attribute such as ``subnet_ids``."""
+        values = instance.values if values is None else values
+        unknown = instance.unknown if unknown is None else unknown
+        value = values.get(attribute)
+        unknown_here = isinstance(unknown, dict) and unknown.get(attribute) is True
+        if isinstance(value, list) and not unknown_here:
+            known = [self.builder.name_of(v) for v in value if isinstance(v, str) and v]
+            flags = unknown.get(attribute) if isinstance(unknown, dict) else None
+            if not (isinstance(flags, list) and any(f is True for f in flags)):
+                return known
+        refs = self.references(instance, path or (attribute,))
+        if refs is None:
+            if unknown_here and self.config_of(instance) is None:
+                self.builder.warn(instance.address, f"{attribute} is known only after apply and the plan has no "
+                                  "configuration to resolve it")
+            return []
+        found = self.targets(refs, instance.module, instance)
+        if not found:
+            self.builder.warn(instance.address, f"{attribute} ({', '.join(refs)}) cannot be resolved")
+        return [i.address for group in found for i in group]
+
+    def _only_vpc(self, module: str) -> str | None:
+        vpcs = [i for (m, b), items in self.by_block.items() if m == module and b in ("aws_vpc", "aws_default_vpc")
+                for i in items] or [
+            i for (m, b), items in self.by_block.items() if m == module and b.split(".")[0] in ("aws_vpc", "aws_default_vpc")
+            for i in items]
+        return vpcs[0].address if len(vpcs) == 1 else None
+
+    # ------------------------------------------------------------------ translating resources
+
+    def read(self) -> Design:
+        ordered = sorted(self.instances.values(), key=lambda i: (_PASS.get(i.type, 9), i.address))
+        skipped: dict[str, int] = {}
+        for instance in ordered:
+            handler = _HANDLERS.get(instance.type if instance.mode == "managed" else f"data.{instance.type}")
+            if handler is None:
+                if instance.mode == "managed":
+                    skipped[instance.type] = skipped.get(instance.type, 0) + 1
+                continue
+            try:
+                handler(self, instance)
+            except (ValueError, TypeError, KeyError) as error:
+                self.builder.warn(instance.address, f"not read: {error}")
+        network = sorted(t for t in skipped if t.startswith(("aws_lb", "aws_alb", "aws_elb", "aws_db", "aws_vpn",
+                                                              "aws_customer_gateway", "aws_networkfirewall")))
+        if network:
+            self.builder.warn(self.file, f"resource types not read: {', '.join(network)}")
+        return self.builder.build()
+
+    def add(self, kind: str, instance: Instance, body: dict[str, Any], vpc: str | None = None,
+            parent: str | None = None) -> None:
+        body = {k: v for k, v in body.items() if v is not None}
+        values = instance.values
+        if values.get("id") and isinstance(values["id"], str):
+            body.setdefault("id", values["id"])
+        tags = values.get("tags")
+        if isinstance(tags, dict) and tags:
+            body.setdefault("tags", {str(k): str(v) for k, v in tags.items() if v is not None})
+        self.builder.add(kind, instance.address, body, vpc=vpc, position=self.position(instance.address),
+                         parent=parent)
+
+    def vpc_link(self, instance: Instance) -> str | None:
+        """The VPC of a resource; the region's default VPC when ``vpc_id`` is not set at all."""
+        configured = self.expression(instance, ("vpc_id",)) is not None or self.config_of(instance) is None
+        if instance.values.get("vpc_id") or configured:
+            return self.link(instance, "vpc_id", "VPC")
+        return self.builder.ensure_default_vpc(instance.address)
+
+
+_PASS = {
+    "aws_vpc": 0, "aws_default_vpc": 0,
+    "aws_subnet": 1, "aws_default_subnet": 1, "aws_route_table": 1, "aws_default_route_table": 1,
+    "aws_security_group": 1, "aws_default_security_group": 1,
+    "aws_internet_gateway": 1, "aws_egress_only_internet_gateway": 1, "aws_ec2_transit_gateway": 1,
+    "aws_vpc_peering_connection": 1, "aws_ec2_managed_prefix_list": 1, "aws_vpn_gateway": 1,
+    "aws_network_acl": 2, "aws_default_network_acl": 2,
+    "aws_nat_gateway": 2, "aws_instance": 2, "aws_network_interface": 2, "aws_vpc_endpoint": 2,
+    "aws_ec2_transit_gateway_vpc_attachment": 2, "aws_ec2_transit_gateway_route_table": 2,
+    "aws_eip": 3,
+}
+
+
+def _vpc(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    cidr = values.get("cidr_block")
+    if instance.type == "aws_default_vpc" and not cidr:
+        cidr = "172.31.0.0/16"
+    if not cidr:
+        reader.builder.warn(instance.address, "cidr_block is known only after apply (IPAM?); VPC not read")
+        return
+    body: dict[str, Any] = {"cidr": cidr}
+    if values.get("ipv6_cidr_block"):
+        body["ipv6_cidrs"] = [values["ipv6_cidr_block"]]
+    elif values.get("assign_generated_ipv6_cidr_block"):
+        reader.builder.warn(instance.address, "its Amazon-provided IPv6 CIDR is known only after apply")
+    if instance.mode == "data":
+        body["description"] = "Read by a Terraform data source"
+        for assoc in values.get("cidr_block_associations") or []:
+            if assoc.get("cidr_block") and assoc["cidr_block"] != cidr:
+                body.setdefault("secondary_cidrs", []).append(assoc["cidr_block"])
+    reader.add("vpcs", instance, body)
+
+
+def _cidr_association(reader: _Reader, instance: Instance) -> None:
+    vpc = reader.builder.edit(reader.link(instance, "vpc_id", "VPC"), "vpcs", instance.address, "VPC")
+    if vpc is None:
+        return
+    values = instance.values
+    if instance.type == "aws_vpc_ipv4_cidr_block_association":
+        if values.get("cidr_block"):
+            vpc.body.setdefault("secondary_cidrs", []).append(values["cidr_block"])
+        else:
+            reader.builder.warn(instance.address, "cidr_block is known only after apply; not read")
+    elif values.get("ipv6_cidr_block"):
+        vpc.body.setdefault("ipv6_cidrs", []).append(values["ipv6_cidr_block"])
+    else:
+        reader.builder.warn(instance.address, "ipv6_cidr_block is known only after apply; not read")
+
+
+def _subnet(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    az = values.get("availability_zone")
+    if not az:
+        az = _UNKNOWN_AZ
+        reader.builder.warn(instance.address, f"availability_zone is known only after apply; written {az!r}")
+    body = {
+        "az": az,
+        "cidr": values.get("cidr_block"),
+        "ipv6_cidr": values.get("ipv6_cidr_block") or None,
+        "map_public_ip_on_launch": bool(values.get("map_public_ip_on_launch")),
+    }
+    if not body["cidr"]:
+        reader.builder.warn(instance.address, "cidr_block is known only after apply; subnet not read")
+        return
+    vpc = reader.vpc_link(instance) if instance.type == "aws_subnet" else reader._only_vpc_default()
+    reader.add("subnets", instance, body, vpc=vpc)
+
+
+def _only_vpc_default(self: _Reader) -> str:
+    for instance in self.instances.values():
+        if instance.type == "aws_default_vpc":
+            return instance.address
+    return self.builder.ensure_default_vpc("aws_default_subnet")
+
+
+_Reader._only_vpc_default = _only_vpc_default  # type: ignore[attr-defined]
+
+
+_ROUTE_TARGETS = (
+    "gateway_id", "nat_gateway_id", "egress_only_gateway_id", "transit_gateway_id", "vpc_peering_connection_id",
+    "network_interface_id", "instance_id", "vpc_endpoint_id", "carrier_gateway_id", "local_gateway_id",
+    "core_network_arn",
+)
+
+
+def _route(reader: _Reader, instance: Instance, values: dict[str, Any], unknown: Any,
+           path: tuple[str | int, ...] | None) -> dict[str, Any] | None:
+    destination = (values.get("destination_cidr_block") or values.get("cidr_block")
+                   or values.get("destination_ipv6_cidr_block") or values.get("ipv6_cidr_block"))
+    prefix_key = "destination_prefix_list_id" if "destination_prefix_list_id" in values or path is None else "destination_prefix_list_id"
+    if not destination:
+        destination = reader.link(instance, prefix_key, "prefix list", path=(*path, prefix_key) if path else None,
+                                  values=values, unknown=unknown) if (values.get(prefix_key) or reader.references(
+                                      instance, (*path, prefix_key) if path else (prefix_key,))) else None
+    if not destination:
+        reader.builder.warn(instance.address, "a route has no known destination; not read")
+        return None
+    for key in _ROUTE_TARGETS:
+        known = values.get(key)
+        ref_path = (*path, key) if path else (key,)
+        if (isinstance(known, str) and known) or reader.references(instance, ref_path):
+            target = reader.link(instance, key, "target", path=ref_path if path else None, values=values,
+                                 unknown=unknown)
+            if target is None:
+                return None
+            if key == "gateway_id" and target == "local":
+                return None
+            return {"destination": destination, "target": target}
+    reader.builder.warn(instance.address, f"the route to {destination} has a target known only after apply; not read")
+    return None
+
+
+def _route_table(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    routes = []
+    inline = values.get("route") or []
+    unknown_routes = instance.unknown.get("route") if isinstance(instance.unknown, dict) else None
+    for position, route in enumerate(inline):
+        flags = unknown_routes[position] if isinstance(unknown_routes, list) and position < len(unknown_routes) else {}
+        built = _route(reader, instance, route, flags, ("route", position))
+        if built:
+            routes.append(built)
+    body = {"routes": routes, "propagating_vpn_gateways": [reader.builder.name_of(v) for v in values.get("propagating_vgws") or []]}
+    if instance.type == "aws_default_route_table":
+        vpc = reader.link(instance, "vpc_id" if values.get("vpc_id") else "default_route_table_id", "VPC")
+        vpc_record = reader.builder.lookup(vpc)
+        reader.add("route_tables", instance, body, vpc=vpc)
+        if vpc_record is not None and vpc_record.kind == "vpcs":
+            vpc_record.body["main_route_table"] = instance.address
+        return
+    reader.add("route_tables", instance, body, vpc=reader.vpc_link(instance))
+
+
+def _route_resource(reader: _Reader, instance: Instance) -> None:
+    table = reader.builder.edit(reader.link(instance, "route_table_id", "route table"), "route_tables",
+                                instance.address, "route table")
+    route = _route(reader, instance, instance.values, instance.unknown, None)
+    if table is not None and route is not None:
+        table.body.setdefault("routes", []).append(route)
+
+
+def _route_association(reader: _Reader, instance: Instance) -> None:
+    table = reader.link(instance, "route_table_id", "route table")
+    if table is None:
+        return
+    if instance.values.get("gateway_id") or reader.references(instance, ("gateway_id",)):
+        record = reader.builder.edit(table, "route_tables", instance.address, "route table")
+        gateway = reader.link(instance, "gateway_id", "gateway")
+        if record is not None and gateway:
+            record.body.setdefault("edge_associations", []).append(gateway)
+        return
+    subnet = reader.builder.edit(reader.link(instance, "subnet_id", "subnet"), "subnets", instance.address, "subnet")
+    if subnet is not None:
+        subnet.body["route_table"] = reader.builder.name_of(table)
+
+
+def _main_association(reader: _Reader, instance: Instance) -> None:
+    vpc = reader.builder.edit(reader.link(instance, "vpc_id", "VPC"), "vpcs", instance.address, "VPC")
+    table = reader.link(instance, "route_table_id", "route table")
+    if vpc is not None and table:
+        vpc.body["main_route_table"] = reader.builder.name_of(table)
+
+
+def _gateway(kind: str) -> Any:
+    def handler(reader: _Reader, instance: Instance) -> None:
+        body: dict[str, Any] = {}
+        if kind == "vpn_gateways" and instance.values.get("amazon_side_asn"):
+            body["asn"] = int(instance.values["amazon_side_asn"])
+        has_vpc = instance.values.get("vpc_id") or reader.references(instance, ("vpc_id",))
+        vpc = reader.link(instance, "vpc_id", "VPC") if has_vpc else None
+        if not has_vpc and kind == "internet_gateways":
+            pass  # attached by aws_internet_gateway_attachment
+        reader.add(kind, instance, body, vpc=vpc)
+    return handler
+
+
+def _gateway_attachment(reader: _Reader, instance: Instance) -> None:
+    key = "internet_gateway_id" if instance.type == "aws_internet_gateway_attachment" else "vpn_gateway_id"
+    kind = "internet_gateways" if key == "internet_gateway_id" else "vpn_gateways"
+    gateway = reader.builder.edit(reader.link(instance, key, "gateway"), kind, instance.address, "gateway")
+    vpc = reader.link(instance, "vpc_id", "VPC")
+    if gateway is not None and vpc:
+        gateway.vpc = vpc
+
+
+def _nat_gateway(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    subnet = reader.link(instance, "subnet_id", "subnet")
+    body = {
+        "subnet": subnet,
+        "connectivity": values.get("connectivity_type") or "public",
+        "private_ip": values.get("private_ip") or None,
+        "elastic_ip": values.get("public_ip") or None,
+    }
+    if subnet is None:
+        reader.builder.warn(instance.address, "its subnet is not known; not read")
+        return
+    reader.add("nat_gateways", instance, body, vpc=subnet)
+
+
+def _eip(reader: _Reader, instance: Instance) -> None:
+    """An elastic IP gives its instance or interface a public address (known or not)."""
+    values = instance.values
+    public_ip = values.get("public_ip")
+    if instance.type == "aws_eip_association":
+        eip = reader.link(instance, "allocation_id", "elastic IP") if (
+            values.get("allocation_id") or reader.references(instance, ("allocation_id",))) else None
+        eip_instance = reader.instances.get(eip or "")
+        public_ip = public_ip or (eip_instance.values.get("public_ip") if eip_instance else None)
+        keys = ("instance_id", "network_interface_id")
+    else:
+        keys = ("instance", "network_interface")
+    for key in keys:
+        if values.get(key) or reader.references(instance, (key,)):
+            record = reader.builder.lookup(reader.link(instance, key, "instance"))
+            if record is not None and record.kind in ("instances", "network_interfaces"):
+                record.body["public_ip"] = public_ip or True
+            return
+
+
+def _network_acl(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body: dict[str, Any] = {"ingress": [], "egress": []}
+    for direction in ("ingress", "egress"):
+        rules = values.get(direction)
+        if isinstance(rules, list):
+            for rule in rules:
+                built = _nacl_rule(reader, instance, rule)
+                if built:
+                    body[direction].append(built)
+    if instance.type == "aws_default_network_acl":
+        vpc = reader.link(instance, "vpc_id" if values.get("vpc_id") else "default_network_acl_id", "VPC")
+        vpc_record = reader.builder.lookup(vpc)
+        if vpc_record is not None and vpc_record.kind == "vpcs":
+            vpc_record.body["default_network_acl"] = instance.address
+    else:
+        vpc = reader.vpc_link(instance)
+    reader.add("network_acls", instance, body, vpc=vpc)
+    for subnet_ref in reader.links(instance, "subnet_ids"):
+        subnet = reader.builder.edit(subnet_ref, "subnets", instance.address, "subnet")
+        if subnet is not None:
+            subnet.body["network_acl"] = instance.address
+
+
+def _nacl_rule(reader: _Reader, instance: Instance, rule: dict[str, Any]) -> dict[str, Any] | None:
+    protocol = parse_protocol(str(rule.get("protocol", "-1")))
+    cidr = rule.get("cidr_block") or rule.get("ipv6_cidr_block")
+    number = rule.get("rule_no", rule.get("rule_number"))
+    if not cidr or number is None:
+        reader.builder.warn(instance.address, f"a rule {number} has no known CIDR; not read")
+        return None
+    try:
+        ports = ports_of(protocol, rule.get("from_port"), rule.get("to_port"))
+    except ValueError as error:
+        reader.builder.warn(instance.address, f"rule {number}: {error}; not read")
+        return None
+    built: dict[str, Any] = {
+        "rule": int(number), "protocol": protocol, "cidr": cidr,
+        "action": str(rule.get("action", rule.get("rule_action", "allow"))).lower(),
+    }
+    if ports:
+        built["ports"] = ports
+    elif protocol in (6, 17) and rule.get("from_port") is None:
+        reader.builder.warn(instance.address, f"rule {number}: tcp/udp without ports (AWS requires a port range)")
+    built.update(icmp_of(protocol, rule.get("icmp_type"), rule.get("icmp_code")))
+    return built
+
+
+def _nacl_rule_resource(reader: _Reader, instance: Instance) -> None:
+    acl = reader.builder.edit(reader.link(instance, "network_acl_id", "NACL"), "network_acls", instance.address,
+                              "network ACL")
+    built = _nacl_rule(reader, instance, instance.values)
+    if acl is not None and built:
+        acl.body.setdefault("egress" if instance.values.get("egress") else "ingress", []).append(built)
+
+
+def _nacl_association(reader: _Reader, instance: Instance) -> None:
+    acl = reader.link(instance, "network_acl_id", "NACL")
+    subnet = reader.builder.edit(reader.link(instance, "subnet_id", "subnet"), "subnets", instance.address, "subnet")
+    if subnet is not None and acl:
+        subnet.body["network_acl"] = reader.builder.name_of(acl)
+
+
+def _sg_rules(reader: _Reader, instance: Instance, rule: dict[str, Any], direction: str, group: str,
+              path: tuple[str | int, ...] | None, flags: Any) -> list[dict[str, Any]]:
+    """One Terraform rule block → one design rule per peer (CIDR, IPv6 CIDR, prefix list, group, self)."""
+    protocol = parse_protocol(str(rule.get("protocol", rule.get("ip_protocol", "-1"))))
+    try:
+        ports = ports_of(protocol, rule.get("from_port"), rule.get("to_port"))
+    except ValueError as error:
+        reader.builder.warn(instance.address, f"a {direction} rule {rule.get('from_port')}-{rule.get('to_port')}: "
+                            f"{error}; not read")
+        return []
+    base: dict[str, Any] = {"protocol": protocol}
+    if ports:
+        base["ports"] = ports
+    if protocol in (1, 58):
+        base.update(icmp_of(protocol, rule.get("from_port"), rule.get("to_port")))
+    if rule.get("description"):
+        base["description"] = rule["description"]
+    peer_key = "source" if direction == "ingress" else "destination"
+    peers: list[str] = []
+    for key in ("cidr_blocks", "ipv6_cidr_blocks"):
+        values = rule.get(key)
+        if isinstance(values, list):
+            peers += [v for v in values if isinstance(v, str) and v]
+        elif (isinstance(flags, dict) and flags.get(key) is True) or (
+                path is not None and values is None and reader.references(instance, (*path, key))):
+            reader.builder.warn(instance.address, f"{key} of a {direction} rule are known only after apply")
+    for key in ("cidr_ipv4", "cidr_ipv6"):
+        if rule.get(key):
+            peers.append(rule[key])
+    for key in ("prefix_list_ids", "prefix_list_id"):
+        if rule.get(key) or (path is not None and reader.references(instance, (*path, key))):
+            many = reader.links(instance, key, path=(*path, key) if path else None, values=rule, unknown=flags or {})
+            peers += many
+    for key in ("security_groups", "source_security_group_id", "referenced_security_group_id"):
+        if rule.get(key) or (path is None and reader.references(instance, (key,))) or (
+                path is not None and reader.references(instance, (*path, key))):
+            if key == "security_groups":
+                many = reader.links(instance, key, path=(*path, key) if path else None, values=rule,
+                                    unknown=flags or {})
+            else:
+                one = reader.link(instance, key, "security group", values=rule, unknown=flags or {})
+                many = [one] if one else []
+            peers += [GroupRef(p) for p in many]
+    if rule.get("self"):
+        peers.append(GroupRef(group))
+    if not peers:
+        reader.builder.warn(instance.address, f"a {direction} rule has no known peer; not read")
+    return [{**base, peer_key: peer} for peer in peers]
+
+
+def _security_group(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body: dict[str, Any] = {"ingress": [], "egress": []}
+    if values.get("description") and values.get("description") != "Managed by Terraform":
+        body["description"] = values["description"]
+    for direction in ("ingress", "egress"):
+        rules = values.get(direction)
+        flags_all = instance.unknown.get(direction) if isinstance(instance.unknown, dict) else None
+        if flags_all is True:
+            if reader.references(instance, (direction,)) is not None or reader.expression(instance, (direction,)):
+                reader.builder.warn(instance.address, f"{direction} rules are known only after apply")
+            continue
+        for position, rule in enumerate(rules or []):
+            flags = flags_all[position] if isinstance(flags_all, list) and position < len(flags_all) else {}
+            body[direction] += _sg_rules(reader, instance, rule, direction, instance.address,
+                                         (direction, position), flags)
+    if instance.type == "aws_default_security_group":
+        vpc = reader.vpc_link(instance)
+        vpc_record = reader.builder.lookup(vpc)
+        if vpc_record is not None and vpc_record.kind == "vpcs":
+            vpc_record.body["default_security_group"] = instance.address
+    else:
+        vpc = reader.vpc_link(instance)
+    reader.add("security_groups", instance, body, vpc=vpc)
+
+
+def _sg_rule_resource(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    if instance.type == "aws_security_group_rule":
+        direction = values.get("type", "ingress")
+    else:
+        direction = "ingress" if instance.type.endswith("ingress_rule") else "egress"
+    group_ref = reader.link(instance, "security_group_id", "security group")
+    group = reader.builder.edit(group_ref, "security_groups", instance.address, "security group")
+    if group is None:
+        return
+    rules = _sg_rules(reader, instance, values, direction, group.name, None, instance.unknown)
+    group.body.setdefault(direction, []).extend(rules)
+
+
+def _peering(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body = {
+        "requester": reader.link(instance, "vpc_id", "VPC"),
+        "accepter": reader.link(instance, "peer_vpc_id", "peer VPC"),
+        "state": "active" if values.get("auto_accept") else "pending-acceptance",
+    }
+    if body["requester"] is None or body["accepter"] is None:
+        reader.builder.warn(instance.address, "a VPC of the peering is not known; not read")
+        return
+    reader.add("peering_connections", instance, body)
+
+
+def _peering_accepter(reader: _Reader, instance: Instance) -> None:
+    record = reader.builder.lookup(reader.link(instance, "vpc_peering_connection_id", "peering"), "peering_connections")
+    if record is not None and instance.values.get("auto_accept"):
+        record.body["state"] = "active"
+
+
+def _transit_gateway(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body: dict[str, Any] = {"region": reader.region}
+    if values.get("amazon_side_asn"):
+        body["asn"] = int(values["amazon_side_asn"])
+    reader.add("transit_gateways", instance, body)
+    for option in ("default_route_table_association", "default_route_table_propagation"):
+        if values.get(option, "enable") == "enable":
+            reader.builder.warn(instance.address, f"{option} is enabled: the default TGW route table is not modelled")
+
+
+def _tgw_attachment(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body = {
+        "type": "vpc",
+        "vpc": reader.link(instance, "vpc_id", "VPC"),
+        "subnets": reader.links(instance, "subnet_ids"),
+        "appliance_mode": values.get("appliance_mode_support") == "enable",
+    }
+    reader.add("tgw_attachments", instance, body, parent=reader.link(instance, "transit_gateway_id", "TGW"))
+
+
+def _tgw_route_table(reader: _Reader, instance: Instance) -> None:
+    reader.add("tgw_route_tables", instance, {"routes": []},
+               parent=reader.link(instance, "transit_gateway_id", "TGW"))
+
+
+def _tgw_association(reader: _Reader, instance: Instance) -> None:
+    attachment = reader.builder.edit(reader.link(instance, "transit_gateway_attachment_id", "attachment"),
+                                     "tgw_attachments", instance.address, "TGW attachment")
+    table = reader.link(instance, "transit_gateway_route_table_id", "TGW route table")
+    if attachment is None or table is None:
+        return
+    if instance.type.endswith("association"):
+        attachment.body["route_table"] = reader.builder.name_of(table)
+    else:
+        attachment.body.setdefault("propagate_to", []).append(reader.builder.name_of(table))
+
+
+def _tgw_route(reader: _Reader, instance: Instance) -> None:
+    table = reader.builder.edit(reader.link(instance, "transit_gateway_route_table_id", "TGW route table"),
+                                "tgw_route_tables", instance.address, "TGW route table")
+    if table is None:
+        return
+    route: dict[str, Any] = {"destination": instance.values.get("destination_cidr_block")}
+    if instance.values.get("blackhole"):
+        route["blackhole"] = True
+    else:
+        route["attachment"] = reader.link(instance, "transit_gateway_attachment_id", "attachment")
+        if route["attachment"] is None:
+            return
+    table.body["routes"].append(route)
+
+
+def _endpoint(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    kind = str(values.get("vpc_endpoint_type") or "Gateway").lower()
+    body = {
+        "service": values.get("service_name"),
+        "type": {"gateway": "gateway", "interface": "interface", "gatewayloadbalancer": "gateway_load_balancer"}.get(
+            kind, "interface"),
+        "route_tables": reader.links(instance, "route_table_ids"),
+        "subnets": reader.links(instance, "subnet_ids"),
+        "security_groups": [GroupRef(g) for g in reader.links(instance, "security_group_ids")],
+    }
+    reader.add("endpoints", instance, body, vpc=reader.vpc_link(instance))
+
+
+def _endpoint_association(reader: _Reader, instance: Instance) -> None:
+    endpoint = reader.builder.edit(reader.link(instance, "vpc_endpoint_id", "endpoint"), "endpoints",
+                                   instance.address, "VPC endpoint")
+    if endpoint is None:
+        return
+    for key, field_name in (("route_table_id", "route_tables"), ("subnet_id", "subnets")):
+        if instance.values.get(key) or reader.references(instance, (key,)):
+            target = reader.link(instance, key, key)
+            if target:
+                endpoint.body.setdefault(field_name, []).append(target)
+
+
+def _instance(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    subnet = reader.link(instance, "subnet_id", "subnet")
+    groups = reader.links(instance, "vpc_security_group_ids") or reader.links(instance, "security_groups")
+    body = {
+        "subnet": subnet,
+        "private_ip": values.get("private_ip") or None,
+        "secondary_private_ips": list(values.get("secondary_private_ips") or []),
+        "security_groups": [GroupRef(g) for g in groups],
+        "source_dest_check": values.get("source_dest_check", True) is not False,
+    }
+    if values.get("associate_public_ip_address") is not None:
+        body["public_ip"] = bool(values["associate_public_ip_address"]) or None
+    if values.get("public_ip"):
+        body["public_ip"] = values["public_ip"]
+    if subnet is None:
+        reader.builder.warn(instance.address, "its subnet is not known; not read")
+        return
+    reader.add("instances", instance, body, vpc=subnet)
+
+
+def _network_interface(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    subnet = reader.link(instance, "subnet_id", "subnet")
+    ips = [ip for ip in values.get("private_ips") or [] if isinstance(ip, str)]
+    primary = values.get("private_ip") or (ips[0] if ips else None)
+    attached = None
+    for attachment in values.get("attachment") or []:
+        if isinstance(attachment, dict) and attachment.get("instance"):
+            attached = reader.builder.name_of(attachment["instance"])
+    body = {
+        "subnet": subnet,
+        "private_ip": primary,
+        "secondary_private_ips": [ip for ip in ips if ip != primary],
+        "security_groups": [GroupRef(g) for g in reader.links(instance, "security_groups")],
+        "source_dest_check": values.get("source_dest_check", True) is not False,
+        "instance": attached,
+    }
+    if subnet is None:
+        reader.builder.warn(instance.address, "its subnet is not known; not read")
+        return
+    reader.add("network_interfaces", instance, body, vpc=subnet)
+
+
+def _eni_attachment(reader: _Reader, instance: Instance) -> None:
+    eni = reader.builder.edit(reader.link(instance, "network_interface_id", "ENI"), "network_interfaces",
+                              instance.address, "network interface")
+    target = reader.link(instance, "instance_id", "instance")
+    if eni is not None and target:
+        eni.body["instance"] = target
+
+
+def _prefix_list(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    body = {
+        "cidrs": [e["cidr"] for e in values.get("entry") or [] if isinstance(e, dict) and e.get("cidr")],
+        "max_entries": values.get("max_entries"),
+        "address_family": values.get("address_family") or "IPv4",
+    }
+    reader.add("prefix_lists", instance, body)
+
+
+def _prefix_list_entry(reader: _Reader, instance: Instance) -> None:
+    record = reader.builder.edit(reader.link(instance, "prefix_list_id", "prefix list"), "prefix_lists",
+                                 instance.address, "prefix list")
+    if record is not None and instance.values.get("cidr"):
+        record.body.setdefault("cidrs", []).append(instance.values["cidr"])
+
+
+_HANDLERS = {
+    "aws_vpc": _vpc, "aws_default_vpc": _vpc, "data.aws_vpc": _vpc,
+    "aws_vpc_ipv4_cidr_block_association": _cidr_association,
+    "aws_vpc_ipv6_cidr_block_association": _cidr_association,
+    "aws_subnet": _subnet, "aws_default_subnet": _subnet,
+    "aws_route_table": _route_table, "aws_default_route_table": _route_table,
+    "aws_route": _route_resource,
+    "aws_route_table_association": _route_association,
+    "aws_main_route_table_association": _main_association,
+    "aws_internet_gateway": _gateway("internet_gateways"),
+    "aws_egress_only_internet_gateway": _gateway("egress_only_internet_gateways"),
+    "aws_vpn_gateway": _gateway("vpn_gateways"),
+    "aws_internet_gateway_attachment": _gateway_attachment,
+    "aws_vpn_gateway_attachment": _gateway_attachment,
+    "aws_nat_gateway": _nat_gateway,
+    "aws_eip": _eip, "aws_eip_association": _eip,
+    "aws_network_acl": _network_acl, "aws_default_network_acl": _network_acl,
+    "aws_network_acl_rule": _nacl_rule_resource,
+    "aws_network_acl_association": _nacl_association,
+    "aws_security_group": _security_group, "aws_default_security_group": _security_group,
+    "aws_security_group_rule": _sg_rule_resource,
+    "aws_vpc_security_group_ingress_rule": _sg_rule_resource,
+    "aws_vpc_security_group_egress_rule": _sg_rule_resource,
+    "aws_vpc_peering_connection": _peering,
+    "aws_vpc_peering_connection_accepter": _peering_accepter,
+    "aws_ec2_transit_gateway": _transit_gateway,
+    "aws_ec2_transit_gateway_vpc_attachment": _tgw_attachment,
+    "aws_ec2_transit_gateway_route_table": _tgw_route_table,
+    "aws_ec2_transit_gateway_route_table_association": _tgw_association,
+    "aws_ec2_transit_gateway_route_table_propagation": _tgw_association,
+    "aws_ec2_transit_gateway_route": _tgw_route,
+    "aws_vpc_endpoint": _endpoint,
+    "aws_vpc_endpoint_route_table_association": _endpoint_association,
+    "aws_vpc_endpoint_subnet_association": _endpoint_association,
+    "aws_instance": _instance,
+    "aws_network_interface": _network_interface,
+    "aws_network_interface_attachment": _eni_attachment,
+    "aws_ec2_managed_prefix_list": _prefix_list,
+    "aws_ec2_managed_prefix_list_entry": _prefix_list_entry,
+}
+_PASS.update({t: 4 for t in _HANDLERS if t not in _PASS})
+
+
+def _module_of(address: str) -> str:
+    """The module instance part of a resource address.
+
+    >>> _module_of('module.a["k"].module.b.aws_vpc.x[0]'), _module_of("aws_vpc.x")
+    ('module.a["k"].module.b', '')
+    """
+    parts = []
+    rest = address
+    while rest.startswith("module."):
+        match = _MODULE.match(rest)
+        if match is None:
+            break
+        parts.append(match.group(0))
+        rest = rest[match.end():].lstrip(".")
+    return ".".join(parts)
+
+
+def _index_value(text: str) -> int | str:
+    inner = text.strip("[]")
+    return inner.strip('"') if inner.startswith('"') else int(inner)
+
+
+def _address_lines(text: str) -> dict[str, int]:
+    """Line of the first ``"address": "…"`` of each resource (the planned values come first)."""
+    lines: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        position = line.find('"address"')
+        if position == -1:
+            continue
+        match = re.search(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', line)
+        if match:
+            try:
+                address = json.loads(f'"{match.group(1)}"')
+            except json.JSONDecodeError:
+                continue
+            lines.setdefault(address, number)
+    if not lines and text.count("\n") < 2:  # single-line JSON: no useful lines
+        return {}
+    return lines
+
+
+def _design_name(file: str) -> str:
+    import os
+
+    return os.path.splitext(os.path.basename(file))[0] or "terraform"
