@@ -363,13 +363,13 @@ def _vpc_summary(name: str, vpc: Vpc, facts: _Facts) -> str:
         gateways.append("EIGW")
     cidrs = ", ".join(str(c) for c in [*vpc.cidrs, *vpc.ipv6_cidrs])
     counts = f"{len(subnets)} subnets ({public} public) in {azs} AZs" if subnets else "no subnets"
-    return _label(name, cidrs, counts, " · ".join(gateways) or None)
+    return _label(name, cidrs, counts, ", ".join(gateways) or None)
 
 
 def _subnet_text(facts: SubnetFacts) -> str:
     kind = "public" if facts.public else "private"
-    return _label(f"{facts.cidr} · {kind}", f"{facts.free_addresses} free addresses",
-                  f"route table {facts.route_table} · NACL {facts.network_acl}")
+    return _label(f"{facts.cidr}, {kind}", f"{facts.free_addresses} free addresses",
+                  f"route table {facts.route_table}, NACL {facts.network_acl}")
 
 
 def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
@@ -431,7 +431,7 @@ def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
                color=colours["color"], fillcolor=colours["fillcolor"], fontcolor=colours["fontcolor"])
         return
     with zone.subgraph(name=cluster_id("subnet", f"{facts.vpc}/{facts.name}")) as box:
-        box.attr(label=f"{title} — {kind} subnet", **colours)
+        box.attr(label=f"{title} ({kind} subnet)" if not facts.aws_id else f"{title}, {kind} subnet", **colours)
         b.node(box, node, _subnet_text(facts), "subnet", fontcolor=colours["fontcolor"])
         for item in sorted(b.facts.resources.get(node, []), key=lambda r: r.node_id):
             b.node(box, item.node_id, item.label, item.kind)
@@ -531,7 +531,7 @@ def _connections(b: _Builder) -> None:
         if head is None or state == "blackhole":
             marker = f"blackhole:{facts.vpc}/{facts.name}"
             why = "blackhole" if state == "blackhole" or target == "blackhole" else "target not found"
-            b.extra_nodes[marker] = {"label": _label(f"{facts.name}: {destination} → {target}", why),
+            b.extra_nodes[marker] = {"label": _label(f"{facts.name}: {destination} -> {target}", why),
                                      "kind": "blackhole"}
             head = marker
         if head not in b.drawn and head not in b.extra_nodes and not head.startswith("blackhole:"):

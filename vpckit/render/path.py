@@ -98,7 +98,7 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
     forward = _walk(answer.forward, drawn, view, locate)
     back = _walk(answer.return_path, drawn, view, locate)
     query = getattr(answer, "query", None)
-    title = f"{getattr(query, 'source', '?')} → {getattr(query, 'destination', '?')}" if query is not None else ""
+    title = f"{getattr(query, 'source', '?')} -> {getattr(query, 'destination', '?')}" if query is not None else ""
     for index, (tail, head) in enumerate(zip(forward, forward[1:])):
         graph.edge(dot_id(tail), dot_id(head), label=str(index + 1), **style.EDGES["forward"])
     for index, (tail, head) in enumerate(zip(back, back[1:])):
@@ -112,7 +112,7 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
             continue
         by_node.setdefault(shown, []).append(blocker)
     for node, blockers in sorted(by_node.items()):
-        reasons = [f"✖ {b.code} ({b.leg})" for b in blockers]
+        reasons = [f"BLOCKED {b.code} ({b.leg})" for b in blockers]
         messages = [_wrap(b.message) for b in blockers]
         graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER)
     verdict = getattr(answer, "verdict", "")
