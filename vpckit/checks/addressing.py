@@ -80,11 +80,14 @@ def cidr_size(ctx: CheckContext) -> Iterator[Finding]:
     ['VPC001 vpcs.p.subnets.a.cidr: subnet a 10.0.0.0/29 is a /29; AWS allows /16 to /28 (SUB-01)']
     """
     design = ctx.design
+    # A validation config may widen the IPv6 policy (IPAM/BYOIPv6, CIDR-09); AWS's defaults otherwise.
+    vpc_v6 = getattr(ctx.config, "ipv6_vpc_prefixes", None) or IPV6_VPC_PREFIXES
+    subnet_v6 = getattr(ctx.config, "ipv6_subnet_prefixes", None) or IPV6_SUBNET_PREFIXES
     for vpc_name, vpc in design.vpcs.items():
         blocks = [("cidr", None, vpc.cidr, f"VPC {vpc_name} primary CIDR", 4, IPV4_PREFIXES, "CIDR-01")]
         blocks += [("secondary_cidrs", i, c, f"VPC {vpc_name} secondary CIDR", 4, IPV4_PREFIXES, "CIDR-05")
                    for i, c in enumerate(vpc.secondary_cidrs)]
-        blocks += [("ipv6_cidrs", i, c, f"VPC {vpc_name} IPv6 block", 6, IPV6_VPC_PREFIXES, "CIDR-09")
+        blocks += [("ipv6_cidrs", i, c, f"VPC {vpc_name} IPv6 block", 6, vpc_v6, "CIDR-09")
                    for i, c in enumerate(vpc.ipv6_cidrs)]
         for key, index, cidr, what, family, allowed, ref in blocks:
             path = written(design, "vpcs", vpc_name, key) + ((index,) if index is not None else ())
@@ -97,7 +100,7 @@ def cidr_size(ctx: CheckContext) -> Iterator[Finding]:
             if subnet.ipv6_cidr is not None:
                 yield from _check_block(ctx, written(design, *base, "ipv6_cidr"), label,
                                         f"subnet {subnet_name} IPv6 block", subnet.ipv6_cidr, 6,
-                                        IPV6_SUBNET_PREFIXES, "CIDR-09")
+                                        subnet_v6, "CIDR-09")
 
 
 def _check_block(ctx: CheckContext, path, resource: str, what: str, cidr: IPNetwork, family: int,
@@ -107,7 +110,8 @@ def _check_block(ctx: CheckContext, path, resource: str, what: str, cidr: IPNetw
         yield ctx.finding("VPC001", f"{what} {cidr} is IPv{cidr.version}; expected an IPv{family} block ({ref})",
                           path, resource)
     elif cidr.prefixlen not in allowed:
-        sizes = f"/{allowed[0]} to /{allowed[-1]}" if len(allowed) > 2 else " or ".join(f"/{p}" for p in allowed)
+        contiguous = len(allowed) > 2 and allowed == list(range(allowed[0], allowed[-1] + 1))
+        sizes = f"/{allowed[0]} to /{allowed[-1]}" if contiguous else " or ".join(f"/{p}" for p in allowed)
         yield ctx.finding("VPC001", f"{what} {cidr} is a /{cidr.prefixlen}; AWS allows {sizes} ({ref})", path, resource)
 
 
