@@ -280,7 +280,7 @@ def world_label(addresses: IPSet) -> str:
     """A short description of a wide address set for messages.
 
     >>> world_label(IPSet(["0.0.0.0/1", "128.0.0.0/1"])), world_label(IPSet(["0.0.0.0/0"]) - IPSet(["203.0.113.5/32"]))
-    ('0.0.0.0/0', 'all IPv4 but 1 address(es)')
+    ('0.0.0.0/0', '0.0.0.0/0 except 203.0.113.5/32')
     """
     parts = []
     for family, everything in ((4, "0.0.0.0/0"), (6, "::/0")):
@@ -292,7 +292,11 @@ def world_label(addresses: IPSet) -> str:
         if size == full:
             parts.append(everything)
         elif size > full // 2:
-            parts.append(f"all IPv{family} but {full - size} address(es)")
+            rest = list((IPSet([everything]) - addresses).iter_cidrs())
+            if len(rest) <= 3:
+                parts.append(f"{everything} except {', '.join(str(n) for n in rest)}")
+            else:
+                parts.append(f"all IPv{family} but {full - size} address(es)")
         else:
             shown = ", ".join(str(n) for n in cidrs[:3])
             parts.append(shown + (f" (+{len(cidrs) - 3} more)" if len(cidrs) > 3 else ""))

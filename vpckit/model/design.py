@@ -39,6 +39,13 @@ class Position:
         return f"{self.file}:{self.line}:{self.column or 1}"
 
 
+#: Model field name → the alias a design file may use instead (for positions of findings).
+_FIELD_ALIASES = {
+    "network_acls": "nacls", "network_acl": "nacl", "default_network_acl": "default_nacl",
+    "map_public_ip_on_launch": "auto_public_ip", "source": "from", "destination": "to",
+}
+
+
 @dataclass
 class SourceMap:
     """Where each part of a design came from: a path of keys → a :class:`Position`.
@@ -57,11 +64,22 @@ class SourceMap:
     warnings: list[str] = field(default_factory=list)
 
     def locate(self, path: Path) -> Position:
-        """The position of ``path`` or of its nearest ancestor that has one."""
+        """The position of ``path`` or of its nearest ancestor that has one.
+
+        Paths use the model's field names; a file may have used an alias (``nacls`` for
+        ``network_acls``), so both spellings are looked up.
+
+        >>> sm = SourceMap("d.yaml", {("vpcs", "p", "nacls", "app"): Position("d.yaml", 9, 5)})
+        >>> str(sm.locate(("vpcs", "p", "network_acls", "app", "ingress", 0)))
+        'd.yaml:9:5'
+        """
         path = tuple(path)
         while path:
             if path in self.positions:
                 return self.positions[path]
+            spelled = tuple(_FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
+            if spelled in self.positions:
+                return self.positions[spelled]
             path = path[:-1]
         return self.positions.get((), Position(self.file))
 

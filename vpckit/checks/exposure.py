@@ -1,0 +1,162 @@
+"""Network exposure rules NET001-NET004, and the "really reachable from the internet?" context.
+
+Peers flag a public IP or an open group in isolation. Where the reachability engine
+(:mod:`vpckit.reach`) is available, findings about open ports also say whether the port is
+actually reachable from the internet — public address, IGW route, NACLs in both directions and
+security groups together (aws-semantics §1.15) — which is what a reviewer needs to prioritise.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..network.resolve import find_in
+from ._common import cached, default_routes, effective_public_ip, group_users, subnet_route_table, tier_of
+from .registry import CheckContext, Finding, rule
+
+#: Resources whose exposure is asked about, per group (keeps validate fast on big designs).
+MAX_EXPOSURE_QUERIES = 12
+_ENDPOINT_COLLECTIONS = ("instances", "network_interfaces", "load_balancers", "rds_instances")
+
+
+def _engine(ctx: CheckContext):
+    """``(network, answer, parse_query)`` when the reachability engine is available, else None."""
+    def build():
+        try:
+            from ..reach import answer, parse_query
+            network = ctx.network
+        except Exception:  # noqa: BLE001 - the context is optional; the finding stands without it
+            return None
+        return network, answer, parse_query
+
+    return cached(ctx, "reach-engine", build)
+
+
+def internet_exposure(ctx: CheckContext, vpc_name: str, group: str, protocol: int, port: int) -> dict[str, str] | None:
+    """``{"vpc/resource": verdict}`` for the resources using ``group``, asked from ``internet``.
+
+    None when the engine is not available (or cannot answer for this design).
+    """
+    engine = _engine(ctx)
+    if engine is None:
+        return None
+    network, answer, parse_query = engine
+    vpc = ctx.design.vpcs[vpc_name]
+    users = [(c, n) for c, n in group_users(vpc, group) if c in _ENDPOINT_COLLECTIONS][:MAX_EXPOSURE_QUERIES]
+    out: dict[str, str] = {}
+    for _, name in users:
+        target = f"{vpc_name}/{name}"
+
+        def ask(target=target):
+            try:
+                query = parse_query({"from": "internet", "to": target, "protocol": protocol, "port": port})
+                return answer(network, query).verdict
+            except Exception:  # noqa: BLE001 - an unanswerable query leaves the finding without context
+                return None
+
+        verdict = cached(ctx, ("reach", target, protocol, port), ask)
+        if verdict is None:
+            return None
+        out[target] = verdict
+    return out
+
+
+@rule("NET001", "warning", "Subnets do not auto-assign public IPv4 addresses",
+      semantics=("SUB-08",),
+      rationale="With MapPublicIpOnLaunch every instance launched in the subnet gets a public address, whether or "
+                "not it should be on the internet; public addresses are better given explicitly (or via a load "
+                "balancer).",
+      fix="Set `auto_public_ip: false` and assign public or elastic IPs to the few instances that need one.",
+      peers={"checkov": "CKV_AWS_130", "trivy": "AWS-0164", "cfn_nag": "W33", "securityhub": "EC2.15"})
+def net_auto_public_ip(ctx: CheckContext) -> Iterable[Finding]:
+    for vpc_name, vpc in ctx.design.iter_vpcs():
+        for name, subnet in sorted(vpc.subnets.items()):
+            if not subnet.map_public_ip_on_launch:
+                continue
+            routed = any(t is not None and t.kind == "internet_gateway"
+                         for _, _, t in default_routes(ctx.design, vpc_name, subnet_route_table(vpc, name)))
+            tail = "" if routed else " (and the subnet has no default route to an internet gateway, so those addresses are unusable)"
+            yield ctx.finding("NET001", f"subnet {name} gives every new instance a public IPv4 address{tail}",
+                              ("vpcs", vpc_name, "subnets", name), f"vpc {vpc_name} / subnet {name}", key="auto-ip")
+
+
+@rule("NET002", "warning", "Instances outside a public tier have no public IP",
+      semantics=("SUB-08", "IGW-02"),
+      rationale="A public address on an application or database host makes it one security-group change away from "
+                "the internet. Instances in subnets whose tier is `public` are exempt. When the reachability engine "
+                "is available the finding says which ports of the instance are actually reachable.",
+      fix="Remove the public/elastic IP, or move the instance behind a load balancer or NAT gateway.",
+      peers={"checkov": "CKV_AWS_88", "trivy": "AWS-0009", "securityhub": ("EC2.9", "EC2.25")})
+def net_public_instances(ctx: CheckContext) -> Iterable[Finding]:
+    for vpc_name, vpc in ctx.design.iter_vpcs():
+        for name, instance in sorted(vpc.instances.items()):
+            if instance.state == "terminated" or not effective_public_ip(vpc, instance):
+                continue
+            subnet_name = find_in(vpc.subnets, instance.subnet)
+            if subnet_name is None or tier_of(subnet_name, vpc.subnets[subnet_name]) == "public":
+                continue
+            how = ("an elastic IP" if instance.elastic_ip else "a public IP" if instance.public_ip is not None
+                   else f"a public IP from subnet {subnet_name}'s auto-assign setting")
+            reachable = _reachable_ports(ctx, vpc_name, name)
+            tail = f"; reachable from the internet on {', '.join(reachable)}" if reachable else ""
+            yield ctx.finding(
+                "NET002",
+                f"instance {name} in subnet {subnet_name} (tier {tier_of(subnet_name, vpc.subnets[subnet_name]) or 'unlabelled'}) "
+                f"has {how}{tail}",
+                ("vpcs", vpc_name, "instances", name), f"vpc {vpc_name} / instance {name}", key="public-ip",
+                **({"reachable_ports": reachable} if reachable else {}),
+            )
+
+
+def _reachable_ports(ctx: CheckContext, vpc_name: str, name: str) -> list[str]:
+    engine = _engine(ctx)
+    if engine is None:
+        return []
+    network, answer, parse_query = engine
+    out = []
+    for port in (22, 3389, 80, 443):
+        try:
+            verdict = answer(network, parse_query({"from": "internet", "to": f"{vpc_name}/{name}", "protocol": "tcp",
+                                                   "port": port})).verdict
+        except Exception:  # noqa: BLE001 - context only
+            return []
+        if verdict != "unreachable":
+            out.append(f"tcp/{port}")
+    return out
+
+
+@rule("NET003", "warning", "Transit gateways do not auto-accept shared attachments",
+      semantics=("TGW-02",),
+      rationale="With auto-accept any account the transit gateway is shared with can attach a VPC and, through "
+                "propagation, reach every other attached network without review.",
+      fix="Set `auto_accept_shared_attachments: false` and accept attachments explicitly.",
+      peers={"checkov": "CKV_AWS_331", "securityhub": "EC2.23"})
+def net_tgw_auto_accept(ctx: CheckContext) -> Iterable[Finding]:
+    for name, tgw in sorted(ctx.design.transit_gateways.items()):
+        if tgw.auto_accept_shared_attachments:
+            yield ctx.finding("NET003", f"transit gateway {name} accepts shared attachments automatically",
+                              ("transit_gateways", name), f"transit gateway {name}", key="auto-accept")
+
+
+@rule("NET004", "info", "Elastic IPs are attached to something",
+      rationale="An unattached elastic IP costs money and, if re-associated by mistake, exposes whatever it lands on.",
+      fix="Release the address, or associate it with the instance, interface or NAT gateway that needs it.",
+      peers={"checkov": "CKV2_AWS_19", "securityhub": "EC2.12"})
+def net_unattached_eips(ctx: CheckContext) -> Iterable[Finding]:
+    used = set()
+    for _, vpc in ctx.design.iter_vpcs():
+        for collection in ("instances", "network_interfaces"):
+            for item in getattr(vpc, collection).values():
+                if item.elastic_ip is not None:
+                    used.add(str(item.elastic_ip))
+        for nat in vpc.nat_gateways.values():
+            if nat.elastic_ip is not None:
+                used.add(str(nat.elastic_ip))
+    for name, eip in sorted(ctx.design.elastic_ips.items()):
+        if eip.instance or eip.network_interface or eip.nat_gateway:
+            continue
+        if eip.address is not None and str(eip.address) in used:
+            continue
+        label = f"{name} ({eip.address})" if eip.address else name
+        yield ctx.finding("NET004", f"elastic IP {label} is not associated with any instance, interface or NAT gateway",
+                          ("elastic_ips", name), f"elastic ip {name}", key="unattached")

@@ -1,0 +1,311 @@
+"""Network ACL rules NACL001-NACL003, NACL005-NACL007 and NACL010, on first-match semantics.
+
+Every question is answered from what the NACL actually admits (:func:`._filters.evaluate_nacl`):
+entries in rule-number order, first match wins, implicit ``*`` deny, protocol ``-1`` ignoring
+ports (NACL-03, NACL-04, NACL-09). So a lower-numbered deny really closes a port that a later
+allow opens, and an entry that never decides a packet is reported as shadowed.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Iterator
+
+from netaddr import IPSet
+
+from ..model import Design, NetworkAcl, protocol_name
+from ._common import cached, nacl_subnets, settings
+from ._filters import ALL, ICMP, ICMPV6, KEY_MAX, TCP, UDP, NaclVerdict, evaluate_nacl, intervals_text, \
+    merge_intervals, nacl_families, open_to_world, world_label
+from .registry import CheckContext, Finding, rule
+
+#: Replies of clients whose ephemeral range is Linux's (32768-60999) — the least a NACL must allow.
+LINUX_EPHEMERAL = (32768, 60999)
+
+
+def _nacls(design: Design, used_only: bool = True) -> Iterator[tuple[str, str, NetworkAcl, list[str]]]:
+    for vpc_name, vpc in design.iter_vpcs():
+        for name, acl in sorted(vpc.network_acls.items()):
+            subnets = nacl_subnets(vpc, name)
+            if subnets or not used_only:
+                yield vpc_name, name, acl, subnets
+
+
+def _verdict(ctx: CheckContext, vpc_name: str, name: str, direction: str, family: int) -> NaclVerdict:
+    acl = ctx.design.vpcs[vpc_name].network_acls[name]
+    return cached(ctx, ("nacl", vpc_name, name, direction, family),
+                  lambda: evaluate_nacl(getattr(acl, direction), family))
+
+
+def _entry_index(acl: NetworkAcl, direction: str, number: int) -> int:
+    for index, entry in enumerate(getattr(acl, direction)):
+        if entry.rule == number:
+            return index
+    return 0
+
+
+def _label(ctx: CheckContext, vpc_name: str, name: str, subnets: list[str]) -> str:
+    default = " (the VPC's default NACL)" if name == ctx.design.vpcs[vpc_name].default_network_acl else ""
+    used = f", used by subnet(s) {', '.join(subnets)}" if subnets else ""
+    return f"NACL {name}{default}{used}"
+
+
+def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str) -> Iterator[Finding]:
+    cfg = settings(ctx)
+    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+        for port in ports:
+            opened = []
+            first_rule = None
+            for family in nacl_families(acl):
+                verdict = _verdict(ctx, vpc_name, name, "ingress", family)
+                for protocol in (TCP, UDP):
+                    admitted = verdict.admitted(protocol, port)
+                    if open_to_world(admitted, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                        opened.append((protocol_name(protocol), world_label(admitted)))
+                        for part in verdict.admitted_over(protocol, port, port):
+                            allows = [n for n, action, _ in part.decided_by if action == "allow"]
+                            if allows and first_rule is None:
+                                first_rule = allows[0]
+            if not opened:
+                continue
+            how = "; ".join(f"{p}/{port} from {who}" for p, who in opened)
+            yield ctx.finding(
+                rule_id,
+                f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}) — evaluated first-match by rule number",
+                ("vpcs", vpc_name, "network_acls", name, "ingress", _entry_index(acl, "ingress", first_rule or 0)),
+                f"vpc {vpc_name} / nacl {name}", key=f"port/{port}",
+            )
+
+
+@rule("NACL001", "warning", "No NACL admits SSH (22) or RDP (3389) from the whole internet",
+      semantics=("NACL-03", "NACL-04", "NACL-09"),
+      rationale="Subnet-level defence in depth for administration ports. Computed on what the NACL admits: a "
+                "lower-numbered deny really closes the port (peers flag the later allow anyway), and 0.0.0.0/1 + "
+                "128.0.0.0/1 is the whole internet. TCP and UDP, as AWS Config's nacl-no-unrestricted-ssh-rdp.",
+      fix="Add a lower-numbered DENY for 22/3389 from 0.0.0.0/0 (and ::/0), or narrow the allow's CIDR.",
+      peers={"checkov": ("CKV_AWS_232", "CKV_AWS_231"), "trivy": "AWS-0105", "securityhub": "EC2.21", "cis": "5.1",
+             "awsconfig": "nacl-no-unrestricted-ssh-rdp"})
+def nacl_admin_ports(ctx: CheckContext) -> Iterable[Finding]:
+    yield from _world_ingress(ctx, "NACL001", [22], "SSH")
+    yield from _world_ingress(ctx, "NACL001", [3389], "RDP")
+
+
+@rule("NACL002", "warning", "No NACL admits FTP (20, 21) from the whole internet",
+      semantics=("NACL-03", "NACL-09"),
+      rationale="FTP sends credentials in clear text; open to the internet at the subnet level it is an easy target.",
+      fix="Add a lower-numbered DENY for 20-21 from 0.0.0.0/0 (and ::/0), or narrow the allow's CIDR.",
+      peers={"checkov": ("CKV_AWS_230", "CKV_AWS_229")})
+def nacl_ftp(ctx: CheckContext) -> Iterable[Finding]:
+    yield from _world_ingress(ctx, "NACL002", [20], "FTP data")
+    yield from _world_ingress(ctx, "NACL002", [21], "FTP control")
+
+
+@rule("NACL003", "warning", "No NACL entry admits every port or protocol from the whole internet",
+      semantics=("NACL-09",),
+      rationale="An inbound ALLOW with protocol -1 (ports are ignored whatever the entry says) or tcp/udp 0-65535 "
+                "from the world leaves the subnet with no NACL protection. Only entries that still decide traffic "
+                "count (an entry fully shadowed by lower denies is NACL005's). AWS's default NACL is such an entry.",
+      fix="Replace it with entries for the service ports plus the ephemeral return range 1024-65535.",
+      peers={"checkov": "CKV_AWS_352", "trivy": "AWS-0102", "cfn_nag": ("W66", "W67")})
+def nacl_all_ports(ctx: CheckContext) -> Iterable[Finding]:
+    cfg = settings(ctx)
+    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+        for family in nacl_families(acl):
+            verdict = _verdict(ctx, vpc_name, name, "ingress", family)
+            for index, entry in enumerate(acl.ingress):
+                if entry.action != "allow" or entry.cidr.version != family:
+                    continue
+                every_port = entry.protocol == ALL or (
+                    entry.protocol in (TCP, UDP) and (entry.ports is None or (entry.ports.low, entry.ports.high) == (0, KEY_MAX)))
+                if not every_port:
+                    continue
+                decided = verdict.effective.get(entry.rule, IPSet())
+                if not open_to_world(decided, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                    continue
+                what = "every protocol and port" if entry.protocol == ALL else f"every {protocol_name(entry.protocol)} port"
+                ignored = f" (its port range {entry.ports} is ignored for protocol -1)" if entry.protocol == ALL and entry.ports else ""
+                yield ctx.finding(
+                    "NACL003",
+                    f"{_label(ctx, vpc_name, name, subnets)}: inbound rule {entry.rule} admits {what} from "
+                    f"{world_label(decided)}{ignored}",
+                    ("vpcs", vpc_name, "network_acls", name, "ingress", index), f"vpc {vpc_name} / nacl {name}",
+                    key=f"ingress:{entry.rule}",
+                )
+
+
+@rule("NACL005", "warning", "No NACL entry is shadowed by lower-numbered entries",
+      semantics=("NACL-03",),
+      rationale="First match wins: an entry whose traffic is entirely decided by lower-numbered entries never takes "
+                "effect. A shadowed DENY is a hole someone believes is closed (aws-semantics S14); a shadowed ALLOW is "
+                "dead weight that counts against the 20-entry quota.",
+      fix="Renumber the entry below the ones that shadow it, or delete it.",
+      peers={"cfn_nag": ("W71", "W72")})
+def nacl_shadowed(ctx: CheckContext) -> Iterable[Finding]:
+    for vpc_name, name, acl, subnets in _nacls(ctx.design, used_only=False):
+        for direction in ("ingress", "egress"):
+            entries = getattr(acl, direction)
+            numbers = [e.rule for e in entries]
+            for family in nacl_families(acl):
+                verdict = _verdict(ctx, vpc_name, name, direction, family)
+                for index, entry in enumerate(entries):
+                    if entry.cidr.version != family or numbers.count(entry.rule) > 1:
+                        continue  # duplicate numbers are NACL004's
+                    if verdict.effective.get(entry.rule):
+                        continue
+                    shadows = [e for e in entries if e.rule < entry.rule and e.cidr.version == family
+                               and _overlaps(e, entry)]
+                    by = ", ".join(f"{e.rule} ({e.action})" for e in shadows) or "lower-numbered entries"
+                    if entry.action == "deny" and any(e.action == "allow" for e in shadows):
+                        what = "this DENY never takes effect: the traffic it names is already allowed"
+                        severity = "warning"
+                    else:
+                        what = "it never decides any packet"
+                        severity = "info" if all(e.action == entry.action for e in shadows) else "warning"
+                    yield ctx.finding(
+                        "NACL005",
+                        f"NACL {name} {direction} rule {entry.rule} ({entry.action} {_entry_text(entry)}) is shadowed by "
+                        f"rule(s) {by}; {what}",
+                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / nacl {name}",
+                        severity=severity, key=f"{direction}:{entry.rule}",
+                    )
+
+
+def _entry_text(entry) -> str:
+    proto = protocol_name(entry.protocol)
+    if entry.protocol in (TCP, UDP) and entry.ports is not None:
+        proto += f"/{entry.ports}"
+    elif entry.protocol in (ICMP, ICMPV6) and entry.icmp_type not in (None, -1):
+        proto += f" type {entry.icmp_type}" + (f" code {entry.icmp_code}" if entry.icmp_code not in (None, -1) else "")
+    return f"{proto} {entry.cidr}"
+
+
+def _overlaps(a, b) -> bool:
+    from ._filters import rule_key_range
+
+    if a.protocol != ALL and b.protocol != ALL and a.protocol != b.protocol:
+        return False
+    if not (IPSet([a.cidr]) & IPSet([b.cidr])):
+        return False
+    if ALL in (a.protocol, b.protocol):
+        return True
+    a_low, a_high = rule_key_range(a.protocol, a.ports, a.icmp_type, a.icmp_code)
+    b_low, b_high = rule_key_range(b.protocol, b.ports, b.icmp_type, b.icmp_code)
+    return a_low <= b_high and b_low <= a_high
+
+
+def _return_like(entry, ephemeral: tuple[int, int]) -> bool:
+    """Entries for the ephemeral range are the return half of someone else's flow, not a service."""
+    if entry.protocol not in (TCP, UDP) or entry.ports is None:
+        return True
+    low, high = entry.ports.low, entry.ports.high
+    return (low, high) == (0, KEY_MAX) or (low >= 1024 and high - low >= 1000) or (
+        low <= ephemeral[0] and high >= ephemeral[1])
+
+
+@rule("NACL006", "warning", "NACLs let replies through on the clients' ephemeral ports",
+      semantics=("NACL-07", "SG-10"),
+      rationale="Security groups are stateful, NACLs are not: for every flow a NACL admits, the replies are checked "
+                "against the other direction on the client's ephemeral port — 32768-60999 for Linux, 49152-65535 for "
+                "Windows, 1024-65535 for NAT gateways, load balancers and unknown internet clients (aws-semantics "
+                "§1.7). Without a matching entry the connection hangs although every security group allows it.",
+      fix="Add an entry in the other direction for tcp/udp 1024-65535 (the `ephemeral_ports` setting) to the peers "
+          "of the flow; deny unwanted ports with lower-numbered entries.")
+def nacl_ephemeral(ctx: CheckContext) -> Iterable[Finding]:
+    cfg = settings(ctx)
+    low, high = cfg.ephemeral_ports
+    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+        for direction, other in (("ingress", "egress"), ("egress", "ingress")):
+            for family in nacl_families(acl):
+                forward = _verdict(ctx, vpc_name, name, direction, family)
+                back = _verdict(ctx, vpc_name, name, other, family)
+                for index, entry in enumerate(getattr(acl, direction)):
+                    if entry.action != "allow" or entry.cidr.version != family or _return_like(entry, (low, high)):
+                        continue
+                    peers = forward.effective.get(entry.rule, IPSet())
+                    if not peers:
+                        continue
+                    allowed = [(s.low, s.high) for s in back.admitted_over(entry.protocol, low, high)
+                               if peers.issubset(s.admitted)]
+                    allowed = merge_intervals(allowed)
+                    if allowed == [(low, high)]:
+                        continue
+                    missing = _missing((low, high), allowed)
+                    linux_ok = any(a <= LINUX_EPHEMERAL[0] and LINUX_EPHEMERAL[1] <= b for a, b in allowed)
+                    flow = (f"{direction} rule {entry.rule} admits {_entry_text(entry)}"
+                            if direction == "ingress" else f"egress rule {entry.rule} lets out {_entry_text(entry)}")
+                    if not allowed:
+                        consequence = "so every reply is dropped and connections hang"
+                    elif linux_ok:
+                        consequence = ("so replies to clients using other ephemeral ranges (NAT gateways, load balancers, "
+                                       "Windows, internet clients: 1024-65535) are dropped on some connections")
+                    else:
+                        consequence = "so many replies are dropped (Linux clients use 32768-60999)"
+                    yield ctx.finding(
+                        "NACL006",
+                        f"NACL {name}: {flow}, but its {other} entries do not allow the replies to all of "
+                        f"{world_label(peers)} on {protocol_name(entry.protocol)} {intervals_text(missing)}, {consequence}",
+                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / nacl {name}",
+                        key=f"{direction}:{entry.rule}",
+                    )
+
+
+def _missing(span: tuple[int, int], allowed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out, start = [], span[0]
+    for a, b in allowed:
+        if a > start:
+            out.append((start, a - 1))
+        start = max(start, b + 1)
+    if start <= span[1]:
+        out.append((start, span[1]))
+    return out
+
+
+@rule("NACL007", "info", "Every custom NACL is associated with a subnet",
+      semantics=("NACL-01",),
+      rationale="An unassociated NACL filters nothing; it usually means a subnet silently fell back to the default "
+                "(allow-all) NACL instead of the one written for it.",
+      fix="Associate the NACL with the subnets it was written for (`nacl:` on the subnet), or delete it.",
+      peers={"checkov": "CKV2_AWS_1", "securityhub": "EC2.16"})
+def nacl_unused(ctx: CheckContext) -> Iterable[Finding]:
+    for vpc_name, name, acl, subnets in _nacls(ctx.design, used_only=False):
+        if subnets or name == ctx.design.vpcs[vpc_name].default_network_acl:
+            continue
+        yield ctx.finding("NACL007", f"NACL {name} is not associated with any subnet",
+                          ("vpcs", vpc_name, "network_acls", name), f"vpc {vpc_name} / nacl {name}", key="unused")
+
+
+@rule("NACL010", "warning", "Restrictive NACLs let Path-MTU discovery through (ICMP 3/4, ICMPv6 2)",
+      semantics=("NACL-13",),
+      rationale="Traffic leaving the VPC (internet, VPN, inter-Region peering) meets smaller MTUs than the VPC's "
+                "9001 bytes. Routers then send ICMP 'fragmentation needed' (type 3 code 4; ICMPv6 'packet too big', "
+                "type 2); a NACL that drops them makes large TCP transfers hang while small requests work "
+                "(aws-semantics S58).",
+      fix="Allow icmp type 3 code 4 (and icmpv6 type 2) from the addresses the subnet talks to outside the VPC, in "
+          "both directions.")
+def nacl_pmtud(ctx: CheckContext) -> Iterable[Finding]:
+    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+        inside = IPSet(ctx.design.vpcs[vpc_name].cidrs + list(ctx.design.vpcs[vpc_name].ipv6_cidrs))
+        for direction in ("ingress", "egress"):
+            for family in nacl_families(acl):
+                verdict = _verdict(ctx, vpc_name, name, direction, family)
+                tcp = IPSet()
+                for part in verdict.slices:
+                    if part.protocol == TCP:
+                        tcp |= part.admitted
+                if TCP not in {s.protocol for s in verdict.slices}:
+                    tcp = verdict.admitted(TCP, 443)  # only protocol -1 entries: every TCP port alike
+                outside = tcp - inside
+                if not outside:
+                    continue
+                icmp, key, label = (ICMP, 3 * 256 + 4, "icmp 3/4") if family == 4 else (ICMPV6, 2 * 256, "icmpv6 type 2")
+                missing = outside - verdict.admitted(icmp, key)
+                if not missing:
+                    continue
+                yield ctx.finding(
+                    "NACL010",
+                    f"NACL {name} admits TCP {'from' if direction == 'ingress' else 'to'} outside the VPC "
+                    f"({world_label(outside)}) but not {label} {'from' if direction == 'ingress' else 'to'} "
+                    f"{'those addresses' if missing == outside else world_label(missing)}; "
+                    f"Path-MTU discovery breaks and large transfers stall",
+                    ("vpcs", vpc_name, "network_acls", name, direction), f"vpc {vpc_name} / nacl {name}",
+                    key=f"{direction}:ipv{family}",
+                )
