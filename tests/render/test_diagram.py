@@ -1,0 +1,265 @@
+"""The DOT of every bundled design, checked structurally: nesting, labels, edges, stability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vpckit.model import Design
+from vpckit.network import resolve
+from vpckit.render import build, cluster_id, diagram_source, dot_id, subnet_facts
+from vpckit.render import style
+from vpckit.sources import load
+
+DESIGNS = Path(__file__).resolve().parents[2] / "designs"
+DESIGN_FILES = sorted(p for p in DESIGNS.iterdir() if p.suffix in (".yaml", ".yml", ".json"))
+
+
+def _cluster_of(dot: Any, network_id: str) -> str | None:
+    return dot.node_cluster[dot_id(network_id)]
+
+
+def _is_public(design: Design, vpc_name: str, subnet_name: str) -> bool:
+    """SUB-06, written out independently of the renderer: a route to an internet gateway."""
+    vpc = design.vpcs[vpc_name]
+    table = vpc.route_tables.get(vpc.subnets[subnet_name].route_table or vpc.main_route_table)
+    return any(
+        (ref := resolve.route_target(design, vpc_name, route.target)) is not None
+        and ref.kind == "internet_gateway" and route.state == "active"
+        for route in (table.routes if table else [])
+    )
+
+
+def _placements(design: Design) -> list[tuple[str, str, str]]:
+    """(network node id, vpc, subnet) of the resources whose subnet the design states directly."""
+    found = []
+    for vpc_name, vpc in design.iter_vpcs():
+        def subnet(ref: str | None) -> str | None:
+            hit = resolve.find_in_vpc(design, vpc_name, "subnets", ref) if ref else None
+            return hit.name if hit else None
+
+        for name, instance in vpc.instances.items():
+            if subnet(instance.subnet):
+                found.append((f"eni:{vpc_name}/{name}", vpc_name, subnet(instance.subnet)))
+        for name, nat in vpc.nat_gateways.items():
+            if subnet(nat.subnet):
+                found.append((f"nat:{vpc_name}/{name}", vpc_name, subnet(nat.subnet)))
+        for name, lb in vpc.load_balancers.items():
+            for ref in lb.subnets:
+                if subnet(ref):
+                    found.append((f"eni:{vpc_name}/{name}@{subnet(ref)}", vpc_name, subnet(ref)))
+        for name, rds in vpc.rds_instances.items():
+            if rds.subnet and subnet(rds.subnet):
+                found.append((f"eni:{vpc_name}/{name}", vpc_name, subnet(rds.subnet)))
+    return found
+
+
+@pytest.fixture(params=DESIGN_FILES, ids=lambda p: p.stem)
+def design(request: pytest.FixtureRequest) -> Design:
+    return load(str(request.param))
+
+
+def test_clusters_nest_cloud_region_vpc_az_subnet(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    assert dot.cluster_parent["cluster_cloud"] is None
+    for vpc_name, vpc in design.iter_vpcs():
+        region = cluster_id("region", design.vpc_region(vpc_name))
+        vpc_box = cluster_id("vpc", vpc_name)
+        assert dot.ancestors(vpc_box) == [vpc_box, region, "cluster_cloud"]
+        for subnet_name, subnet in vpc.subnets.items():
+            subnet_box = cluster_id("subnet", f"{vpc_name}/{subnet_name}")
+            az_box = cluster_id("az", f"{vpc_name}/{subnet.az}")
+            assert dot.ancestors(subnet_box) == [subnet_box, az_box, vpc_box, region, "cluster_cloud"]
+            assert dot.cluster_attrs[az_box]["label"] == subnet.az
+            assert dot.cluster_attrs[az_box]["style"] == "dashed"
+
+
+def test_vpc_and_region_boxes_carry_their_labels(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    for vpc_name, vpc in design.iter_vpcs():
+        attrs = dot.cluster_attrs[cluster_id("vpc", vpc_name)]
+        assert vpc_name in attrs["label"] and str(vpc.cidr) in attrs["label"]
+        region = dot.cluster_attrs[cluster_id("region", design.vpc_region(vpc_name))]
+        assert region["style"] == "dashed" and design.vpc_region(vpc_name) in region["label"]
+
+
+def test_subnets_show_cidr_free_addresses_and_public_colour(design: Design, parse_dot: Any) -> None:
+    """SUB-06 (public derived from routes) and SUB-04 (five reserved addresses)."""
+    dot = parse_dot(diagram_source(design))
+    facts = subnet_facts(design)
+    for vpc_name, vpc in design.iter_vpcs():
+        for subnet_name, subnet in vpc.subnets.items():
+            node_id = f"subnet:{vpc_name}/{subnet_name}"
+            box = cluster_id("subnet", f"{vpc_name}/{subnet_name}")
+            assert _cluster_of(dot, node_id) == box
+            label = dot.node_attrs[dot_id(node_id)]["label"]
+            assert str(subnet.cidr) in label
+            assert f"{facts[node_id].free_addresses} free addresses" in label
+            assert facts[node_id].free_addresses <= subnet.cidr.size - 5
+            public = _is_public(design, vpc_name, subnet_name)
+            assert facts[node_id].public is public
+            expected = style.PUBLIC_SUBNET if public else style.PRIVATE_SUBNET
+            assert dot.cluster_attrs[box]["color"] == expected
+            assert ("public subnet" if public else "private subnet") in dot.cluster_attrs[box]["label"]
+
+
+def test_resources_sit_in_their_subnet(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    for node_id, vpc_name, subnet_name in _placements(design):
+        assert _cluster_of(dot, node_id) == cluster_id("subnet", f"{vpc_name}/{subnet_name}"), node_id
+
+
+def test_gateways_sit_on_the_vpc_edge_and_reach_the_internet(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    edges = dot.visible_edges()
+    for vpc_name, vpc in design.iter_vpcs():
+        for name in vpc.internet_gateways:
+            node = f"igw:{vpc_name}/{name}"
+            assert _cluster_of(dot, node) == cluster_id("vpc", vpc_name)
+            assert ("internet", dot_id(node)) in edges
+        for name in vpc.vpn_gateways:
+            assert _cluster_of(dot, f"vgw:{vpc_name}/{name}") == cluster_id("vpc", vpc_name)
+        for name, endpoint in vpc.endpoints.items():
+            if endpoint.type == "gateway":
+                assert _cluster_of(dot, f"vpce:{vpc_name}/{name}") == cluster_id("vpc", vpc_name)
+    assert dot.node_cluster["internet"] is None
+
+
+def test_one_edge_per_subnet_default_route(design: Design, parse_dot: Any) -> None:
+    """Default routes are drawn once per subnet (target above, subnet below), never per route."""
+    dot = parse_dot(diagram_source(design))
+    for vpc_name, vpc in design.iter_vpcs():
+        for subnet_name in vpc.subnets:
+            node = dot_id(f"subnet:{vpc_name}/{subnet_name}")
+            into = [e for e in dot.edges if e[1] == node and e[2].get("style") != "invis"]
+            assert len(into) <= 1
+            table = vpc.route_tables.get(vpc.subnets[subnet_name].route_table or vpc.main_route_table)
+            defaults = [r for r in (table.routes if table else []) if str(r.destination) in ("0.0.0.0/0", "::/0")]
+            assert bool(into) == bool(defaults), subnet_name
+            for _, _, attrs in into:
+                assert attrs["dir"] == "back" and str(defaults[0].destination) in attrs["label"]
+
+
+def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
+    for name, pcx in design.peering_connections.items():
+        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
+        if None in ends:
+            continue
+        key = (dot_id(f"router:{ends[0]}"), dot_id(f"router:{ends[1]}"))
+        assert name in labelled[key]
+        assert _cluster_of(dot, f"router:{ends[0]}") == cluster_id("vpc", ends[0])
+    for tgw_name, tgw in design.transit_gateways.items():
+        region = cluster_id("region", tgw.region or design.region)
+        assert _cluster_of(dot, f"tgw:{tgw_name}") == region
+        for att_name, attachment in tgw.attachments.items():
+            vpc = design.find_vpc(attachment.vpc) if attachment.vpc else None
+            if attachment.type == "vpc" and vpc:
+                assert att_name in labelled[(dot_id(f"tgw:{tgw_name}"), dot_id(f"router:{vpc}"))]
+
+
+def test_dot_is_byte_identical_and_independent_of_file_order(design: Design) -> None:
+    first, second = diagram_source(design), diagram_source(design)
+    assert first == second
+
+    def reverse(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: reverse(v) for k, v in reversed(list(value.items()))}
+        if isinstance(value, list):
+            return [reverse(v) for v in value]
+        return value
+
+    shuffled = Design.model_validate(reverse(design.model_dump(mode="json", by_alias=True, exclude_none=True)))
+    assert diagram_source(shuffled) == first
+
+
+@pytest.mark.parametrize("view", ["detailed", "subnets", "vpcs"])
+def test_views_draw_what_they_promise(design: Design, view: str, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design, view))
+    ids = {attrs.get("id", "") for attrs in dot.node_attrs.values()}
+    subnets = {f"subnet:{v}/{s}" for v, vpc in design.iter_vpcs() for s in vpc.subnets}
+    if view == "vpcs":
+        assert {i for i in ids if i.startswith("vpc:")} == {f"vpc:{v}" for v in design.vpcs}
+        assert not any(c.startswith("cluster_vpc.") for c in dot.cluster_attrs)
+        assert not ids & subnets
+    elif view == "subnets":
+        assert subnets <= ids
+        assert not any(i.startswith(("eni:", "nat:")) for i in ids)
+        assert not any(c.startswith("cluster_subnet.") for c in dot.cluster_attrs)
+        for node in subnets:
+            vpc, _, name = node[len("subnet:"):].partition("/")
+            az = design.vpcs[vpc].subnets[name].az
+            assert _cluster_of(dot, node) == cluster_id("az", f"{vpc}/{az}")
+    else:
+        assert subnets <= ids
+
+
+def test_three_tier_draws_its_known_shape(parse_dot: Any) -> None:
+    design = load(str(DESIGNS / "three-tier.yaml"))
+    dot = parse_dot(diagram_source(design))
+    edges = dot.visible_edges()
+    # Private subnet -> NAT gateway of its AZ; public subnets -> the internet gateway.
+    assert (dot_id("nat:prod/nat-a"), dot_id("subnet:prod/app-a")) in edges
+    assert (dot_id("nat:prod/nat-b"), dot_id("subnet:prod/app-b")) in edges
+    assert (dot_id("igw:prod/igw-prod"), dot_id("subnet:prod/public-a")) in edges
+    assert ("internet", dot_id("igw:prod/igw-prod")) in edges
+    # The isolated database tier has no default route, so no edge.
+    assert not any(b == dot_id("subnet:prod/db-a") for _, b in edges)
+    assert _cluster_of(dot, "nat:prod/nat-a") == "cluster_subnet.prod/public-a"
+    assert _cluster_of(dot, "eni:prod/web@public-b") == "cluster_subnet.prod/public-b"
+    assert _cluster_of(dot, "eni:prod/orders-db") == "cluster_subnet.prod/db-a"
+    assert dot.node_attrs[dot_id("eni:prod/app-1")]["label"] == "app-1\\nEC2 instance\\n10.0.10.10"
+    assert "RDS postgres :5432" in dot.node_attrs[dot_id("eni:prod/orders-db")]["label"]
+    # SUB-04: a /24 has 251 usable addresses; public-a holds nat-a and one ALB interface.
+    assert "249 free addresses" in dot.node_attrs[dot_id("subnet:prod/public-a")]["label"]
+    subnets_view = parse_dot(diagram_source(design, "subnets"))
+    assert any(a == dot_id("subnet:prod/public-a") and b == dot_id("subnet:prod/app-a")
+               and attrs.get("label") == "0.0.0.0/0 via nat-a" for a, b, attrs in subnets_view.edges)
+
+
+def test_unknown_view_is_refused() -> None:
+    from vpckit.errors import RenderError
+
+    with pytest.raises(RenderError, match="unknown view 'tiny'"):
+        build(Design(), "tiny")
+
+
+def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
+    """Peering (PCX), a transit gateway with a VPC and a VPN attachment, a VPN gateway, blackholes."""
+    design = Design.model_validate({
+        "name": "org",
+        "vpcs": {
+            "a": {"cidr": "10.0.0.0/16", "vpn_gateway": {"name": "vgw-a", "remote_cidrs": ["192.168.0.0/16"]},
+                  "subnets": {"s": {"az": "us-east-1a", "cidr": "10.0.0.0/24", "route_table": "rt"}},
+                  "route_tables": {"rt": {"routes": [{"destination": "0.0.0.0/0", "target": "core"},
+                                                     {"destination": "10.1.0.0/16", "target": "a-b"}]}}},
+            "b": {"cidr": "10.1.0.0/16",
+                  "subnets": {"s": {"az": "us-east-1a", "cidr": "10.1.0.0/24", "route_table": "rt"}},
+                  "route_tables": {"rt": {"routes": [{"destination": "0.0.0.0/0", "target": "nat-gone"}]}}},
+        },
+        "peering_connections": {"a-b": {"requester": "a", "accepter": "b"}},
+        "transit_gateways": {"core": {"attachments": {
+            "att-a": {"vpc": "a", "subnets": ["s"], "route_table": "spokes"},
+            "vpn-dc": {"type": "vpn", "remote_cidrs": ["172.16.0.0/12"]}}}},
+        "on_premises": {"dc": {"cidrs": ["172.16.0.0/12"], "via": "vpn-dc"},
+                        "office": {"cidrs": ["192.168.0.0/16"], "via": "vgw-a"}},
+    })
+    dot = parse_dot(diagram_source(design))
+    labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
+    assert labelled[("router.a", "router.b")] == "a-b"
+    assert labelled[("tgw.core", "router.a")] == "att-a\\nRT spokes"
+    assert labelled[("tgw.core", "onprem.dc")] == "vpn-dc"
+    assert labelled[("vgw.a/vgw-a", "onprem.office")] == "VPN"
+    assert dot.node_cluster["onprem.dc"] == "cluster_onprem"
+    assert labelled[("tgw.core", "subnet.a/s")] == "0.0.0.0/0"
+    # A default route to a NAT gateway that does not exist is drawn as a blackhole marker.
+    assert "target not found" in dot.node_attrs["blackhole.b/s"]["label"]
+    assert ("blackhole.b/s", "subnet.b/s") in labelled
+    vpcs = parse_dot(diagram_source(design, "vpcs"))
+    vpc_edges = {(a, b): attrs.get("label", "") for a, b, attrs in vpcs.edges}
+    assert vpc_edges[("vpc.a", "vpc.b")] == "a-b"
+    assert vpc_edges[("tgw.core", "vpc.a")] == "att-a\\nRT spokes"
+    assert vpc_edges[("vpc.a", "onprem.office")] == "VPN"
