@@ -462,8 +462,9 @@ def restricted_association(ctx: CheckContext) -> Iterator[Finding]:
                                   f"allow next to a primary CIDR in {primary_range} (CIDR-07)", path, label)
                 continue
             others = [vpc.cidr, *(b for i, b in enumerate(vpc.secondary_cidrs) if i != index)]
-            if inside(block, IPNetwork("10.0.0.0/16")) and any(
-                    inside(o, IPNetwork("10.0.0.0/15")) and not inside(o, IPNetwork("10.0.0.0/16")) for o in others):
+            if any(overlaps(block, o) for o in others):
+                continue  # VPC010 reports the overlap; the range rule below would only repeat it
+            if inside(block, IPNetwork("10.0.0.0/16")) and any(inside(o, IPNetwork("10.0.0.0/15")) for o in others):
                 yield ctx.finding("VPC011", f"VPC {vpc_name} secondary CIDR {block} is in 10.0.0.0/16, which AWS does "
                                   "not allow when another block of the VPC is in 10.0.0.0/15 (CIDR-07)", path, label)
 

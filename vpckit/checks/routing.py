@@ -56,6 +56,12 @@ def routes(design: Design) -> Iterator[RouteSite]:
                                 ("vpcs", vpc_name, "route_tables", table_name, "routes", index))
 
 
+_TARGET_WORDS = {
+    "nat_gateway": "NAT gateway", "vpc_endpoint": "endpoint", "vpn_gateway": "VPN gateway",
+    "egress_only_internet_gateway": "egress-only internet gateway",
+}
+
+
 def _label(site: RouteSite) -> str:
     return f"vpc {site.vpc} / route table {site.table}"
 
@@ -178,7 +184,7 @@ def foreign_target(ctx: CheckContext) -> Iterator[Finding]:
         path = written(design, *site.path, "target")
         head = f"route table {site.table} of VPC {site.vpc} routes {site.route.destination} to"
         if ref.vpc is not None and ref.vpc != site.vpc:
-            kind = ref.kind.replace("_", " ").replace("vpc endpoint", "endpoint")
+            kind = _TARGET_WORDS.get(ref.kind, ref.kind.replace("_", " "))
             yield ctx.finding("RT006", f"{head} {kind} {ref.name} of VPC {ref.vpc}; a route can only use its own "
                               "VPC's gateways (RT-09, S05)", path, _label(site))
         elif ref.kind == "peering_connection":
