@@ -69,6 +69,9 @@ def parse(source: str) -> Dot:
             dot.cluster_attrs[name] = {}
             stack.append(name)
             continue
+        if line == "{":  # an anonymous subgraph (rank constraints): its nodes belong to the enclosing box
+            stack.append(stack[-1])
+            continue
         if line == "}":
             stack.pop()
             continue
@@ -83,6 +86,8 @@ def parse(source: str) -> Dot:
                 dot.node_cluster[name] = stack[-1]
                 dot.node_attrs[name] = {}
             dot.node_attrs[name].update(_attrs(node.group(2)))
+            continue
+        if line.startswith("rank="):
             continue
         if stack[-1] is not None:  # a cluster's own attributes
             dot.cluster_attrs[stack[-1]].update(_attrs(line))

@@ -158,7 +158,7 @@ def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: 
         for att_name, attachment in tgw.attachments.items():
             vpc = design.find_vpc(attachment.vpc) if attachment.vpc else None
             if attachment.type == "vpc" and vpc:
-                assert att_name in labelled[(dot_id(f"tgw:{tgw_name}"), dot_id(f"router:{vpc}"))]
+                assert att_name in labelled[(dot_id(f"router:{vpc}"), dot_id(f"tgw:{tgw_name}"))]
 
 
 def test_dot_is_byte_identical_and_independent_of_file_order(design: Design) -> None:
@@ -250,7 +250,7 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     dot = parse_dot(diagram_source(design))
     labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
     assert labelled[("router.a", "router.b")] == "a-b"
-    assert labelled[("tgw.core", "router.a")] == "att-a\\nRT spokes"
+    assert labelled[("router.a", "tgw.core")] == "att-a\\nRT spokes"
     assert labelled[("tgw.core", "onprem.dc")] == "vpn-dc"
     assert labelled[("vgw.a/vgw-a", "onprem.office")] == "VPN"
     assert dot.node_cluster["onprem.dc"] == "cluster_onprem"
@@ -261,5 +261,5 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     vpcs = parse_dot(diagram_source(design, "vpcs"))
     vpc_edges = {(a, b): attrs.get("label", "") for a, b, attrs in vpcs.edges}
     assert vpc_edges[("vpc.a", "vpc.b")] == "a-b"
-    assert vpc_edges[("tgw.core", "vpc.a")] == "att-a\\nRT spokes"
+    assert vpc_edges[("vpc.a", "tgw.core")] == "att-a\\nRT spokes"
     assert vpc_edges[("vpc.a", "onprem.office")] == "VPN"

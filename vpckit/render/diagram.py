@@ -329,7 +329,6 @@ class _Builder:
     graph: graphviz.Digraph
     drawn: set[str] = field(default_factory=set)
     routers: set[str] = field(default_factory=set)
-    extra_nodes: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def node(self, where: graphviz.Digraph, node_id: str, label: str, kind: str, **attrs: str) -> None:
         merged = {**style.NODES.get(kind, {}), **attrs}
@@ -407,6 +406,7 @@ def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc)
                 for upper, lower in zip(ordered, ordered[1:]):
                     for bottom in _bottom_nodes(b, upper):
                         box.edge(dot_id(bottom), dot_id(_subnet_node(lower.vpc, lower.name)), style="invis")
+        _blackholes(b, box, vpc_name)
 
 
 def _stacking_key(design: Design, facts: SubnetFacts) -> tuple[int, int, str]:
@@ -504,7 +504,7 @@ def _connections(b: _Builder) -> None:
         head = _vpc_anchor(b, ends[1])
         extra = {} if pcx.state == "active" else {"style": "dashed"}
         label = pcx_name if pcx.state == "active" else f"{pcx_name} ({pcx.state})"
-        attrs = {"constraint": "false"} if b.view != "vpcs" else {}
+        attrs: dict[str, str] = {}
         b.edge(tail, head, "peering", label, **extra, **attrs)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
         for att_name, attachment in sorted(tgw.attachments.items()):
@@ -516,7 +516,8 @@ def _connections(b: _Builder) -> None:
             anchor = _vpc_anchor(b, vpc_name)
             label = att_name + (f"\\nRT {attachment.route_table}" if attachment.route_table else "")
             extra = {} if attachment.state == "available" else {"style": "dashed"}
-            b.edge(f"tgw:{tgw_name}", anchor, "tgw-attachment", label, **extra)
+            # Written VPC → hub so that transit gateways rank below the VPCs they join.
+            b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", label, **extra)
     if b.view == "vpcs":
         return
     # One edge per subnet: its default route (private subnet → NAT gateway, public subnet → IGW).
@@ -526,21 +527,38 @@ def _connections(b: _Builder) -> None:
             continue
         destination, target, state = default
         head, word = _target_node(design, facts.vpc, target, b.view, b.facts)
-        inside = any(item.node_id == head for item in b.facts.resources.get(node, []))
-        clip = {} if b.view == "subnets" or inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
         if head is None or state == "blackhole":
-            marker = f"blackhole:{facts.vpc}/{facts.name}"
-            why = "blackhole" if state == "blackhole" or target == "blackhole" else "target not found"
-            b.extra_nodes[marker] = {"label": _label(f"{facts.name}: {destination} -> {target}", why),
-                                     "kind": "blackhole"}
-            head = marker
-        if head not in b.drawn and head not in b.extra_nodes and not head.startswith("blackhole:"):
+            head, word = _blackhole_id(facts), ""
+        if head not in b.drawn or head == node:
             continue
-        if head == node:
-            continue
+        inside = any(item.node_id == head for item in b.facts.resources.get(node, []))
+        attrs = {} if b.view == "subnets" or inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
+        if head.startswith(("tgw:", "router:")):
+            # Leaving the VPC: do not let the route pull the hub above the subnets.
+            attrs["constraint"] = "false"
         # Written target → subnet with dir=back so that the target ranks above the subnet
         # (internet at the top, then gateways, public subnets, private subnets).
-        b.edge(head, node, "default-route", f"{destination} {word}".strip(), dir="back", **clip)
+        b.edge(head, node, "default-route", f"{destination} {word}".strip(), dir="back", **attrs)
+
+
+def _blackhole_id(facts: SubnetFacts) -> str:
+    return f"blackhole:{facts.vpc}/{facts.name}"
+
+
+def _blackholes(b: _Builder, where: graphviz.Digraph, vpc_name: str) -> None:
+    """A marker inside the VPC for each subnet whose default route leads nowhere (RT-10)."""
+    for node, facts in sorted(b.facts.subnets.items()):
+        if facts.vpc != vpc_name:
+            continue
+        default = _default_route(b.design, vpc_name, facts.route_table)
+        if default is None:
+            continue
+        destination, target, state = default
+        head, _ = _target_node(b.design, vpc_name, target, b.view, b.facts)
+        if head is not None and state != "blackhole":
+            continue
+        why = "blackhole" if state == "blackhole" or target == "blackhole" else "target not found"
+        b.node(where, _blackhole_id(facts), _label(f"{facts.name}: {destination} -> {target}", why), "blackhole")
 
 
 def build(design: Design, view: str = "detailed", network: Any = None) -> graphviz.Digraph:
@@ -593,8 +611,6 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
                 cidrs = ", ".join(str(c) for c in onprem.cidrs)
                 b.node(outside, f"onprem:{name}", _label(name, cidrs), "onprem")
     _connections(b)
-    for node_id, spec in sorted(b.extra_nodes.items()):
-        graph.node(dot_id(node_id), spec["label"], id=node_id, **style.NODES[spec["kind"]])
     return graph
 
 
