@@ -7,7 +7,31 @@ from typing import Iterable
 
 from ..checks import RULES, Finding
 
-__all__ = ["findings_text", "findings_json", "finding_dict", "summary_counts"]
+__all__ = ["findings_text", "findings_json", "finding_dict", "summary_counts", "fingerprint", "JSON_SCHEMA_VERSION"]
+
+#: Version of the ``--format json`` document (docs/validate-json.md); bumped on incompatible changes.
+JSON_SCHEMA_VERSION = 1
+
+
+def fingerprint(finding: Finding) -> str:
+    """A hash identifying a finding across runs and unrelated edits of the design.
+
+    Built from the rule id, the resource and the finding's stable key (or, for rules that give
+    none, the key path without list indexes and the message) — never from line numbers.
+
+    >>> a = Finding("SG001", "error", "open", ("vpcs", "p", "security_groups", "web", "ingress", 0), "web", data={"key": "tcp/22"})
+    >>> b = Finding("SG001", "error", "open (reworded)", ("vpcs", "p", "security_groups", "web", "ingress", 3), "web", data={"key": "tcp/22"})
+    >>> fingerprint(a) == fingerprint(b), len(fingerprint(a))
+    (True, 32)
+    """
+    import hashlib
+
+    key = finding.data.get("key")
+    if key is None:
+        stable_path = "/".join(str(p) for p in finding.path if not isinstance(p, int))
+        key = f"{stable_path}|{finding.message}"
+    text = f"{finding.rule_id}|{finding.resource}|{key}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def summary_counts(findings: Iterable[Finding]) -> dict[str, int]:
@@ -41,6 +65,7 @@ def finding_dict(finding: Finding) -> dict:
         },
         "semantics": list(rule.semantics) if rule else [],
         "suppressed": finding.suppressed,
+        "fingerprint": fingerprint(finding),
     }
     if rule and rule.peers:
         result["peers"] = {k: list(v) for k, v in rule.peers.items()}
@@ -77,9 +102,13 @@ def findings_text(findings: list[Finding], source: str) -> str:
 
 def findings_json(findings: list[Finding], source: str) -> str:
     """The JSON document of ``vpckit validate --format json``."""
+    from .. import __version__
+
     document = {
+        "schema_version": JSON_SCHEMA_VERSION,
+        "tool": {"name": "vpckit", "version": __version__},
         "source": source,
-        "summary": summary_counts(findings),
+        "summary": {**summary_counts(findings), "suppressed": sum(1 for f in findings if f.suppressed)},
         "findings": [finding_dict(f) for f in findings],
     }
     return json.dumps(document, indent=2)
