@@ -28,6 +28,24 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
 SourceArg = typer.Argument(..., help="A design file, an AWS snapshot directory, a Terraform plan/state or a CloudFormation template.")
 InputFormatOpt = typer.Option(None, "--input-format", help="Force the input kind instead of detecting it.")
+ParameterOpt = typer.Option([], "--parameter", "-p", help="CloudFormation parameter value K=V (repeatable).")
+TemplateRegionOpt = typer.Option(None, "--region", help="Region of a CloudFormation template (AWS::Region, Fn::GetAZs) or Terraform plan (default: the plan's provider, else us-east-1).")
+
+
+def _load(source: str, input_format: Optional[str], parameter: list[str], region: Optional[str]):
+    """Read SOURCE with the reader options given on the command line."""
+    from .sources import load
+
+    parameters = {}
+    for item in parameter:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise VpckitError(f"--parameter {item!r}: expected KEY=VALUE")
+        parameters[key.strip()] = value
+    design = load(source, input_format, parameters=parameters or None, region=region)
+    for warning in design.source.warnings:  # what the reader could not resolve (never guessed)
+        typer.echo(f"vpckit: warning: {warning}", err=True)
+    return design
 
 
 class FailOn(str, enum.Enum):
@@ -39,6 +57,14 @@ class FailOn(str, enum.Enum):
 class ValidateFormat(str, enum.Enum):
     text = "text"
     json = "json"
+
+
+class ReportFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+    github = "github"
 
 
 def _emit(text: str, output: Optional[Path]) -> None:
@@ -54,24 +80,65 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command()
 def validate(
     source: str = SourceArg,
-    format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format: text, json, sarif, junit or github."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
+    config: Optional[Path] = typer.Option(None, "--config", help="vpckit.toml or pyproject.toml to use (default: found by walking up from SOURCE, then the working directory)."),
     input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
 ) -> None:
     """Check a network against AWS's rules; exit 1 when a finding is at or above --fail-on."""
     from .report.findings import findings_json, findings_text
     from .sources import load
 
-    design = load(source, input_format)
-    findings = run_checks(design)
-    if format is ValidateFormat.json:
+    design = _load(source, input_format, parameter, region)
+    findings = _checked(design, source, config)
+    if format is ReportFormat.json:
         _emit(findings_json(findings, source), output)
+    elif format is ReportFormat.sarif:
+        from .report.sarif import findings_sarif
+
+        _emit(findings_sarif(findings, source), output)
+    elif format is ReportFormat.junit:
+        from .report.junit import findings_junit
+
+        _emit(findings_junit(findings, source, design), output)
+    elif format is ReportFormat.github:
+        from .report.github import findings_github, findings_markdown
+
+        _emit(findings_github(findings, source), output)
+        _append_step_summary(findings_markdown(findings, source))
     else:
         _emit(findings_text(findings, source), output)
     threshold = SEVERITY_ORDER[fail_on.value]
     failing = [f for f in findings if not f.suppressed and SEVERITY_ORDER[f.severity] >= threshold]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _checked(design, source: str, config_file: Optional[Path]) -> list:
+    """Run the enabled rules with the configuration in force and apply its overrides and suppressions."""
+    import os
+
+    from .config import Config, apply_config, find_config, load_config
+
+    found = config_file or find_config([os.path.dirname(os.path.abspath(source)), os.getcwd()])
+    settings = load_config(found) if found else Config()
+    findings = run_checks(design, enabled=lambda r: settings.is_enabled(r.id), config=settings)
+    return apply_config(findings, design, settings)
+
+
+def _append_step_summary(markdown: str) -> None:
+    import os
+
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not summary:
+        return
+    try:
+        with open(summary, "a", encoding="utf-8") as handle:
+            handle.write(markdown + "\n")
+    except OSError as error:
+        raise VpckitError(f"{summary}: cannot write the step summary: {error.strerror}") from None
 
 
 @app.command("rules")
@@ -137,12 +204,14 @@ def import_design(
     source: str = SourceArg,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the design here instead of stdout."),
     input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
 ) -> None:
     """Write any input vpckit reads as a native design file (YAML), keeping AWS ids and Name tags."""
     from .sources import load
     from .sources.writer import dump
 
-    _emit(dump(load(source, input_format)), output)
+    _emit(dump(_load(source, input_format, parameter, region)), output)
 
 
 class DiagramView(str, enum.Enum):
@@ -158,13 +227,15 @@ def diagram(
     view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
     input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
 ) -> None:
     """Draw an architecture diagram: region > VPC > AZ > subnet > resources, optionally with a path."""
     from .render import draw, format_of, path_answer
     from .sources import load
 
     format_of(output)  # an unknown extension is a usage error before the source is read
-    design = load(source, input_format)
+    design = _load(source, input_format, parameter, region)
     network, answer = path_answer(design, path) if path else (None, None)
     fmt = draw(design, output, view.value, network=network, answer=answer)
     typer.echo(f"{fmt} diagram ({view.value} view) written to {output}", err=True)

@@ -84,14 +84,34 @@ def detect(path: str) -> str:
     for fmt in FORMATS.values():
         if fmt.recognises(path, data):
             return fmt.name
-    if not os.path.isdir(path) and path.endswith((".yaml", ".yml", ".json")) and isinstance(data, dict) is False:
-        # Let the native reader explain a malformed YAML/JSON file precisely.
-        return "native"
-    if not os.path.isdir(path) and path.endswith((".yaml", ".yml")):
+    if not os.path.isdir(path) and _native_explains(path, data):
+        # Let the native reader explain a malformed YAML/JSON file, or a design with a typo, precisely.
         return "native"
     names = ", ".join(f"{f.name} ({f.summary})" for f in FORMATS.values())
     raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
                      "Use --input-format to choose one", Position(path))
+
+
+def _native_explains(path: str, data: Any) -> bool:
+    """True for a YAML/JSON file that did not parse, or a mapping that uses native keys (a design with a typo)."""
+    from .native import NATIVE_KEYS
+
+    if isinstance(data, dict):
+        import difflib
+
+        return any(key in NATIVE_KEYS or difflib.get_close_matches(str(key), NATIVE_KEYS, n=1, cutoff=0.8)
+                   for key in data)
+    return data is None and path.endswith((".yaml", ".yml", ".json"))
+
+
+def _accepted(function: Callable[..., Any], options: dict[str, Any]) -> dict[str, Any]:
+    """The options a reader's ``load`` takes (``parameters`` means nothing to the native reader)."""
+    import inspect
+
+    accepted = inspect.signature(function).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in accepted.values()):
+        return options
+    return {k: v for k, v in options.items() if k in accepted and v is not None}
 
 
 def load(path: str, input_format: str | None = None, **options: Any) -> Design:
@@ -104,7 +124,7 @@ def load(path: str, input_format: str | None = None, **options: Any) -> Design:
     if name not in FORMATS:
         raise InputError(f"unknown input format {name!r}; expected one of: {', '.join(FORMATS)}")
     module = importlib.import_module(FORMATS[name].module)
-    return module.load(path, **options)
+    return module.load(path, **_accepted(module.load, options))
 
 
 def _register_optional() -> None:

@@ -705,7 +705,7 @@ def _sg_rules(reader: _Reader, instance: Instance, rule: dict[str, Any], directi
     if rule.get("self"):
         peers.append(GroupRef(group))
     if not peers:
-        reader.builder.warn(instance.address, f"a {direction} rule has no known peer; not read")
+        reader.builder.warn(instance.address, f"an {direction} rule has no known peer; not read")
     return [{**base, peer_key: peer} for peer in peers]
 
 
