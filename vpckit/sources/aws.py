@@ -529,7 +529,7 @@ class _Builder:
             vpc["security_groups"][group_id] = group
             self.place(("vpcs", vpc_id, "security_groups", group_id), record.at("GroupId", value=group_id))
             if record.get("GroupName") == "default":
-                vpc["default_security_group"] = group_id
+                vpc.setdefault("default_security_group", group_id)
 
     @staticmethod
     def permission_rules(permission: dict, owner: str | None) -> Iterator[dict[str, Any]]:
@@ -949,6 +949,7 @@ class _Builder:
                                          subnets=group_subnets, description=group.get("DBSubnetGroupDescription"))
                 if subnet_group is not None:
                     vpc["db_subnet_groups"][group_name] = subnet_group
+                    self.place(("vpcs", vpc_id, "db_subnet_groups", group_name), record.at("DBSubnetGroup"))
             security_groups = [g["VpcSecurityGroupId"] for g in record.get("VpcSecurityGroups") or []
                                if g.get("VpcSecurityGroupId") and g.get("Status", "active") == "active"]
             zone = record.get("AvailabilityZone")
