@@ -80,7 +80,7 @@ def _emit(text: str, output: Optional[Path]) -> None:
 @app.command()
 def validate(
     source: str = SourceArg,
-    format: ReportFormat = typer.Option(ReportFormat.text, "--format", "-f", help="Output format: text, json, sarif, junit or github."),
+    format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, sarif, junit or github."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
     config: Optional[Path] = typer.Option(None, "--config", help="vpckit.toml or pyproject.toml to use (default: found by walking up from SOURCE, then the working directory)."),
@@ -92,18 +92,21 @@ def validate(
     from .report.findings import findings_json, findings_text
     from .sources import load
 
+    if format not in ReportFormat.__members__:
+        raise VpckitError(f"unknown format {format!r}; expected one of {', '.join(ReportFormat.__members__)}")
+    format = ReportFormat(format)
     design = _load(source, input_format, parameter, region)
-    findings = _checked(design, source, config)
+    findings, ran = _checked(design, source, config)
     if format is ReportFormat.json:
         _emit(findings_json(findings, source), output)
     elif format is ReportFormat.sarif:
         from .report.sarif import findings_sarif
 
-        _emit(findings_sarif(findings, source), output)
+        _emit(findings_sarif(findings, source, ran), output)
     elif format is ReportFormat.junit:
         from .report.junit import findings_junit
 
-        _emit(findings_junit(findings, source, design), output)
+        _emit(findings_junit(findings, source, design, ran), output)
     elif format is ReportFormat.github:
         from .report.github import findings_github, findings_markdown
 
@@ -116,7 +119,7 @@ def validate(
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
-def _checked(design, source: str, config_file: Optional[Path]) -> list:
+def _checked(design, source: str, config_file: Optional[Path]) -> tuple[list, list]:
     """Run the enabled rules with the configuration in force and apply its overrides and suppressions."""
     import os
 
@@ -125,7 +128,8 @@ def _checked(design, source: str, config_file: Optional[Path]) -> list:
     found = config_file or find_config([os.path.dirname(os.path.abspath(source)), os.getcwd()])
     settings = load_config(found) if found else Config()
     findings = run_checks(design, enabled=lambda r: settings.is_enabled(r.id), config=settings)
-    return apply_config(findings, design, settings)
+    ran = [r for r in RULES.values() if settings.is_enabled(r.id)]
+    return apply_config(findings, design, settings), ran
 
 
 def _append_step_summary(markdown: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Iterable
 
-from ..checks import RULES, Finding, Rule
+from ..checks import RULES, SEVERITY_ORDER, Finding, Rule
 from ..model import Design
 
 __all__ = ["findings_junit"]
@@ -28,13 +28,19 @@ def _expectation_name(index: int, expectation) -> str:
     return f"{expectation.source} -> {expectation.destination}{port} ({expectation.expect or 'answer'})"
 
 
-def _failure(parent: ET.Element, finding: Finding) -> None:
-    where = f"{finding.position}: " if finding.position else ""
-    if finding.suppressed:
-        ET.SubElement(parent, "skipped", message=f"suppressed: {finding.suppressed}").text = finding.message
+def _failure(parent: ET.Element, findings: list[Finding]) -> None:
+    """One ``<failure>`` (or ``<skipped>`` when all are suppressed) carrying every finding of the case."""
+    first = findings[0]
+    more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
+    lines = "\n".join(
+        f"{f.position}: " * bool(f.position) + f"{f.severity} {f.rule_id}: {f.message}"
+        + (f" [suppressed: {f.suppressed}]" if f.suppressed else "") for f in findings)
+    if all(f.suppressed for f in findings):
+        ET.SubElement(parent, "skipped", message=f"suppressed: {first.suppressed}").text = lines
         return
-    element = ET.SubElement(parent, "failure", message=finding.message, type=f"{finding.rule_id}.{finding.severity}")
-    element.text = f"{where}{finding.severity} {finding.rule_id}: {finding.message}"
+    worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
+    element = ET.SubElement(parent, "failure", message=first.message + more, type=f"{first.rule_id}.{worst}")
+    element.text = lines
 
 
 def findings_junit(findings: Iterable[Finding], source: str, design: Design | None = None,
@@ -91,8 +97,7 @@ def findings_junit(findings: Iterable[Finding], source: str, design: Design | No
                 if position.line:
                     case.set("line", str(position.line))
             live = [f for f in case_findings if not f.suppressed]
-            for finding in live or case_findings[:1]:
-                _failure(case, finding)
+            _failure(case, live or case_findings)
             failures += bool(live)
             skipped += not live
         close(element, len(cases), failures, skipped)
@@ -104,8 +109,8 @@ def findings_junit(findings: Iterable[Finding], source: str, design: Design | No
             case = ET.SubElement(element, "testcase", classname="expectations", name=_expectation_name(index, expectation))
             case_findings = expectation_findings.get(index, [])
             live = [f for f in case_findings if not f.suppressed]
-            for finding in live or case_findings[:1]:
-                _failure(case, finding)
+            if case_findings:
+                _failure(case, live or case_findings)
             failures += bool(live)
             skipped += bool(case_findings) and not live
         close(element, len(design.expectations), failures, skipped)
