@@ -339,8 +339,9 @@ def _minus_one(value: Any) -> int | None:
 class _Builder:
     """Turns the records of a snapshot into a :class:`Design`, one resource kind at a time."""
 
-    def __init__(self, snapshot: _Snapshot):
+    def __init__(self, snapshot: _Snapshot, default_region: str | None = None):
         self.s = snapshot
+        self.default_region = default_region
         self.positions: dict[tuple, Position] = {(): Position(snapshot.root)}
         self.vpcs: dict[str, dict[str, Any]] = {}
         self.vpc_region: dict[str, str | None] = {}
@@ -1329,7 +1330,7 @@ class _Builder:
         vpcs: dict[str, Vpc] = {}
         for vpc_id, data in self.vpcs.items():
             record: _Record = data.pop("_record")
-            region = self.vpc_region.get(vpc_id) or self.region_from_zones(data)
+            region = self.vpc_region.get(vpc_id) or self.region_from_zones(data) or self.default_region
             vpc = self.make(Vpc, record, vpc_id, region=region, **data)
             if vpc is not None:
                 vpcs[vpc_id] = vpc
@@ -1337,7 +1338,7 @@ class _Builder:
         regions.update(t.region for t in self.transit_gateways.values() if t.region)
         design = Design(
             name=os.path.basename(os.path.normpath(self.s.root)) or "aws",
-            region=regions.most_common(1)[0][0] if regions else "us-east-1",
+            region=regions.most_common(1)[0][0] if regions else self.default_region or "us-east-1",
             vpcs=vpcs, peering_connections=self.peering, transit_gateways=self.transit_gateways,
             prefix_lists=self.prefix_lists, on_premises=self.on_premises, elastic_ips=self.elastic_ips,
         )
@@ -1392,7 +1393,8 @@ def _attachment_state(state: Any) -> str:
 def load(path: str, **options: Any) -> Design:
     """Read a directory of AWS describe-* JSON outputs into a :class:`Design`.
 
-    Reader warnings (unknown top-level keys, stopped instances, deleted NAT gateways...) are in
+    ``region`` (an option) is the region of VPCs whose region neither a folder name, an ARN,
+    nor an Availability Zone reveals. Reader warnings (unknown top-level keys, stopped instances, deleted NAT gateways...) are in
     ``design.source.warnings``; a file that is not valid JSON is an :class:`InputError` with its
     line and column.
 
@@ -1402,7 +1404,7 @@ def load(path: str, **options: Any) -> Design:
     vpckit.errors.InputError: /nonexistent: no such file or directory
     """
     snapshot = _read(path)
-    return _Builder(snapshot).build()
+    return _Builder(snapshot, default_region=options.get("region")).build()
 
 
 FORMAT = InputFormat("aws", "vpckit.sources.aws", "directory of AWS describe-* JSON outputs", recognises)
