@@ -48,6 +48,8 @@ def test_every_snapshot_is_detected_and_loads(snapshot: Path) -> None:
         assert vpc_key == vpc.id and vpc.region
         assert all(key == subnet.id for key, subnet in vpc.subnets.items())
         assert all(key == instance.id for key, instance in vpc.instances.items())
+    # Every value has the model's own type (nothing assigned after validation slipped through).
+    assert Design.model_validate(design.model_dump(by_alias=True)) == design
 
 
 # snapshot: (VPCs, subnets, instances, route tables, NACLs, SGs, peering connections, TGWs)

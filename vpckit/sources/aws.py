@@ -29,6 +29,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
+from netaddr import IPAddress
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
@@ -1200,7 +1201,7 @@ class _Builder:
             else:
                 continue
             if primary is None or str(target.private_ip) == primary:
-                target.elastic_ip = address
+                target.elastic_ip = IPAddress(address)
                 if target.public_ip == address or target.public_ip is None:
                     target.public_ip = False if self.maps_public_ip(target.subnet) else None
 
