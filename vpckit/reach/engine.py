@@ -1,0 +1,486 @@
+"""Answering a query: resolve both ends, walk forward and back, decide the verdict."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..errors import QueryError
+from ..model.types import PortRange, protocol_name
+from ..network.addressing import INTERNET6_HOST, Interface, ip_key
+from ..network.build import Endpoint, Network
+from ..network.filters import Ports, ports_text
+from .answer import Answer, Blocker, Hop
+from .query import Query
+from .walk import Leg, Packet
+
+__all__ = ["answer", "default_client_ports"]
+
+_EPHEMERAL = {"linux": (32768, 60999), "windows": (49152, 65535)}
+_WIDE = (1024, 65535)
+#: AWS addresses that answer without NACL or SG filtering (NACL-12), with the ports they answer on.
+_AWS_SERVICES = {
+    "169.254.169.254": ("the instance metadata service", {6: [(80, 80)]}),
+    "169.254.169.253": ("the Amazon DNS resolver", {6: [(53, 53)], 17: [(53, 53)]}),
+    "169.254.169.123": ("the Amazon Time Sync Service", {17: [(123, 123)]}),
+}
+_MAX_CANDIDATES = 16
+
+
+def default_client_ports(network: Network, endpoint: Endpoint, iface: Interface | None = None) -> tuple[int, int]:
+    """The client's ephemeral source ports by who the client is (aws-semantics §1.7).
+
+    Linux 32768-60999, Windows 49152-65535; NAT gateways, load balancers, Lambda and
+    anything outside AWS 1024-65535.
+
+    >>> from vpckit.network.build import Endpoint
+    >>> default_client_ports(None, Endpoint("internet", "internet", "internet"))
+    (1024, 65535)
+    """
+    if iface is None:
+        return _WIDE
+    if iface.owner_kind in ("nat_gateway", "load_balancer", "lambda"):
+        return _WIDE
+    return _EPHEMERAL.get(iface.os or "linux", _WIDE)
+
+
+def answer(network: Network, query: Query) -> Answer:
+    """Answer a reachability query on a built network.
+
+    Raises :class:`~vpckit.errors.QueryError` when an endpoint is unknown or the question
+    makes no sense (e.g. both ends outside the network).
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> from vpckit.reach import parse_query
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}, "b": {"az": "us-east-1b", "cidr": "10.0.2.0/24"}},
+    ...     "instances": {"x": {"subnet": "a"}, "y": {"subnet": "b"}}}}}))
+    >>> answer(net, parse_query({"from": "x", "to": "y", "port": 22})).verdict
+    'reachable'
+    """
+    source = network.resolve_endpoint(query.source)
+    destination = network.resolve_endpoint(query.destination)
+    family = 6 if (query.protocol == 58 or any(
+        e.address is not None and e.address.version == 6 and e.text not in ("internet",) for e in (source, destination))) else 4
+    if source.kind in ("internet", "onprem") and destination.kind in ("internet", "onprem"):
+        raise QueryError(f"both {query.source!r} and {query.destination!r} are outside the network; "
+                         "at least one end must be in the design")
+    if source.kind in ("unowned", "aws_service"):
+        raise QueryError(f"nothing in the design has the address {query.source!r}, so nothing sends from it")
+    sources = _source_interfaces(network, source)
+    targets = _destination_interfaces(network, destination)
+    results: list[Answer] = []
+    for src_iface in sources[:_MAX_CANDIDATES]:
+        for dst_iface in targets[:_MAX_CANDIDATES]:
+            result = _answer_pair(network, query, source, destination, src_iface, dst_iface, family)
+            if result.verdict == "reachable":
+                return result
+            results.append(result)
+            if len(results) >= _MAX_CANDIDATES:
+                break
+    best = next((r for r in results if r.verdict == "partial"), results[0])
+    return best
+
+
+def _source_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+    if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
+        return [network.interfaces[n] for n in (endpoint.interfaces or (endpoint.node,)) if n in network.interfaces] or [None]
+    return [None]
+
+
+def _destination_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+    if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
+        return [network.interfaces[n] for n in (endpoint.interfaces or (endpoint.node,)) if n in network.interfaces] or [None]
+    return [None]
+
+
+def _address(iface: Interface, family: int, public: bool, text_address) -> tuple[int, int] | None:
+    if text_address is not None and iface.node and (
+        text_address in iface.private_ips or text_address in iface.public_ips or text_address in iface.ipv6):
+        return ip_key(text_address)
+    if family == 6:
+        return ip_key(iface.ipv6[0]) if iface.ipv6 else None
+    if public and iface.public_ips:
+        return ip_key(iface.public_ips[0])
+    return ip_key(iface.primary_ip) if iface.primary_ip is not None else None
+
+
+def _answer_pair(network: Network, query: Query, source: Endpoint, destination: Endpoint,
+                 src_iface: Interface | None, dst_iface: Interface | None, family: int) -> Answer:
+    result = Answer(query, "unreachable", source=src_iface.node if src_iface else source.node,
+                    destination=dst_iface.node if dst_iface else destination.node)
+    forward = Leg(network, "forward")
+    outside_source = source.kind in ("internet", "onprem")
+    # ---- addresses
+    if src_iface is not None:
+        src_key = _address(src_iface, family, False, source.address if source.kind != "load_balancer" else None)
+        if src_key is None:
+            raise QueryError(f"{query.source} has no IPv{family} address")
+    else:
+        address = source.address
+        if family == 6 and address is not None and address.version == 4:
+            address = INTERNET6_HOST
+        src_key = ip_key(address)
+    if dst_iface is not None:
+        dst_key = _address(dst_iface, family, outside_source, destination.address if destination.kind != "load_balancer" else None)
+        if dst_key is None:
+            raise QueryError(f"{query.destination} has no IPv{family} address")
+    else:
+        dst_key = ip_key(destination.address)
+    ports: Ports | None = [(query.port.low, query.port.high)] if query.port is not None else None
+    if query.protocol not in (6, 17):
+        ports = None
+    client = query.client_ports
+    if client is not None:
+        client_ports = (client.low, client.high)
+    else:
+        client_ports = default_client_ports(network, source, src_iface)
+    sports: Ports | None = [client_ports] if ports is not None else None
+    packet = Packet(query.protocol, src_key, dst_key, ports, sports, query.icmp)
+
+    # ---- special destinations
+    if destination.kind == "aws_service":
+        return _aws_service(network, query, result, source, src_iface, destination, packet)
+
+    # ---- forward leg
+    if src_iface is not None:
+        if src_iface.owner_kind == "vpc_endpoint":
+            forward.block("VPCE_INTRA_VPC_TRAFFIC", src_iface.node, src_iface.node, "VPCE-04",
+                          f"interface endpoint {src_iface.owner} only answers connections; it cannot start one",
+                          "start the connection from a client towards the endpoint instead")
+            return _finish(result, forward, None)
+        if src_iface.owner_kind == "nat_gateway":
+            forward.block("NO_PATH", src_iface.node, src_iface.node, "NAT-03",
+                          f"NAT gateway {src_iface.owner} only translates connections of others; it starts none",
+                          "start the connection from an instance behind the NAT gateway")
+            return _finish(result, forward, None)
+        if src_iface.owner_kind == "transit_gateway":
+            raise QueryError(f"{query.source} is a transit gateway attachment interface; it starts no connections")
+        forward.from_interface(src_iface, packet)
+    elif source.kind == "gateway_endpoint":
+        forward.block("VPCE_INTRA_VPC_TRAFFIC", source.node, source.node, "VPCE-04",
+                      "a gateway endpoint's service does not start connections into the VPC",
+                      "start the connection from inside the VPC")
+        return _finish(result, forward, None)
+    elif source.kind == "internet":
+        vpc = _destination_vpc(network, destination, dst_iface, dst_key)
+        forward.hop("internet", "forward", None, None, f"from {source.text} ({source.address if family == 4 else INTERNET6_HOST})")
+        if vpc is None:
+            raise QueryError(f"{query.destination!r} is not in any VPC of the design")
+        if family == 4 and network.public_owner(dst_key) is not None:
+            vpc = network.interfaces[network.public_owner(dst_key)].vpc
+        forward.igw_in(vpc, packet)
+    elif source.kind == "onprem":
+        _from_onprem(network, forward, source, destination, dst_iface, packet)
+
+    # ---- what answers at the destination
+    accepted = _accept(network, query, forward, destination, dst_iface)
+    if forward.arrival is None or not accepted:
+        return _finish(result, forward, None)
+
+    # ---- return leg
+    back = Leg(network, "return", translations=forward.translations)
+    reply_icmp = None
+    if query.icmp is not None:
+        kind, code = query.icmp
+        if (query.protocol, kind) not in ((1, 8), (58, 128)):
+            result.notes.append("only echo requests get a reply; the return leg is not checked for other ICMP types")
+            return _finish(result, forward, None)
+        reply_icmp = (0 if query.protocol == 1 else 129, code)
+    arrived = forward.arrival.packet
+    reply = Packet(query.protocol, arrived.dst, arrived.src, arrived.sports, arrived.ports, reply_icmp,
+                   identity=False, az=None)
+    _start_reply(network, back, forward, reply)
+    _check_return_arrival(network, back, source, src_iface, packet)
+
+    # ---- load balancer targets
+    target_hops: tuple[list[Hop], list[Hop]] | None = None
+    if dst_iface is not None and dst_iface.owner_kind == "load_balancer":
+        target_hops = _load_balancer_targets(network, query, forward, dst_iface)
+    return _finish(result, forward, back, target_hops)
+
+
+def _destination_vpc(network: Network, destination: Endpoint, dst_iface: Interface | None, dst_key) -> str | None:
+    if dst_iface is not None:
+        return dst_iface.vpc
+    if destination.vpc:
+        return destination.vpc
+    return network.vpc_containing(dst_key)
+
+
+def _from_onprem(network: Network, leg: Leg, source: Endpoint, destination: Endpoint, dst_iface, packet: Packet) -> None:
+    vpc = _destination_vpc(network, destination, dst_iface, packet.dst)
+    info = network.onprem.get(source.node)
+    leg.hop(source.node, "forward", None, None, f"from {source.text}")
+    via = info.via if info else None
+    for tgw in network.transit_gateways.values():
+        for att in tgw.attachments.values():
+            if att.type in ("vpn", "direct-connect-gateway") and (
+                (via and via in (att.name, att.node)) or any(
+                    c.version == packet.src[0] and int(c.first) <= packet.src[1] <= int(c.last) for c in att.remote_cidrs)):
+                leg.hop(att.node, "forward", None, None, f"into transit gateway {tgw.name}")
+                leg.tgw_route(tgw.node, att.name, replace(packet, entered_via="vpn"))
+                return
+    if vpc is not None:
+        design_vpc = network.design.vpcs[vpc]
+        for vgw in network.vpcs[vpc].vpn_gateways:
+            name = vgw.split("/", 1)[1]
+            model = design_vpc.vpn_gateways[name]
+            if (via and via in (name, model.id)) or any(packet.src[1] in range(int(c.first), int(c.last) + 1)
+                                                        for c in model.remote_cidrs if c.version == packet.src[0]) or not via:
+                leg.vgw_in(vpc, vgw, packet)
+                return
+    leg.block("NO_PATH", source.node, source.node, "VGW-01",
+              f"no VPN gateway or transit gateway VPN attachment leads from {source.text} to VPC {vpc}",
+              "attach a VPN gateway to the VPC (or a VPN attachment to its transit gateway)")
+
+
+def _accept(network: Network, query: Query, leg: Leg, destination: Endpoint, dst_iface: Interface | None) -> bool:
+    """Does the thing that received the packet answer it (NAT-03, listeners, endpoint ports)?"""
+    arrival = leg.arrival
+    if arrival is None:
+        return False
+    if arrival.kind != "interface":
+        return True
+    iface = network.interfaces[arrival.node]
+    if dst_iface is not None and iface.node != dst_iface.node:
+        leg.block("WRONG_DESTINATION", iface.node, iface.node, "PCX-06",
+                  f"the packet is delivered to {iface.name}, not to {dst_iface.name} (overlapping addresses or a more "
+                  "specific route lead elsewhere)", "use distinct address ranges or a more specific route")
+        return False
+    if iface.owner_kind == "nat_gateway":
+        leg.block("NAT_GATEWAY_NOT_A_DESTINATION", iface.node, iface.node, "NAT-03",
+                  f"NAT gateway {iface.owner} accepts no connections and answers no ping; it only translates "
+                  "connections started behind it", "connect to the instances behind the NAT gateway some other way")
+        return False
+    if iface.owner_kind == "transit_gateway":
+        leg.block("NO_POSSIBLE_DESTINATION", iface.node, iface.node, "TGW-01",
+                  f"{iface.name} is a transit gateway attachment interface; it answers nothing",
+                  "address a resource behind the transit gateway")
+        return False
+    if iface.owner_kind == "vpc_endpoint":
+        ports = arrival.packet.ports
+        served = [(p.low, p.high) for p in iface.ports]
+        if query.protocol != 6 or ports is None or any(
+                not any(lo <= a and b <= hi for lo, hi in served) for a, b in ports):
+            leg.block("VPCE_SERVICE_PORT_RESTRICTION", iface.node, iface.node, "VPCE-04",
+                      f"interface endpoint {iface.owner} answers only tcp {ports_text(served)}, not "
+                      f"{protocol_name(query.protocol)} {ports_text(ports) if ports else ''}".rstrip(),
+                      f"connect to tcp {ports_text(served)}")
+            return False
+    if iface.owner_kind == "load_balancer":
+        lb = network.load_balancers[f"lb:{iface.vpc}/{iface.owner}"]
+        listener = _listener(lb, query)
+        if listener is None:
+            leg.block("ELBV2_LISTENER_PORT_RESTRICTION", iface.node, lb.node, "ELB",
+                      f"load balancer {lb.name} has no {protocol_name(query.protocol)} listener on "
+                      f"{query.port.to_text() if query.port else 'that port'} (listeners: "
+                      f"{', '.join(f'{p} {n}' for p, n, _ in lb.listeners) or 'none'})",
+                      f"add a listener on {query.port.to_text() if query.port else 'the port'} or connect to a listener's port")
+            return False
+    return True
+
+
+def _listener(lb, query: Query):
+    if query.port is None:
+        return None
+    for protocol, port, group in lb.listeners:
+        kinds = {"HTTP": (6,), "HTTPS": (6,), "TCP": (6,), "TLS": (6,), "UDP": (17,), "TCP_UDP": (6, 17)}[protocol]
+        if query.protocol in kinds and query.port.low <= port <= query.port.high:
+            return protocol, port, group
+    return None
+
+
+def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> None:
+    arrival = forward.arrival
+    if arrival.kind == "interface":
+        back.from_interface(network.interfaces[arrival.node], reply)
+    elif arrival.kind == "internet":
+        back.hop("internet", "forward", None, None, "the outside host replies")
+        if reply.dst[0] == 4:
+            owner = network.public_owner(reply.dst)
+        else:
+            owner = network.private_owner(reply.dst)
+        if owner is None:
+            back.block("NO_PATH", "internet", "internet", "IGW-04",
+                       "the reply is addressed to an address nothing on the internet can route back",
+                       "use a public address for traffic to the internet")
+            return
+        back.igw_in(network.interfaces[owner].vpc, reply)
+    elif arrival.kind == "onprem":
+        via = arrival.via or ""
+        back.hop(arrival.node, "forward", None, None, "the on-premises host replies")
+        if via.startswith("vgw:"):
+            back.vgw_in(via[4:].split("/", 1)[0], via, reply)
+        elif via.startswith("tgw-attach:"):
+            tgw_name, att = via[len("tgw-attach:"):].split("/", 1)
+            back.tgw_route(f"tgw:{tgw_name}", att, reply)
+    elif arrival.kind == "service":
+        info = network.gateway_endpoints[arrival.node]
+        back.hop(arrival.node, "forward", None, None, f"{info.service} replies through gateway endpoint {info.name}")
+        back.deliver_local(info.vpc, replace(reply, entered_via="service"), None)
+
+
+def _check_return_arrival(network: Network, back: Leg, source: Endpoint, src_iface: Interface | None,
+                          original: Packet) -> None:
+    arrival = back.arrival
+    if arrival is None:
+        return
+    if src_iface is not None:
+        if arrival.kind != "interface" or arrival.node != src_iface.node:
+            where = arrival.node
+            back.block("ASYMMETRIC_RETURN", where, where, "PCX-06",
+                       f"the reply is delivered to {where}, not to the client {src_iface.name}",
+                       "make the reply's route lead back to the client (overlapping CIDRs or asymmetric routes)")
+        return
+    if arrival.kind in ("internet", "onprem") and arrival.packet.src != original.dst and source.kind == "internet":
+        back.block("ASYMMETRIC_RETURN", arrival.node, arrival.node, "IGW-03",
+                   "the reply reaches the client from a different public address than it connected to, so the "
+                   "client drops it", "route replies back through the same gateway the request came in by")
+
+
+def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_iface: Interface):
+    """The flow continues from the load balancer to its targets: a leg that must itself be reachable."""
+    lb = network.load_balancers[f"lb:{node_iface.vpc}/{node_iface.owner}"]
+    listener = _listener(lb, query)
+    protocol, _, group_name = listener
+    if group_name is None or group_name not in lb.target_groups:
+        forward.block("ELBV2_LISTENER_HAS_NO_TG", lb.node, lb.node, "ELB",
+                      f"listener {protocol} {query.port.to_text()} of load balancer {lb.name} forwards to no target group",
+                      "give the listener a target group with targets")
+        return None
+    tg_protocol, tg_port, targets = lb.target_groups[group_name]
+    if not targets:
+        forward.block("NO_POSSIBLE_DESTINATION", lb.node, f"tg:{lb.vpc}/{group_name}", "ELB",
+                      f"target group {group_name} of load balancer {lb.name} has no targets",
+                      "register targets in the target group")
+        return None
+    proto = 17 if tg_protocol == "UDP" else 6
+    sub_results: list[Answer] = []
+    for target in targets:
+        text = target if "/" in target or _is_address(target) else f"{lb.vpc}/{target}"
+        try:
+            network.resolve_endpoint(text)
+        except QueryError:
+            text = target
+        sub_query = Query(source=node_iface.node, destination=text, protocol=proto,
+                          port=PortRange(low=tg_port, high=tg_port), client_ports=PortRange(low=1024, high=65535))
+        try:
+            sub = _answer_one_source(network, sub_query, node_iface)
+        except QueryError as error:
+            forward.block("UNKNOWN_DESTINATION", lb.node, f"tg:{lb.vpc}/{group_name}", "ELB",
+                          f"target {target} of target group {group_name}: {error}", "register an existing target")
+            continue
+        if sub.verdict == "reachable":
+            forward.notes.extend(sub.notes)
+            return ([_relabel(h, "forward") for h in sub.forward], [_relabel(h, "return") for h in sub.return_path])
+        sub_results.append(sub)
+    if sub_results:
+        first = sub_results[0]
+        for sub in sub_results:
+            for blocker in sub.blockers:
+                forward.blockers.append(Blocker(blocker.code, blocker.component, blocker.setting, blocker.leg,
+                                                blocker.semantics, f"load balancer {lb.name} -> target: {blocker.message}",
+                                                blocker.fix, blocker.ports))
+            if any(b.ports is None for b in sub.blockers) or sub.verdict == "unreachable":
+                forward.hard = True
+        if all(s.verdict == "partial" for s in sub_results):
+            forward.hard = False
+            forward.partial_ports = [(p.low, p.high) for p in first.failing_client_ports]
+        return ([_relabel(h, "forward") for h in first.forward], [_relabel(h, "return") for h in first.return_path])
+    return None
+
+
+def _relabel(hop: Hop, direction: str) -> Hop:
+    return replace(hop, direction=direction)
+
+
+def _is_address(text: str) -> bool:
+    from ..model.types import looks_like_address
+
+    return looks_like_address(text)
+
+
+def _answer_one_source(network: Network, query: Query, src_iface: Interface) -> Answer:
+    destination = network.resolve_endpoint(query.destination)
+    source = Endpoint("interface", src_iface.node, src_iface.node, src_iface.primary_ip, src_iface.vpc, (src_iface.node,))
+    results = []
+    for dst_iface in _destination_interfaces(network, destination):
+        result = _answer_pair(network, query, source, destination, src_iface, dst_iface, 4)
+        if result.verdict == "reachable":
+            return result
+        results.append(result)
+    return results[0]
+
+
+def _aws_service(network: Network, query: Query, result: Answer, source: Endpoint, src_iface: Interface | None,
+                 destination: Endpoint, packet: Packet) -> Answer:
+    """The VPC's DNS resolver and the 169.254.169.x services answer without NACL or SG filtering (NACL-12)."""
+    leg = Leg(network, "forward")
+    address = str(destination.address)
+    if destination.vpc is not None:
+        label, served = f"the Amazon DNS resolver of VPC {destination.vpc}", {6: [(53, 53)], 17: [(53, 53)]}
+    else:
+        label, served = _AWS_SERVICES[address]
+    if src_iface is None:
+        leg.block("NO_PATH", source.node, destination.node, "NACL-12",
+                  f"{label} ({address}) answers only interfaces inside the VPC", "query it from an instance in the VPC")
+        return _finish(result, leg, None)
+    if destination.vpc is not None and src_iface.vpc != destination.vpc:
+        leg.block("NO_PATH", src_iface.node, destination.node, "PCX-09",
+                  f"{label} ({address}) answers only interfaces of VPC {destination.vpc}, not {src_iface.name} "
+                  f"in VPC {src_iface.vpc}", f"use the DNS resolver of VPC {src_iface.vpc} (its base address + 2)")
+        return _finish(result, leg, None)
+    leg.hop(src_iface.node, "forward", None, None, f"leaves {src_iface.name}")
+    ports = served.get(query.protocol)
+    wanted = packet.ports
+    if ports is None or wanted is None or any(not any(lo <= a and b <= hi for lo, hi in ports) for a, b in wanted):
+        leg.block("NO_POSSIBLE_DESTINATION", destination.node, destination.node, "NACL-12",
+                  f"{label} ({address}) answers only " + ", ".join(
+                      f"{protocol_name(p)} {ports_text(r)}" for p, r in served.items()),
+                  "query it on the port it serves")
+        return _finish(result, leg, None)
+    leg.hop(destination.node, "deliver", None, None,
+            f"{label} ({address}) answers; NACLs and security groups do not filter it (NACL-12, SG-13)")
+    result.notes.append("traffic to AWS's own DNS, metadata and time addresses is never filtered by NACLs or "
+                        "security groups (NACL-12)")
+    back = Leg(network, "return")
+    back.hop(destination.node, "forward", None, None, "reply")
+    back.hop(src_iface.node, "deliver", None, None, f"reply reaches {src_iface.name}")
+    return _finish(result, leg, back)
+
+
+def _finish(result: Answer, forward: Leg, back: Leg | None,
+            target_hops: tuple[list[Hop], list[Hop]] | None = None) -> Answer:
+    result.forward = list(forward.hops)
+    result.blockers = list(forward.blockers)
+    notes = list(forward.notes)
+    if back is not None:
+        result.return_path = list(back.hops)
+        result.blockers.extend(back.blockers)
+        notes.extend(back.notes)
+    if target_hops is not None:
+        result.forward.extend(target_hops[0])
+        result.return_path = list(target_hops[1]) + result.return_path
+    reached = forward.arrival is not None and (back is None or back.arrival is not None)
+    hard = forward.hard or (back is not None and back.hard) or not reached
+    if forward.arrival is not None and back is None and not forward.hard and not forward.blockers:
+        hard = False  # one-way questions (e.g. ICMP other than echo) end at the destination
+    if not result.blockers and hard:
+        result.blockers.append(Blocker("NO_PATH", result.destination or "", "", "forward", "",
+                                       "no path leads from the source to the destination",
+                                       "check the routes between them"))
+    partial = list(forward.partial_ports) + list(back.partial_ports if back is not None else [])
+    if hard:
+        result.verdict = "unreachable"
+    elif partial:
+        result.verdict = "partial"
+        failing = back.partial_ports if back is not None and back.partial_ports else forward.partial_ports
+        result.failing_client_ports = [PortRange(low=lo, high=hi) for lo, hi in failing]
+        if forward.partial_ports:
+            notes.append(f"only part of the requested ports pass: {ports_text(forward.partial_ports)} are denied")
+    else:
+        result.verdict = "reachable"
+    seen = set()
+    result.notes = [n for n in notes if not (n in seen or seen.add(n))]
+    return result
