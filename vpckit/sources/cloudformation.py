@@ -821,7 +821,7 @@ def _sg_rule(reader: _Reader, lid: str, rule: dict[str, Any], direction: str, gr
     try:
         ports = ports_of(protocol, rule.get("FromPort"), rule.get("ToPort"))
     except ValueError as error:
-        reader.warn(lid, f"a {direction} rule: {error}; not read")
+        reader.warn(lid, f"an {direction} rule: {error}; not read")
         return []
     base: dict[str, Any] = {"protocol": protocol}
     if ports:

@@ -19,6 +19,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from dataclasses import dataclass, field
@@ -108,7 +109,7 @@ class _Reader:
     def __init__(self, data: dict[str, Any], text: str, file: str, region: str | None):
         self.data = data
         self.file = file
-        self.lines = _address_lines(text)
+        self.lines = _address_positions(text)
         config = data.get("configuration") or {}
         self.config_root = config.get("root_module") or {}
         provider_region = (((config.get("provider_config") or {}).get("aws") or {}).get("expressions") or {}).get(
@@ -158,7 +159,8 @@ class _Reader:
             self._walk(child, child.get("address", ""), unknown, keep)
 
     def position(self, address: str) -> Position:
-        return Position(self.file, self.lines.get(address), 1 if address in self.lines else None)
+        line, column = self.lines.get(address, (None, None))
+        return Position(self.file, line, column)
 
     # ------------------------------------------------------------------ configuration
 
@@ -666,7 +668,7 @@ def _sg_rules(reader: _Reader, instance: Instance, rule: dict[str, Any], directi
     try:
         ports = ports_of(protocol, rule.get("from_port"), rule.get("to_port"))
     except ValueError as error:
-        reader.builder.warn(instance.address, f"a {direction} rule {rule.get('from_port')}-{rule.get('to_port')}: "
+        reader.builder.warn(instance.address, f"an {direction} rule {rule.get('from_port')}-{rule.get('to_port')}: "
                             f"{error}; not read")
         return []
     base: dict[str, Any] = {"protocol": protocol}
@@ -746,7 +748,14 @@ def _sg_rule_resource(reader: _Reader, instance: Instance) -> None:
     if group is None:
         return
     rules = _sg_rules(reader, instance, values, direction, group.name, None, instance.unknown)
-    group.body.setdefault(direction, []).extend(rules)
+    existing = group.body.setdefault(direction, [])
+    # A state (or a plan's known values) lists separately managed rules inline as well.
+    existing.extend(rule for rule in rules if not any(_same_rule(rule, other) for other in existing))
+
+
+def _same_rule(rule: dict[str, Any], other: dict[str, Any]) -> bool:
+    keys = ("protocol", "ports", "icmp_type", "icmp_code", "source", "destination")
+    return all(str(rule.get(k)) == str(other.get(k)) for k in keys)
 
 
 def _peering(reader: _Reader, instance: Instance) -> None:
@@ -982,23 +991,23 @@ def _index_value(text: str) -> int | str:
     return inner.strip('"') if inner.startswith('"') else int(inner)
 
 
-def _address_lines(text: str) -> dict[str, int]:
-    """Line of the first ``"address": "…"`` of each resource (the planned values come first)."""
-    lines: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        position = line.find('"address"')
-        if position == -1:
+def _address_positions(text: str) -> dict[str, tuple[int, int]]:
+    """Line and column of the first ``"address": "…"`` of each resource (planned values come first).
+
+    >>> _address_positions('{"a": 1,' + chr(10) + '  "address": "aws_vpc.x"}')
+    {'aws_vpc.x': (2, 3)}
+    """
+    positions: dict[str, tuple[int, int]] = {}
+    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    for match in re.finditer(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', text):
+        try:
+            address = json.loads(f'"{match.group(1)}"')
+        except json.JSONDecodeError:
             continue
-        match = re.search(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', line)
-        if match:
-            try:
-                address = json.loads(f'"{match.group(1)}"')
-            except json.JSONDecodeError:
-                continue
-            lines.setdefault(address, number)
-    if not lines and text.count("\n") < 2:  # single-line JSON: no useful lines
-        return {}
-    return lines
+        if address not in positions:
+            line = bisect.bisect_right(line_starts, match.start())
+            positions[address] = (line, match.start() - line_starts[line - 1] + 1)
+    return positions
 
 
 def _design_name(file: str) -> str:
