@@ -14,7 +14,7 @@ import typer
 
 from . import __version__
 from .checks import RULES, SEVERITY_ORDER, load_rules, run_checks
-from .errors import VpckitError
+from .errors import InputError, VpckitError
 
 app = typer.Typer(
     name="vpckit",
@@ -262,11 +262,15 @@ def main(argv: list[str] | None = None) -> int:
     0
     """
     try:
-        app(args=argv, standalone_mode=False)
+        # Outside standalone mode click returns the status of a `typer.Exit` instead of raising it.
+        status = app(args=argv, standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
+    except InputError as error:
+        typer.echo(error.render(), err=True)  # already `file:line:col: message`
+        return EXIT_INPUT
     except VpckitError as error:
-        typer.echo(f"vpckit: {error}" if not str(error).startswith(("/", ".")) and ":" not in str(error).split(" ")[0] else str(error), err=True)
+        typer.echo(f"vpckit: {error}", err=True)
         return EXIT_INPUT
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("vpckit: interrupted", err=True)
@@ -279,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_INPUT
         typer.echo(f"vpckit: internal error: {type(error).__name__}: {error}", err=True)
         return EXIT_INPUT
-    return EXIT_OK
+    return status if isinstance(status, int) else EXIT_OK
 
 
 def run() -> None:

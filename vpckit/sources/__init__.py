@@ -76,10 +76,11 @@ def detect(path: str) -> str:
     >>> detect("/nonexistent")
     Traceback (most recent call last):
     ...
-    vpckit.errors.InputError: /nonexistent: no such file or directory
+    vpckit.errors.InputError: /nonexistent:1:1: no such file or directory
     """
+    # File-level problems are reported at 1:1 so that every input error reads `file:line:col: ...`.
     if not os.path.exists(path):
-        raise InputError("no such file or directory", Position(path))
+        raise InputError("no such file or directory", Position(path, 1, 1))
     data = None if os.path.isdir(path) else _parsed(path)
     for fmt in FORMATS.values():
         if fmt.recognises(path, data):
@@ -89,7 +90,7 @@ def detect(path: str) -> str:
         return "native"
     names = ", ".join(f"{f.name} ({f.summary})" for f in FORMATS.values())
     raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
-                     "Use --input-format to choose one", Position(path))
+                     "Use --input-format to choose one", Position(path, 1, 1))
 
 
 def _native_explains(path: str, data: Any) -> bool:
