@@ -344,7 +344,7 @@ class _Builder:
 
 def _vpc_label(name: str, vpc: Vpc) -> str:
     cidrs = ", ".join(str(c) for c in [*vpc.cidrs, *vpc.ipv6_cidrs])
-    return _label(f"VPC {name}" + (f" ({vpc.id})" if vpc.id else ""), cidrs)
+    return _label(f"VPC {name}" + (f" ({vpc.id})" if vpc.id and vpc.id != name else ""), cidrs)
 
 
 def _vpc_summary(name: str, vpc: Vpc, facts: _Facts) -> str:
@@ -389,7 +389,7 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
 
 def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
     with region.subgraph(name=cluster_id("vpc", vpc_name)) as box:
-        box.attr(label=_vpc_label(vpc_name, vpc), id=f"vpc:{vpc_name}", **style.CLUSTERS["vpc"])
+        box.attr(label=_vpc_label(vpc_name, vpc), **style.CLUSTERS["vpc"])
         _edge_nodes(b, box, vpc_name, vpc)
         by_az: dict[str, list[SubnetFacts]] = defaultdict(list)
         for facts in b.facts.subnets.values():
@@ -425,13 +425,13 @@ def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
     node = _subnet_node(facts.vpc, facts.name)
     kind = "public" if facts.public else "private"
     colours = style.CLUSTERS[kind]
-    title = facts.name + (f" ({facts.aws_id})" if facts.aws_id else "")
+    title = facts.name + (f" ({facts.aws_id})" if facts.aws_id and facts.aws_id != facts.name else "")
     if b.view == "subnets":
         b.node(zone, node, _label(title, _subnet_text(facts)), "subnet-box",
                color=colours["color"], fillcolor=colours["fillcolor"], fontcolor=colours["fontcolor"])
         return
     with zone.subgraph(name=cluster_id("subnet", f"{facts.vpc}/{facts.name}")) as box:
-        box.attr(label=f"{title} ({kind} subnet)" if not facts.aws_id else f"{title}, {kind} subnet", **colours)
+        box.attr(label=f"{title} ({kind} subnet)", **colours)
         b.node(box, node, _subnet_text(facts), "subnet", fontcolor=colours["fontcolor"])
         for item in sorted(b.facts.resources.get(node, []), key=lambda r: r.node_id):
             b.node(box, item.node_id, item.label, item.kind)
