@@ -35,6 +35,9 @@ TCP, UDP, ICMP, ICMPV6, ALL = 6, 17, 1, 58, -1
 OTHER = 256
 KEY_MAX = 65535
 
+#: Protocols always given their own slices, so that protocol -1 entries show up under each of them.
+_ALWAYS = {TCP, UDP, ICMP, OTHER}
+
 UNIVERSE = {4: IPSet(["0.0.0.0/0"]), 6: IPSet(["::/0"])}
 
 #: Address space that is not "the internet": RFC 1918, shared (100.64/10), loopback, link-local,
@@ -164,7 +167,7 @@ def evaluate_nacl(entries: Sequence[NaclRule], family: int) -> NaclVerdict:
     (0, True)
     """
     ordered = sorted((e for e in entries if e.cidr.version == family), key=lambda e: e.rule)
-    protocols = {e.protocol for e in ordered if e.protocol != ALL} | {OTHER}
+    protocols = {e.protocol for e in ordered if e.protocol != ALL} | _ALWAYS
     slices: list[Slice] = []
     effective: dict[int, IPSet] = {e.rule: IPSet() for e in ordered}
     for protocol in sorted(protocols):
@@ -236,7 +239,7 @@ def security_group_slices(design: Design, rules: Sequence[SecurityGroupRule], pe
         addresses = peer_addresses(design, getattr(rule_, peer_field))
         if addresses:
             resolved.append((rule_, addresses))
-    protocols = {r.protocol for r, _ in resolved if r.protocol != ALL} | {OTHER}
+    protocols = {r.protocol for r, _ in resolved if r.protocol != ALL} | _ALWAYS
     slices = []
     for protocol in sorted(protocols):
         relevant = []
