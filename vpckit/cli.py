@@ -84,6 +84,7 @@ def validate(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
     config: Optional[Path] = typer.Option(None, "--config", help="vpckit.toml or pyproject.toml to use (default: found by walking up from SOURCE, then the working directory)."),
+    expectations: Optional[Path] = typer.Option(None, "--expectations", help="A YAML/JSON list of reachability expectations to check as well (rule REACH001)."),
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
     region: Optional[str] = TemplateRegionOpt,
@@ -96,6 +97,8 @@ def validate(
         raise VpckitError(f"unknown format {format!r}; expected one of {', '.join(ReportFormat.__members__)}")
     format = ReportFormat(format)
     design = _load(source, input_format, parameter, region)
+    if expectations is not None:
+        design.expectations.extend(_read_expectations(expectations))
     findings, ran = _checked(design, source, config)
     if format is ReportFormat.json:
         _emit(findings_json(findings, source), output)
@@ -216,6 +219,99 @@ def import_design(
     from .sources.writer import dump
 
     _emit(dump(_load(source, input_format, parameter, region)), output)
+
+
+@app.command()
+def reach(
+    source: str = SourceArg,
+    from_: Optional[str] = typer.Option(None, "--from", help="Source: a name, vpc/name, AWS id, IP address or 'internet'."),
+    to: Optional[str] = typer.Option(None, "--to", help="Destination: a name, vpc/name, AWS id, IP address or 'internet'."),
+    protocol: str = typer.Option("tcp", "--protocol", help="tcp, udp, icmp, icmpv6, all, or an IP protocol number."),
+    port: Optional[str] = typer.Option(None, "--port", help="Destination port or range lo-hi (tcp/udp)."),
+    icmp_type: Optional[int] = typer.Option(None, "--icmp-type", help="ICMP type (default 8, echo request)."),
+    icmp_code: Optional[int] = typer.Option(None, "--icmp-code", help="ICMP code (default 0)."),
+    client_ports: Optional[str] = typer.Option(None, "--client-ports", help="The client's source ports lo-hi (default by client type)."),
+    queries: Optional[Path] = typer.Option(None, "--queries", help="A YAML/JSON list of queries (keys as in expectations)."),
+    format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
+) -> None:
+    """Can A reach B? Forward and return hops, and every blocking setting with a fix.
+
+    Exit 0 when answered (whatever the verdict), 1 when a query's `expect` disagrees, 2 on bad input.
+    """
+    from .errors import QueryError
+    from .network import build_network
+    from .reach import answer, parse_query
+    from .reach.report import answer_text, answers_json
+
+    if queries is None and (from_ is None or to is None):
+        raise VpckitError("give --from and --to, or --queries FILE")
+    design = _load(source, input_format, parameter, region)
+    network = build_network(design)
+    if queries is None:
+        data: dict = {"from": from_, "to": to, "protocol": protocol}
+        for key, value in (("port", port), ("icmp_type", icmp_type), ("icmp_code", icmp_code),
+                           ("client_ports", client_ports)):
+            if value is not None:
+                data[key] = value
+        result = answer(network, parse_query(data))
+        import json
+
+        _emit(json.dumps(result.to_dict(), indent=2) if format is ValidateFormat.json else answer_text(result), output)
+        raise typer.Exit(EXIT_OK)
+    items, texts, status = [], [], EXIT_OK
+    for raw in _read_queries(queries):
+        try:
+            result = answer(network, parse_query(raw))
+        except QueryError as error:
+            items.append({"query": raw, "error": str(error)})
+            texts.append(f"{raw!r}: error: {error}")
+            status = EXIT_INPUT
+            continue
+        items.append(result.to_dict())
+        texts.append(answer_text(result))
+        if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
+            status = EXIT_FINDINGS
+    _emit(answers_json(items) if format is ValidateFormat.json else "\n\n".join(texts), output)
+    raise typer.Exit(status)
+
+
+def _read_expectations(path: Path) -> list:
+    """The expectations of a ``--expectations`` file, validated like a design's ``expectations``."""
+    from pydantic import ValidationError
+
+    from .model import Expectation
+
+    out = []
+    for number, raw in enumerate(_read_queries(path), 1):
+        try:
+            out.append(Expectation.model_validate(raw))
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
+            raise VpckitError(f"{path}: expectation {number}: {problems}") from None
+    return out
+
+
+def _read_queries(path: Path) -> list:
+    """The queries of a YAML/JSON file: a list, or a mapping with a ``queries`` (or ``expectations``) list."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise VpckitError(f"{path}: cannot read: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise VpckitError(f"{where}: not valid YAML/JSON: {getattr(error, 'problem', error)}") from None
+    if isinstance(data, dict):
+        data = data.get("queries", data.get("expectations"))
+    if not isinstance(data, list):
+        raise VpckitError(f"{path}: expected a list of queries (each with from, to, protocol, port)")
+    return data
 
 
 class DiagramView(str, enum.Enum):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..errors import QueryError
-from ..model.types import PortRange, protocol_name
+from ..model.types import PortRange, looks_like_address, protocol_name
 from ..network.addressing import INTERNET6_HOST, Interface, ip_key
 from ..network.build import Endpoint, Network
 from ..network.filters import Ports, ports_text
 from .answer import Answer, Blocker, Hop
 from .query import Query
-from .walk import Leg, Packet
+from .walk import Arrival, Leg, Packet
 
 __all__ = ["answer", "default_client_ports"]
 
@@ -112,8 +112,10 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
     forward = Leg(network, "forward")
     outside_source = source.kind in ("internet", "onprem")
     # ---- addresses
+    given_src = source.address if looks_like_address(source.text) else None
+    given_dst = destination.address if looks_like_address(destination.text) else None
     if src_iface is not None:
-        src_key = _address(src_iface, family, False, source.address if source.kind != "load_balancer" else None)
+        src_key = _address(src_iface, family, False, given_src)
         if src_key is None:
             raise QueryError(f"{query.source} has no IPv{family} address")
     else:
@@ -122,7 +124,7 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
             address = INTERNET6_HOST
         src_key = ip_key(address)
     if dst_iface is not None:
-        dst_key = _address(dst_iface, family, outside_source, destination.address if destination.kind != "load_balancer" else None)
+        dst_key = _address(dst_iface, family, outside_source, given_dst)
         if dst_key is None:
             raise QueryError(f"{query.destination} has no IPv{family} address")
     else:
@@ -396,8 +398,6 @@ def _relabel(hop: Hop, direction: str) -> Hop:
 
 
 def _is_address(text: str) -> bool:
-    from ..model.types import looks_like_address
-
     return looks_like_address(text)
 
 
@@ -444,9 +444,11 @@ def _aws_service(network: Network, query: Query, result: Answer, source: Endpoin
             f"{label} ({address}) answers; NACLs and security groups do not filter it (NACL-12, SG-13)")
     result.notes.append("traffic to AWS's own DNS, metadata and time addresses is never filtered by NACLs or "
                         "security groups (NACL-12)")
+    leg.arrival = Arrival("service", destination.node, packet)
     back = Leg(network, "return")
     back.hop(destination.node, "forward", None, None, "reply")
     back.hop(src_iface.node, "deliver", None, None, f"reply reaches {src_iface.name}")
+    back.arrival = Arrival("interface", src_iface.node, packet)
     return _finish(result, leg, back)
 
 

@@ -186,7 +186,7 @@ class Leg:
         if by:
             reason.append(f"denied by {by}")
         if implicit:
-            reason.append("no rule allows it, so the implicit deny (*) drops it")
+            reason.append("not allowed by any rule, so the implicit deny (*) drops it")
         subject = "the reply" if self.direction == "return" else "the traffic"
         client = " to the client's ports" if self.direction == "return" and packet.ports is not None else ""
         head = f"NACL {name} of subnet {subnet.name}: {word} {what} {side} {peer} ({subject}{client}) is " + " and ".join(reason)
