@@ -1,0 +1,143 @@
+"""Writing diagrams: formats, renderers (system dot, graphviz-pure), bad output paths, the CLI's exit codes."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vpckit.cli import main
+from vpckit.errors import RenderError
+from vpckit.render import diagram_source, draw
+from vpckit.render.output import Renderer, find_renderer, format_of, render_bytes
+from vpckit.sources import load
+
+ROOT = Path(__file__).resolve().parents[2]
+THREE_TIER = ROOT / "designs" / "three-tier.yaml"
+MAGIC = {"svg": b"<?xml", "png": b"\x89PNG", "pdf": b"%PDF"}
+
+
+@pytest.fixture(scope="module")
+def source() -> str:
+    return diagram_source(load(str(THREE_TIER)))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("a.svg", "svg"), ("a.PNG", "png"), ("a.pdf", "pdf"), ("a.dot", "dot"), ("a.gv", "dot")],
+)
+def test_format_comes_from_the_suffix(name: str, expected: str) -> None:
+    assert format_of(Path(name)) == expected
+
+
+@pytest.mark.parametrize("name", ["a.jpg", "a", "a.svg.bak"])
+def test_unknown_format_names_the_choices(name: str) -> None:
+    with pytest.raises(RenderError, match=r"unknown diagram format .*expected \.svg, \.png, \.pdf or \.dot"):
+        format_of(Path(name))
+
+
+@pytest.mark.parametrize(
+    ("available", "fmt", "chosen"),
+    [
+        ({"dot", "graphviz-pure"}, "svg", "dot"),  # Graphviz's own dot first
+        ({"graphviz-pure"}, "svg", "graphviz-pure"),
+        ({"graphviz-pure"}, "png", "graphviz-pure"),
+        ({"dot", "graphviz-pure"}, "pdf", "dot"),
+    ],
+)
+def test_renderer_choice(available: set[str], fmt: str, chosen: str) -> None:
+    renderer = find_renderer(fmt, which=lambda p: f"/bin/{p}" if p in available else None)
+    assert renderer == Renderer(chosen, f"/bin/{chosen}")
+
+
+def test_no_renderer_says_exactly_what_to_install() -> None:
+    with pytest.raises(RenderError) as error:
+        find_renderer("svg", which=lambda p: None)
+    message = str(error.value)
+    assert "pip install 'vpckit[render]'" in message and "apt-get install graphviz" in message
+    assert "writing .dot needs neither" in message
+
+
+def test_pdf_without_graphviz_says_graphviz_pure_cannot() -> None:
+    with pytest.raises(RenderError, match="graphviz-pure does not write PDF; install Graphviz"):
+        find_renderer("pdf", which=lambda p: "/bin/gp" if p == "graphviz-pure" else None)
+
+
+def test_dot_output_needs_no_renderer(tmp_path: Path, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot, no graphviz-pure
+    out = tmp_path / "d.dot"
+    assert draw(load(str(THREE_TIER)), out) == "dot"
+    assert out.read_text() == source
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_graphviz_pure_renders(tmp_path: Path, source: str, fmt: str) -> None:
+    """The optional extra (also in the test extra) draws without any system package."""
+    found = shutil.which("graphviz-pure") or str(Path(os.sys.executable).parent / "graphviz-pure")
+    assert Path(found).exists(), "graphviz-pure is part of the test extra: pip install -e '.[test]'"
+    data = render_bytes(source, fmt, Renderer("graphviz-pure", found))
+    assert data.startswith(MAGIC[fmt])
+    if fmt == "svg":
+        text = html.unescape(data.decode())
+        assert 'id="subnet:prod/app-a"' in text and "nat-a" in text
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_whatever_renderer_is_installed_writes_each_format(tmp_path: Path, fmt: str) -> None:
+    """With Graphviz installed every format is written; without it PDF fails with the install hint."""
+    out = tmp_path / f"three-tier.{fmt}"
+    design = load(str(THREE_TIER))
+    if fmt == "pdf" and not shutil.which("dot"):
+        with pytest.raises(RenderError, match="install Graphviz"):
+            draw(design, out)
+        return
+    draw(design, out)
+    assert out.read_bytes().startswith(MAGIC[fmt])
+
+
+def test_svg_ids_are_unique_network_ids(tmp_path: Path) -> None:
+    out = tmp_path / "d.svg"
+    draw(load(str(THREE_TIER)), out)
+    ids = re.findall(r'<g id="([^"]+)" class="node"', html.unescape(out.read_text()))
+    assert len(ids) == len(set(ids))
+    assert {"internet", "igw:prod/igw-prod", "nat:prod/nat-a", "eni:prod/app-1", "subnet:prod/db-b"} <= set(ids)
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def test_cli_writes_each_view(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for view in ("detailed", "subnets", "vpcs"):
+        out = tmp_path / f"{view}.dot"
+        assert main(["diagram", str(THREE_TIER), "-o", str(out), "--view", view]) == 0
+        assert out.read_text() == diagram_source(load(str(THREE_TIER)), view)
+    assert "written to" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("{tmp}/d.jpg", "d.jpg: unknown diagram format '.jpg'"),
+        ("{tmp}/missing/d.svg", "cannot write: folder {tmp}/missing does not exist"),
+        ("{tmp}/taken.svg", "taken.svg: cannot write: is a directory"),
+    ],
+    ids=["unknown-extension", "missing-folder", "output-is-a-directory"],
+)
+def test_cli_bad_output_is_exit_2_with_a_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], output: str, message: str
+) -> None:
+    (tmp_path / "taken.svg").mkdir()
+    status = main(["diagram", str(THREE_TIER), "-o", output.format(tmp=tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert message.format(tmp=tmp_path).lower() in err.lower()
+    assert "Traceback" not in err
+
+
+def test_cli_bad_view_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["diagram", str(THREE_TIER), "-o", str(tmp_path / "d.dot"), "--view", "tiny"]) == 2
+    assert "tiny" in capsys.readouterr().err
