@@ -1,0 +1,506 @@
+"""The CloudFormation reader: every template of the corpus, intrinsic functions, bad input, detection.
+
+Facts below were checked by hand against the templates under ../shared/corpus/cloudformation/
+(see README-iac.md there).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from vpckit.cli import main
+from vpckit.errors import InputError
+from vpckit.model import Design
+from vpckit.sources import detect, load
+from vpckit.sources.cloudformation import NO_VALUE, ResourceRef, Template, Unresolved, loads
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # the CORPUS of tests/conftest.py
+CFN = CORPUS / "cloudformation"
+TF = CORPUS / "terraform" / "plan-json"
+
+MANAGED_NAT = "aws-cloudformation-templates/VPC/VPC_With_Managed_NAT_And_Private_Subnet"
+STATIC_IPS = "aws-cloudformation-templates/VPC/VPC_EC2_Instance_With_Multiple_Static_IPAddresses.yaml"
+FARGATE = "aws-cloudformation-templates/ECS/FargateLaunchType/clusters/private-vpc.yaml"
+PEERING_UPDATES = "aws-cloudformation-templates/Solutions/VPCPeering/templates/VPCPeering-Updates.cfn.yaml"
+TWO_AZS = "aws-cf-templates/vpc/vpc-2azs.yaml"
+NAT_STACK = "aws-cf-templates/vpc/vpc-nat-gateway.yaml"
+TGW = ("aws-networkfirewall-cfn-templates/transit-gateway-attached-firewall/manual-deployment-tgw-attached-firewall/"
+       "tgw-no-firewall-manual.yaml")
+FIREWALL = ("aws-networkfirewall-cfn-templates/distributed_architecture/single_az_deployment/"
+            "combined-ingress-and-egress-firewall/anfw-distributed-1az-single-firewall-template.yaml")
+CANTRILL = "learn-cantrill-io-labs/aws-hybrid-activedirectory/01_LABSETUP/05_HYBRIDDIR-NESTED-AWS-VPC.yaml"
+QUICKSTART = "quickstart-aws-vpc/templates/aws-vpc.template.yaml"
+REGULA = "regula/rego/tests/rules/cfn/vpc/inputs/nacl_ingress_22_infra.yaml"
+
+MATERIALISED = {"main", "default"}  # AWS defaults every VPC gets (route table, NACL, security group)
+
+
+@lru_cache(maxsize=None)
+def read(relative: str, parameters: tuple[tuple[str, str], ...] = ()) -> Design:
+    return load(str(CFN / relative), parameters=dict(parameters) or None)
+
+
+def counts(design: Design) -> dict[str, int]:
+    """Resources read, per collection, without the AWS defaults the model materialises."""
+    result: dict[str, int] = {"vpcs": len(design.vpcs)}
+    for vpc in design.vpcs.values():
+        for collection in ("subnets", "route_tables", "network_acls", "security_groups", "nat_gateways",
+                           "internet_gateways", "egress_only_internet_gateways", "instances", "network_interfaces",
+                           "endpoints", "load_balancers", "target_groups"):
+            named = [n for n in getattr(vpc, collection) if n not in MATERIALISED]
+            if named:
+                result[collection] = result.get(collection, 0) + len(named)
+    for collection in ("peering_connections", "transit_gateways", "prefix_lists"):
+        if getattr(design, collection):
+            result[collection] = len(getattr(design, collection))
+    return result
+
+
+def routes(design: Design, vpc: str, table: str) -> list[tuple[str, str]]:
+    return [(str(r.destination), r.target) for r in design.vpcs[vpc].route_tables[table].routes]
+
+
+def rules(design: Design, vpc: str, group: str, direction: str = "ingress") -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json", exclude_defaults=True) for r in getattr(design.vpcs[vpc].security_groups[group], direction)]
+
+
+def warned(design: Design, logical_id: str) -> bool:
+    return any(w.startswith(f"{logical_id}:") for w in design.source.warnings)
+
+
+Fact = Callable[[Design], Any]
+
+# (template, parameters, expected counts, [(fact, expected value)])
+CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, Any]]]] = [
+    (f"{MANAGED_NAT}.yaml", {}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "network_acls": 1, "nat_gateways": 2, "internet_gateways": 1,
+    }, [
+        (lambda d: (str(d.vpcs["VPC"].subnets["PublicSubnet0"].cidr), d.vpcs["VPC"].subnets["PublicSubnet0"].az),
+         ("10.0.0.0/24", "us-east-1a")),  # Fn::FindInMap SubnetConfig / !Select [0, !GetAZs]
+        (lambda d: d.vpcs["VPC"].subnets["PrivateSubnet1"].az, "us-east-1b"),
+        (lambda d: routes(d, "VPC", "PrivateRouteTable1"), [("0.0.0.0/0", "NATGateway1")]),
+        (lambda d: routes(d, "VPC", "PublicRouteTable"), [("0.0.0.0/0", "InternetGateway")]),
+        (lambda d: d.vpcs["VPC"].subnets["PublicSubnet1"].network_acl, "PublicNetworkAcl"),
+        # Protocol -1 with a PortRange: the ports mean nothing for "all" (NACL-09).
+        (lambda d: [(r.rule, r.protocol, r.ports) for r in d.vpcs["VPC"].network_acls["PublicNetworkAcl"].ingress],
+         [(100, -1, None)]),
+        (lambda d: d.vpcs["VPC"].nat_gateways["NATGateway0"].subnet, "PublicSubnet0"),
+    ]),
+    (f"{MANAGED_NAT}.json", {}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "network_acls": 1, "nat_gateways": 2, "internet_gateways": 1,
+    }, [
+        (lambda d: str(d.vpcs["VPC"].subnets["PrivateSubnet0"].cidr), "10.0.2.0/24"),
+        (lambda d: d.vpcs["VPC"].subnets["PrivateSubnet0"].route_table, "PrivateRouteTable0"),
+        (lambda d: d == read(f"{MANAGED_NAT}.yaml"), True),  # the JSON twin reads to the same design
+    ]),
+    (STATIC_IPS, {"VpcId": "vpc-0abc", "SubnetId": "subnet-0abc", "PrimaryIPAddress": "10.0.0.10",
+                  "SecondaryIPAddress": "10.0.0.11"}, {"vpcs": 0}, [
+        # VPC and subnet are parameters: referenced, not defined, so nothing can be placed (never guessed).
+        (lambda d: warned(d, "SSHSecurityGroup") and warned(d, "EC2Instance"), True),
+        (lambda d: any("vpc-0abc is not defined" in w for w in d.source.warnings), True),
+        (lambda d: any(w.startswith("Eth0: the primary interface of EC2Instance") for w in d.source.warnings), True),
+    ]),
+    (FARGATE, {}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "security_groups": 3, "nat_gateways": 2, "internet_gateways": 1,
+        "endpoints": 1, "load_balancers": 2, "target_groups": 2,
+    }, [
+        (lambda d: (str(d.vpcs["VPC"].subnets["PrivateSubnetTwo"].cidr), d.vpcs["VPC"].subnets["PrivateSubnetTwo"].az),
+         ("10.0.3.0/24", "us-east-1b")),
+        # Stand-alone SecurityGroupIngress resources merged into their group, self-reference included.
+        (lambda d: [r["source"] for r in rules(d, "VPC", "FargateContainerSecurityGroup")],
+         ["PublicLoadBalancerSG", "PrivateLoadBalancerSG", "FargateContainerSecurityGroup"]),
+        (lambda d: d.vpcs["VPC"].endpoints["DynamoDBEndpoint"].model_dump(include={"service", "type", "route_tables"}),
+         {"service": "com.amazonaws.us-east-1.dynamodb", "type": "gateway",
+          "route_tables": ["PrivateRouteTableOne", "PrivateRouteTableTwo"]}),
+        (lambda d: d.vpcs["VPC"].load_balancers["PrivateLoadBalancer"].scheme, "internal"),
+    ]),
+    (PEERING_UPDATES, {}, {"vpcs": 0}, [
+        # Everything is a parameter without a default: each route/rule is a warning naming it.
+        (lambda d: all(warned(d, f"PeerRoute{i}") for i in range(1, 7)), True),
+        (lambda d: any("--parameter RouteTableIds=" in w for w in d.source.warnings), True),
+    ]),
+    (TWO_AZS, {}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 4, "network_acls": 2, "internet_gateways": 1,
+        "egress_only_internet_gateways": 1,
+    }, [
+        (lambda d: (str(d.vpcs["VPC"].subnets["SubnetBPrivate"].cidr), d.vpcs["VPC"].subnets["SubnetBPrivate"].az),
+         ("10.0.48.0/20", "us-east-1b")),  # !Sub '10.${ClassB}.48.0/20', !GetAZs ''
+        (lambda d: routes(d, "VPC", "RouteTablePrivate"), [("::/0", "EgressOnlyInternetGateway")]),
+        (lambda d: routes(d, "VPC", "RouteTablePublic"), [("0.0.0.0/0", "InternetGateway"), ("::/0", "InternetGateway")]),
+        (lambda d: [(r.rule, str(r.cidr)) for r in d.vpcs["VPC"].network_acls["NetworkAclPublic"].egress],
+         [(99, "0.0.0.0/0"), (98, "::/0")]),
+        # The IPv6 CIDRs come from the Amazon-provided block: known only after deployment.
+        (lambda d: warned(d, "VPCCidrBlock") and warned(d, "SubnetAPublic"), True),
+        (lambda d: d.vpcs["VPC"].subnets["SubnetAPublic"].ipv6_cidr, None),
+    ]),
+    (NAT_STACK, {}, {"vpcs": 0}, [
+        (lambda d: any(w.startswith("NatGateway: SubnetId: Fn::ImportValue") for w in d.source.warnings), True),
+        (lambda d: warned(d, "Route"), True),
+    ]),
+    (TGW, {"AvailabilityZoneSelection": "us-east-1a"}, {
+        "vpcs": 3, "subnets": 6, "route_tables": 6, "security_groups": 4, "nat_gateways": 1, "internet_gateways": 1,
+        "instances": 2, "endpoints": 6, "transit_gateways": 1,
+    }, [
+        (lambda d: (str(d.vpcs["EgressVPC"].subnets["SubnetCPublic"].cidr), d.vpcs["EgressVPC"].subnets["SubnetCPublic"].az),
+         ("100.64.1.0/24", "us-east-1a")),
+        (lambda d: routes(d, "SpokeVPCA", "SubnetAWorkloadRouteTable"), [("0.0.0.0/0", "CentralTransitGateway")]),
+        (lambda d: routes(d, "EgressVPC", "SubnetCPublicRouteTable"),
+         [("10.0.0.0/8", "CentralTransitGateway"), ("0.0.0.0/0", "EgressInternetGateway")]),
+        (lambda d: sorted(d.transit_gateways["CentralTransitGateway"].attachments), [
+            "AttachEgressVPC", "AttachSpokeVPCA", "AttachSpokeVPCB"]),
+        (lambda d: d.transit_gateways["CentralTransitGateway"].attachments["AttachSpokeVPCA"].model_dump(
+            include={"vpc", "subnets", "route_table", "propagate_to"}),
+         {"vpc": "SpokeVPCA", "subnets": ["SubnetATGW"], "route_table": "SpokeRouteTable",
+          "propagate_to": ["SpokeRouteTable", "EgressRouteTable"]}),
+        (lambda d: d.transit_gateways["CentralTransitGateway"].attachments["AttachEgressVPC"].appliance_mode, True),
+        (lambda d: [(str(r.destination), r.attachment) for r in
+                    d.transit_gateways["CentralTransitGateway"].route_tables["SpokeRouteTable"].routes],
+         [("0.0.0.0/0", "AttachEgressVPC")]),
+        (lambda d: rules(d, "SpokeVPCA", "SubnetASecGroup")[0],
+         {"protocol": "icmp", "source": "10.0.0.0/8", "description": "Allow traffic from private networks"}),
+        (lambda d: d.vpcs["SpokeVPCB"].endpoints["SpokeBSSMEndpoint"].service, "com.amazonaws.us-east-1.ssm"),
+    ]),
+    (FIREWALL, {"AvailabilityZoneSelection": "us-east-1b"}, {
+        "vpcs": 1, "subnets": 2, "route_tables": 3, "security_groups": 2, "internet_gateways": 1, "instances": 1,
+        "endpoints": 3,
+    }, [
+        (lambda d: (str(d.vpcs["SpokeVPCB"].subnets["PublicSubnet"].cidr), d.vpcs["SpokeVPCB"].subnets["PublicSubnet"].az),
+         ("10.2.1.0/24", "us-east-1b")),
+        (lambda d: d.vpcs["SpokeVPCB"].route_tables["IngressRouteTable"].edge_associations, ["InternetGatewayVPCB"]),
+        (lambda d: routes(d, "SpokeVPCB", "FirewallSubnetRouteTable"), [("0.0.0.0/0", "InternetGatewayVPCB")]),
+        # The firewall endpoint id is known only after deployment: the routes to it are warnings, not guesses.
+        (lambda d: routes(d, "SpokeVPCB", "PublicSubnetRouteTable"), []),
+        (lambda d: warned(d, "IngressRoute") and warned(d, "PublicSubnetDefaultRoute"), True),
+        (lambda d: rules(d, "SpokeVPCB", "EndpointSecurityGroup")[0]["ports"], 443),
+    ]),
+    (CANTRILL, {"ONPREMVPCID": "vpc-0onprem", "ONPREMInstanceSGID": "sg-0onprem"}, {
+        "vpcs": 1, "subnets": 5, "route_tables": 2, "security_groups": 1, "nat_gateways": 1, "internet_gateways": 1,
+        "endpoints": 3, "peering_connections": 1,
+    }, [
+        (lambda d: (str(d.vpcs["VPC"].subnets["SubnetPrivateB"].cidr), d.vpcs["VPC"].subnets["SubnetPrivateB"].az),
+         ("10.16.96.0/20", "us-east-1b")),
+        (lambda d: routes(d, "VPC", "PrivateRT"), [("0.0.0.0/0", "NatGateway"), ("192.168.8.0/21", "VPCPeeringConnection")]),
+        (lambda d: d.peering_connections["VPCPeeringConnection"].model_dump(include={"requester", "accepter"}),
+         {"requester": "VPC", "accepter": "vpc-0onprem"}),
+        (lambda d: rules(d, "VPC", "InstanceSG")[-1], {"protocol": "all", "source": "sg-0onprem"}),
+        (lambda d: rules(d, "VPC", "InstanceSG")[1]["ports"], 3389),
+        # !Select [3, !GetAZs ''] is outside Fn::GetAZs' three zones: a warning, never a guess.
+        (lambda d: (d.vpcs["VPC"].subnets["SubnetPrivateD"].az, warned(d, "SubnetPrivateD")),
+         ("(chosen at deployment)", True)),
+        # The peer's route tables come in as parameters without values: warnings naming each route.
+        (lambda d: warned(d, "ONPREMPrivateRTAtoAWSRoute"), True),
+    ]),
+    (QUICKSTART, {"AvailabilityZones": "us-east-1a,us-east-1b"}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "nat_gateways": 2, "internet_gateways": 1, "endpoints": 1,
+    }, [
+        (lambda d: (str(d.vpcs["VPC"].subnets["PublicSubnet2"].cidr), d.vpcs["VPC"].subnets["PublicSubnet2"].az),
+         ("10.0.144.0/20", "us-east-1b")),
+        (lambda d: routes(d, "VPC", "PrivateSubnet2ARouteTable"), [("0.0.0.0/0", "NATGateway2")]),
+        (lambda d: d.vpcs["VPC"].endpoints["S3VPCEndpoint"].route_tables,
+         ["PrivateSubnet1ARouteTable", "PrivateSubnet2ARouteTable"]),
+        (lambda d: d.vpcs["VPC"].subnets["PrivateSubnet1A"].tags.get("Network"), "Private"),  # !Split "Key=Value"
+    ]),
+    (QUICKSTART, {}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "nat_gateways": 2, "internet_gateways": 1, "endpoints": 1,
+    }, [
+        # AvailabilityZones has no default: every subnet says so, and its AZ is not invented.
+        (lambda d: d.vpcs["VPC"].subnets["PublicSubnet1"].az, "(chosen at deployment)"),
+        (lambda d: any("--parameter AvailabilityZones=" in w for w in d.source.warnings), True),
+    ]),
+    (REGULA, {}, {"vpcs": 6, "network_acls": 6}, [
+        (lambda d: [(r.rule, r.protocol, str(r.ports), r.action) for r in d.vpcs["ValidVpc02"].network_acls["ValidVpc02Nacl"].ingress],
+         [(10, 6, "22", "deny"), (20, 6, "0-1000", "allow")]),
+        (lambda d: [(str(r.cidr), str(r.ports)) for r in d.vpcs["InvalidVpc03"].network_acls["InvalidVpc03Nacl"].ingress],
+         [("::/0", "22"), ("::/0", "0-1000")]),
+        (lambda d: [r.rule for r in d.vpcs["ValidVpc03"].network_acls["ValidVpc03Nacl"].egress], [10]),
+        # TCP without a PortRange is rejected by AWS: reported, not read as "all ports".
+        (lambda d: (d.vpcs["ValidVpc01"].network_acls["ValidVpc01Nacl"].ingress, warned(d, "ValidVpc01NaclEntry01")),
+         ([], True)),
+        (lambda d: d.vpcs["InvalidVpc02"].network_acls["InvalidVpc02Nacl"].ingress[0].protocol, 1),
+    ]),
+]
+
+
+def _case_id(case: tuple) -> str:
+    return Path(case[0]).name + ("+params" if case[1] else "")
+
+
+@pytest.mark.parametrize("template, parameters, expected, facts", CORPUS_CASES, ids=[_case_id(c) for c in CORPUS_CASES])
+def test_corpus_template_is_read(template: str, parameters: dict[str, str], expected: dict[str, int],
+                                 facts: list[tuple[Fact, Any]]) -> None:
+    design = read(template, tuple(sorted(parameters.items())))
+    assert design.source.kind == "cloudformation"
+    assert counts(design) == expected
+    for fact, value in facts:
+        assert fact(design) == value
+
+
+def test_every_corpus_template_has_a_case() -> None:
+    templates = {str(p.relative_to(CFN)) for p in CFN.rglob("*") if p.suffix in (".yaml", ".json")}
+    assert templates == {case[0] for case in CORPUS_CASES}
+
+
+@pytest.mark.parametrize("template", sorted({c[0] for c in CORPUS_CASES}))
+def test_validate_runs_on_corpus_template(template: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(CFN / template)])
+    captured = capsys.readouterr()
+    assert status in (0, 1), captured.err
+    assert "Traceback" not in captured.err and "internal error" not in captured.err
+
+
+def test_positions_are_the_logical_ids() -> None:
+    design = read(TGW, (("AvailabilityZoneSelection", "us-east-1a"),))
+    assert str(design.source.positions[("vpcs", "SpokeVPCA")]).endswith("tgw-no-firewall-manual.yaml:37:3")
+    assert design.source.locate(("vpcs", "EgressVPC", "subnets", "SubnetCPublic")).line is not None
+
+
+# --------------------------------------------------------------------------- intrinsic functions
+
+TEMPLATE = {
+    "Parameters": {
+        "Env": {"Type": "String", "Default": "prod"},
+        "Cidr": {"Type": "String", "Default": "10.0.0.0/16"},
+        "Zones": {"Type": "CommaDelimitedList", "Default": "eu-west-1a, eu-west-1b"},
+        "Count": {"Type": "Number", "Default": 2},
+        "NoDefault": {"Type": "String"},
+    },
+    "Mappings": {"Net": {"prod": {"Cidr": "10.1.0.0/16"}, "dev": {"Cidr": "10.2.0.0/16"}}},
+    "Conditions": {
+        "IsProd": {"Fn::Equals": [{"Ref": "Env"}, "prod"]},
+        "IsDev": {"Fn::Not": [{"Condition": "IsProd"}]},
+        "Both": {"Fn::And": [{"Condition": "IsProd"}, {"Fn::Equals": ["a", "a"]}]},
+        "Either": {"Fn::Or": [{"Condition": "IsDev"}, {"Fn::Equals": [{"Ref": "Count"}, "2"]}]},
+    },
+    "Resources": {
+        "Vpc": {"Type": "AWS::EC2::VPC", "Properties": {"CidrBlock": {"Ref": "Cidr"}}},
+        "Sg": {"Type": "AWS::EC2::SecurityGroup", "Properties": {"VpcId": {"Ref": "Vpc"}}},
+    },
+}
+
+INTRINSICS: list[tuple[str, Any, Any]] = [
+    ("Ref parameter", {"Ref": "Env"}, "prod"),
+    ("Ref list parameter", {"Ref": "Zones"}, ["eu-west-1a", "eu-west-1b"]),
+    ("Ref number parameter", {"Ref": "Count"}, "2"),
+    ("Ref resource", {"Ref": "Vpc"}, ResourceRef("Vpc")),
+    ("Ref AWS::Region", {"Ref": "AWS::Region"}, "us-east-1"),
+    ("Ref AWS::AccountId", {"Ref": "AWS::AccountId"}, "123456789012"),
+    ("Ref AWS::StackName", {"Ref": "AWS::StackName"}, "stack"),
+    ("Ref AWS::NoValue", {"Ref": "AWS::NoValue"}, NO_VALUE),
+    ("GetAtt id", {"Fn::GetAtt": ["Sg", "GroupId"]}, ResourceRef("Sg", "GroupId")),
+    ("GetAtt string form", {"Fn::GetAtt": "Vpc.CidrBlock"}, "10.0.0.0/16"),
+    ("GetAtt default group", {"Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"]}, "Vpc/default"),
+    ("Sub", {"Fn::Sub": "${Env}-${AWS::Region}-${!Literal}"}, "prod-us-east-1-${Literal}"),
+    ("Sub with variables", {"Fn::Sub": ["${A}.${Env}", {"A": {"Fn::Select": [1, {"Ref": "Zones"}]}}]}, "eu-west-1b.prod"),
+    ("Sub GetAtt", {"Fn::Sub": "cidr ${Vpc.CidrBlock}"}, "cidr 10.0.0.0/16"),
+    ("Join", {"Fn::Join": ["-", ["a", {"Ref": "Env"}, 3]]}, "a-prod-3"),
+    ("Select", {"Fn::Select": ["1", ["x", "y"]]}, "y"),
+    ("Split", {"Fn::Split": [",", "a,b,c"]}, ["a", "b", "c"]),
+    ("Select of Split", {"Fn::Select": [1, {"Fn::Split": ["=", "Network=Private"]}]}, "Private"),
+    ("GetAZs empty", {"Fn::GetAZs": ""}, ["us-east-1a", "us-east-1b", "us-east-1c"]),
+    ("GetAZs null", {"Fn::GetAZs": None}, ["us-east-1a", "us-east-1b", "us-east-1c"]),
+    ("GetAZs region", {"Fn::GetAZs": "eu-west-1"}, ["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+    ("Cidr IPv4", {"Fn::Cidr": [{"Ref": "Cidr"}, 3, 8]}, ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]),
+    ("Cidr IPv6", {"Fn::Cidr": ["2600:1f18::/56", 2, 64]}, ["2600:1f18::/64", "2600:1f18:0:1::/64"]),
+    ("If true", {"Fn::If": ["IsProd", "big", "small"]}, "big"),
+    ("If false", {"Fn::If": ["IsDev", "big", {"Ref": "AWS::NoValue"}]}, NO_VALUE),
+    ("Equals", {"Fn::Equals": [{"Ref": "Env"}, "dev"]}, False),
+    ("Not", {"Fn::Not": [{"Condition": "IsDev"}]}, True),
+    ("And", {"Fn::If": ["Both", 1, 0]}, 1),
+    ("Or", {"Fn::If": ["Either", 1, 0]}, 1),
+    ("FindInMap", {"Fn::FindInMap": ["Net", {"Ref": "Env"}, "Cidr"]}, "10.1.0.0/16"),
+    ("Base64", {"Fn::Base64": {"Fn::Sub": "echo ${Env}"}}, "echo prod"),
+    ("nested NoValue dropped", {"A": {"Ref": "AWS::NoValue"}, "B": [1, {"Fn::If": ["IsDev", 2, {"Ref": "AWS::NoValue"}]}]},
+     {"B": [1]}),
+    # What cannot be known offline raises Unresolved with the reason.
+    ("parameter without default", {"Ref": "NoDefault"}, Unresolved("--parameter NoDefault=VALUE")),
+    ("ImportValue", {"Fn::ImportValue": "net-VpcId"}, Unresolved("cross-stack export")),
+    ("unsupported intrinsic", {"Fn::Length": [1, 2]}, Unresolved("unsupported intrinsic function Fn::Length")),
+    ("physical id in Sub", {"Fn::Sub": "${Vpc}-x"}, Unresolved("known only after deployment")),
+    ("Select out of range", {"Fn::Select": [5, {"Fn::GetAZs": ""}]}, Unresolved("outside a list of 3")),
+    ("FindInMap missing", {"Fn::FindInMap": ["Net", "test", "Cidr"]}, Unresolved("no such entry")),
+    ("Ref to nothing", {"Ref": "Nope"}, Unresolved("no such parameter or resource")),
+    ("IPv6 block after deployment", {"Fn::Select": [0, {"Fn::GetAtt": ["Vpc", "Ipv6CidrBlocks"]}]},
+     Unresolved("known only after deployment")),
+]
+
+
+@pytest.mark.parametrize("expression, expected", [c[1:] for c in INTRINSICS], ids=[c[0] for c in INTRINSICS])
+def test_intrinsic_function(expression: Any, expected: Any) -> None:
+    template = Template(TEMPLATE)
+    if isinstance(expected, Unresolved):
+        with pytest.raises(Unresolved, match=str(expected).replace("$", r"\$")):
+            template.evaluate(expression)
+    else:
+        assert template.evaluate(expression) == expected
+
+
+def test_parameters_override_defaults_and_region_is_used() -> None:
+    template = Template(TEMPLATE, {"Env": "dev", "Zones": "a,b,c"}, region="ap-south-1")
+    assert template.evaluate({"Fn::FindInMap": ["Net", {"Ref": "Env"}, "Cidr"]}) == "10.2.0.0/16"
+    assert template.evaluate({"Ref": "Zones"}) == ["a", "b", "c"]
+    assert template.evaluate({"Fn::Select": [0, {"Fn::GetAZs": {"Ref": "AWS::Region"}}]}) == "ap-south-1a"
+    assert template.condition("IsDev") is True
+
+
+SHORT_TAGS = """
+Parameters:
+  Env: {Type: String, Default: prod}
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: !If [IsProd, 10.0.0.0/16, 10.9.0.0/16]
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: !Select [1, !Cidr [!GetAtt Vpc.CidrBlock, 4, 8]]
+      AvailabilityZone: !Select [0, !GetAZs ]
+      Tags:
+        - Key: Name
+          Value: !Join ['-', [!Ref Env, !Sub '${AWS::Region}', web]]
+  Dev:
+    Type: AWS::EC2::VPC
+    Condition: IsDev2
+    Properties: {CidrBlock: 10.1.0.0/16}
+Conditions2: {}
+"""
+
+
+def test_short_tags_in_yaml() -> None:
+    design = loads(SHORT_TAGS, "t.yaml", region="eu-central-1")
+    subnet = design.vpcs["Vpc"].subnets["Subnet"]
+    assert (str(design.vpcs["Vpc"].cidr), str(subnet.cidr), subnet.az) == ("10.0.0.0/16", "10.0.1.0/24", "eu-central-1a")
+    assert subnet.tags == {"Name": "prod-eu-central-1-web"}
+    # A Condition that is not defined: the resource is not read, and the warning names it.
+    assert "Dev" not in design.vpcs and any(w.startswith("Dev: condition IsDev2") for w in design.source.warnings)
+    assert str(design.source.positions[("vpcs", "Vpc", "subnets", "Subnet")]) == "t.yaml:11:3"
+
+
+def test_unsupported_intrinsic_is_a_warning_naming_the_logical_id() -> None:
+    text = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Web:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: !Ref Vpc
+      GroupDescription: {"Fn::ToJsonString": {"a": 1}}
+      SecurityGroupIngress:
+        - {IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: 0.0.0.0/0}
+"""
+    design = loads(text, "t.yaml")
+    assert "Web: GroupDescription: unsupported intrinsic function Fn::ToJsonString" in design.source.warnings
+    # The resource is still read, without the property that could not be evaluated.
+    assert rules(design, "Vpc", "Web") == [{"protocol": "tcp", "ports": 443, "source": "0.0.0.0/0"}]
+
+
+def test_egress_rules_replace_the_default_and_sg_ids_cross_vpcs() -> None:
+    text = """
+Resources:
+  A: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  B: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+  GroupA: {Type: AWS::EC2::SecurityGroup, Properties: {VpcId: !Ref A, GroupDescription: a}}
+  GroupB:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      VpcId: !Ref B
+      GroupDescription: b
+      SecurityGroupIngress: [{IpProtocol: tcp, FromPort: 5432, ToPort: 5432, SourceSecurityGroupId: !GetAtt GroupA.GroupId}]
+  Out: {Type: AWS::EC2::SecurityGroupEgress, Properties: {GroupId: !Ref GroupA, IpProtocol: udp, FromPort: 53, ToPort: 53,
+        DestinationPrefixListId: pl-123}}
+"""
+    design = loads(text, "t.yaml")
+    assert rules(design, "B", "GroupB")[0]["source"] == "A/GroupA"  # resolve.security_group's vpc/name form
+    assert rules(design, "A", "GroupA", "egress") == [{"protocol": "udp", "ports": 53, "destination": "pl-123"}]
+    assert rules(design, "B", "GroupB", "egress") == [{"protocol": "all", "destination": "0.0.0.0/0"}]  # SG-03
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("name, text, where", [
+    ("bad.yaml", "Resources:\n  Vpc: {Type: AWS::EC2::VPC\n", "bad.yaml:3:1"),
+    ("bad.yaml", "Resources:\n  A: 1\n  A: 2\n", "bad.yaml:3:3"),
+    ("bad.json", '{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC",}}}', "bad.json:1:48"),
+])
+def test_malformed_template_is_exit_2_with_position(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    name: str, text: str, where: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["validate", str(path), "--input-format", "cloudformation"]) == 2
+    assert f"{path}:{where.split(':', 1)[1]}" in capsys.readouterr().err
+    with pytest.raises(InputError) as error:
+        load(str(path), "cloudformation")
+    assert str(error.value.position) == f"{path}:{where.split(':', 1)[1]}"
+
+
+def test_parameter_option_reaches_the_template(capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(CFN / TGW), "--parameter", "AvailabilityZoneSelection=eu-west-1b",
+                   "--region", "eu-west-1"])
+    assert status in (0, 1)
+    assert "AvailabilityZoneSelection has no default" not in capsys.readouterr().err
+    assert main(["validate", str(CFN / TGW), "--parameter", "no-equals-sign"]) == 2
+
+
+# --------------------------------------------------------------------------- detection
+
+DETECTION = [
+    (CFN / f"{MANAGED_NAT}.yaml", "cloudformation"),
+    (CFN / f"{MANAGED_NAT}.json", "cloudformation"),
+    (CFN / REGULA, "cloudformation"),
+    (TF / "terraform-compliance/tests/functional/test_issue-514/plan.out.json", "terraform"),
+    (TF / "regula/rego/tests/lib/inputs/resource_view_06_tf_v1_0_infra.json", "terraform"),
+    (Path(__file__).resolve().parents[2] / "designs" / "three-tier.yaml", "native"),
+]
+
+
+@pytest.mark.parametrize("path, expected", DETECTION, ids=[f"{p.name}-{f}" for p, f in DETECTION])
+def test_each_format_is_detected(path: Path, expected: str) -> None:
+    assert detect(str(path)) == expected
+
+
+@pytest.mark.parametrize("command", [["validate"], ["import"], ["diagram", "-o", "{tmp}/d.dot"]])
+@pytest.mark.parametrize("path", [CFN / f"{MANAGED_NAT}.yaml",
+                                  TF / "terraform-compliance/tests/functional/test_issue-158/plan.out.json"])
+def test_every_command_detects_the_format(command: list[str], path: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    argv = [command[0], str(path), *[a.format(tmp=tmp_path) for a in command[1:]]]
+    status = main(argv)
+    captured = capsys.readouterr()
+    assert status in (0, 1), captured.err
+    assert "internal error" not in captured.err and "cannot tell" not in captured.err
+
+
+def test_input_format_forces_the_reader(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A template under a name that says nothing; forcing the wrong reader gives that reader's error.
+    path = tmp_path / "stack.txt"
+    path.write_text((CFN / f"{MANAGED_NAT}.yaml").read_text())
+    assert load(str(path), "cloudformation").vpcs["VPC"].cidr is not None
+    assert main(["validate", str(path), "--input-format", "terraform"]) == 2
+    assert "invalid JSON" in capsys.readouterr().err
+    assert main(["validate", str(path), "--input-format", "nonsense"]) == 2
+    assert "expected one of: native" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name, text", [
+    ("notes.yaml", "title: my notes\nitems: [1, 2]\n"),
+    ("data.json", '{"hello": "world"}'),
+    ("readme.txt", "just text\n"),
+])
+def test_unrecognised_input_names_the_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              name: str, text: str) -> None:
+    path = tmp_path / name
+    path.write_text(text)
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot tell what kind of input this is" in err
+    for fmt in ("native", "terraform", "cloudformation"):
+        assert fmt in err
+    assert "--input-format" in err
