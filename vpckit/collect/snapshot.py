@@ -106,6 +106,10 @@ class _SkipRegion(Exception):
     """Stop collecting one region (its endpoint cannot be reached)."""
 
 
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -182,14 +186,14 @@ class Collector:
         endpoint_url: str | None = None,
         page_size: int | None = None,
         max_attempts: int = 8,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
     ) -> None:
         self.session = session
         self.manifest = manifest
         self.endpoint_url = endpoint_url
         self.page_size = page_size
         self.max_attempts = max(1, max_attempts)
-        self.sleep = sleep
+        self.sleep = sleep or _sleep
         self._clients: dict[tuple[str, str], Any] = {}
 
     # ------------------------------------------------------------------ clients and retries
@@ -384,7 +388,7 @@ def take_snapshot(
     page_size: int | None = None,
     max_attempts: int = 8,
     session: Any = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> Manifest:
     """Snapshot the account of ``profile`` in ``regions`` into ``out``; return the manifest.
 
