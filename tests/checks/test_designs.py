@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import DESIGNS
 from vpckit.cli import main
 from vpckit.sources import load
 
 FOUNDATION = {"VPC001", "VPC002", "VPC003", "VPC004", "VPC005", "VPC007", "VPC010", "VPC011", "VPC012", "VPC013",
               "REF001", "REF002", "IGW001", "RT005", "RT006", "RT007", "RT008", "RT009", "RT010", "NACL004",
               "NACL008", "NACL009", "SG011"}
+
+DESIGNS = Path(__file__).resolve().parents[2] / "designs"
 
 VALID = ["three-tier.yaml", "hub-and-spoke.yaml", "peered-vpcs.yaml", "dual-stack.yaml"]
 

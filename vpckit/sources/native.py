@@ -72,18 +72,52 @@ def from_data(data: Any, source: SourceMap) -> Design:
     try:
         design = Design.model_validate(data)
     except ValidationError as error:
-        problems = [_problem(item, source) for item in error.errors()]
+        problems = [_problem(item, source, data) for item in error.errors()]
         problems.sort(key=lambda p: (p.position.line or 0, p.position.column or 0) if p.position else (0, 0))
-        raise InputError(problems[0].message, problems[0].position, more=problems[1:]) from None
+        # One message per place: the branches of a union (e.g. `public_ip: true | address`) each
+        # report the same bad value; the first says what was expected.
+        unique = list({str(p.position): p for p in reversed(problems)}.values())[::-1]
+        raise InputError(unique[0].message, unique[0].position, more=unique[1:]) from None
     return design.with_source(source)
 
 
-def _problem(item: Any, source: SourceMap) -> InputError:
-    loc: Path = tuple(item["loc"])
-    # pydantic adds the validator's name to the location of union branches; drop those parts.
-    loc = tuple(part for part in loc if not (isinstance(part, str) and ("[" in part or part.startswith("function-"))))
-    where = ".".join(str(p) for p in loc) or "(top level)"
+def _in_data(loc: tuple, data: Any, keep_last: bool) -> Path:
+    """The parts of a pydantic location that are keys of the data.
+
+    pydantic inserts the names of union branches (``bool``, ``function-before[...]``) into
+    locations; they are not keys of the file, and a design may well name a VPC ``int``, so
+    the location is walked against the data rather than filtered by name.
+
+    >>> _in_data(("vpcs", "p", "public_ip", "bool"), {"vpcs": {"p": {"public_ip": "x"}}}, False)
+    ('vpcs', 'p', 'public_ip')
+    """
+    result: list = []
+    current = data
+    for index, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        elif keep_last and index == len(loc) - 1:
+            pass  # the missing key itself
+        else:
+            continue
+        result.append(part)
+    return tuple(result)
+
+
+_EXPECTED = {
+    "bool_parsing": "expected true or false", "bool_type": "expected true or false",
+    "int_parsing": "expected a whole number", "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number", "float_parsing": "expected a number",
+    "float_type": "expected a number", "string_type": "expected text", "literal_error": None,
+}
+
+
+def _problem(item: Any, source: SourceMap, data: Any = None) -> InputError:
     kind = item["type"]
+    loc: Path = _in_data(tuple(item["loc"]), data, keep_last=kind == "missing")
+    where = ".".join(str(p) for p in loc) or "(top level)"
     if kind == "extra_forbidden":
         key = loc[-1]
         allowed = _known_keys(loc[:-1])
@@ -104,6 +138,9 @@ def _problem(item: Any, source: SourceMap) -> InputError:
         message = f"expected a mapping, got {_describe(item.get('input'))}"
     elif kind == "list_type":
         message = f"expected a list, got {_describe(item.get('input'))}"
+    elif kind in _EXPECTED:
+        expected = _EXPECTED[kind] or message.replace("Input should be", "expected")
+        message = f"{expected}, got {_describe(item.get('input'))}"
     return InputError(f"{where}: {message}", source.locate(loc))
 
 
