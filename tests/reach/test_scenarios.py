@@ -287,6 +287,10 @@ DEFAULT_NACL_RETURN_ONLY_HIGH = nacl(
     ],
 )
 
+# A subnet of its own for a middlebox, routed by the main table (local routes only), so that the
+# firewall's own forwarding does not hit the redirect it serves.
+FIREWALL_SUBNET = set_("vpcs.a.subnets.F", {"az": "us-east-1a", "cidr": "10.0.4.0/24"})
+
 SSH_NACL = [
     {"rule": 100, "protocol": "all", "cidr": "0.0.0.0/0", "action": "allow"},
 ]
@@ -438,10 +442,12 @@ SCENARIOS: list[Scenario] = [
       firewall(),
       add_route("rt-priv", "pl-one", "igw"), add_route("rt-priv", "pl-two", "fw"), finding="RT009"),
     S("S33", "RT-04", firewall(), add_route("rt-pub", "10.0.2.0/25", "fw"), finding="RT007"),
-    S("S34", "ENI-01", firewall(source_dest_check=True), app_allows_from_vpc, add_route("rt-pub", "10.0.2.0/24", "fw"),
+    S("S34", "ENI-01", FIREWALL_SUBNET, firewall(subnet="F", ip="10.0.4.10", source_dest_check=True),
+      app_allows_from_vpc, add_route("rt-pub", "10.0.2.0/24", "fw"),
       query=q("web", "app", port=8080), verdict="unreachable", codes="ENI_SOURCE_DEST_CHECK_RESTRICTION"),
-    S("S35", "SG-06", firewall(), add_route("rt-pub", "10.0.2.0/24", "fw"), query=q("web", "app", port=8080),
-      verdict="unreachable", codes="SG_REFERENCES_NOT_PRESERVED"),
+    S("S35", "SG-06", FIREWALL_SUBNET, firewall(subnet="F", ip="10.0.4.10"), add_route("rt-pub", "10.0.2.0/24", "fw"),
+      query=q("web", "app", port=8080), verdict="unreachable", codes="SG_REFERENCES_NOT_PRESERVED",
+      through="eni:a/fw"),
     S("S36", "RT-11",
       set_("vpcs.a.subnets.F", {"az": "us-east-1a", "cidr": "10.0.4.0/24", "route_table": "rt-pub"}),
       firewall(subnet="F", ip="10.0.4.10"),
@@ -454,7 +460,7 @@ SCENARIOS: list[Scenario] = [
     S("S39", "TGW-02", tgw_hub(spoke_subnet_azs=("us-east-1a",)), query=q("app-b", "s-host", port=443),
       verdict="unreachable", codes="TGW_ROUTE_AZ_RESTRICTION"),
     S("S39-ok", "TGW-02", tgw_hub(spoke_subnet_azs=("us-east-1a",)), query=q("app", "s-host", port=443),
-      verdict="reachable", through="tgw:hub"),
+      verdict="reachable", through="tgw-rtb:hub/main"),
     S("S40", "TGW-03", tgw_hub(associate=False), query=q("app", "s-host", port=443), verdict="unreachable",
       codes="TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION"),
     # Forward s → a works (a propagates), the reply a → s finds no route in the TGW table.
