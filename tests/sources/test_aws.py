@@ -402,6 +402,107 @@ def test_load_balancer_shapes_of_the_batfish_collector(tmp_path: Path) -> None:
     assert not design.source.warnings
 
 
+def test_transit_gateway_wrappers_and_vpn_attachment(tmp_path: Path) -> None:
+    attachment = {"TransitGatewayAttachmentId": "tgw-attach-vpc", "TransitGatewayId": "tgw-1", "ResourceType": "vpc",
+                  "ResourceId": "vpc-1", "State": "available"}
+    write(tmp_path, {
+        "Vpcs.json": {"Vpcs": [vpc()]}, "Subnets.json": {"Subnets": [subnet()]},
+        "TransitGateways.json": {"TransitGateways": [{"TransitGatewayId": "tgw-1", "State": "available",
+            "TransitGatewayArn": "arn:aws:ec2:eu-west-1:111111111111:transit-gateway/tgw-1",
+            "Options": {"AmazonSideAsn": 64512, "AutoAcceptSharedAttachments": "enable"}}]},
+        "TransitGatewayRouteTables.json": {"TransitGatewayRouteTables": [
+            {"TransitGatewayRouteTableId": "tgw-rtb-1", "TransitGatewayId": "tgw-1", "State": "available"}]},
+        "TransitGatewayAttachments.json": {"TransitGatewayAttachments": [attachment, {
+            "TransitGatewayAttachmentId": "tgw-attach-vpn", "TransitGatewayId": "tgw-1", "ResourceType": "vpn",
+            "ResourceId": "vpn-1", "State": "available",
+            "Association": {"TransitGatewayRouteTableId": "tgw-rtb-1", "State": "associated"}}]},
+        "TransitGatewayVpcAttachments.json": {"TransitGatewayVpcAttachments": [
+            {"TransitGatewayAttachmentId": "tgw-attach-vpc", "TransitGatewayId": "tgw-1", "VpcId": "vpc-1",
+             "SubnetIds": ["subnet-1"], "State": "available", "Options": {"ApplianceModeSupport": "enable"}}]},
+        "TransitGatewayRouteTableAssociations.json": {"TransitGatewayRouteTableAssociations": [
+            {"TransitGatewayRouteTableId": "tgw-rtb-1", "Associations": [
+                {"TransitGatewayAttachmentId": "tgw-attach-vpc", "State": "associated"}]}]},
+        "TransitGatewayPropagations.json": {"TransitGatewayPropagations": [
+            {"TransitGatewayRouteTableId": "tgw-rtb-1", "TransitGatewayRouteTablePropagations": [
+                {"TransitGatewayAttachmentId": "tgw-attach-vpc", "State": "enabled"},
+                {"TransitGatewayAttachmentId": "tgw-attach-vpn", "State": "disabled"}]}]},
+        "TransitGatewayStaticRoutes.json": {"TransitGatewayStaticRoutes": [{"TransitGatewayRouteTableId": "tgw-rtb-1",
+            "Routes": [
+                {"DestinationCidrBlock": "172.16.0.0/12", "Type": "static", "State": "active",
+                 "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpn"}]},
+                {"DestinationCidrBlock": "192.168.66.0/24", "Type": "static", "State": "blackhole"},
+                {"DestinationCidrBlock": "10.0.0.0/16", "Type": "propagated", "State": "active",
+                 "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpc"}]}]}]},
+        "VpnConnections.json": {"VpnConnections": [{"VpnConnectionId": "vpn-1", "TransitGatewayId": "tgw-1",
+            "CustomerGatewayId": "cgw-1", "State": "available", "Options": {"StaticRoutesOnly": True},
+            "Routes": [{"DestinationCidrBlock": "172.16.0.0/12", "State": "available"}]}]},
+        "CustomerGateways.json": {"CustomerGateways": [{"CustomerGatewayId": "cgw-1", "IpAddress": "198.51.100.7",
+                                                        "Tags": [{"Key": "Name", "Value": "dc-1"}]}]},
+    })
+    design = load(str(tmp_path))
+    tgw = design.transit_gateways["tgw-1"]
+    assert (tgw.region, tgw.asn, tgw.auto_accept_shared_attachments) == ("eu-west-1", 64512, True)
+    vpc_attachment, vpn_attachment = tgw.attachments["tgw-attach-vpc"], tgw.attachments["tgw-attach-vpn"]
+    assert (vpc_attachment.vpc, vpc_attachment.subnets, vpc_attachment.route_table, vpc_attachment.propagate_to,
+            vpc_attachment.appliance_mode) == ("vpc-1", ["subnet-1"], "tgw-rtb-1", ["tgw-rtb-1"], True)
+    assert (vpn_attachment.type, vpn_attachment.propagate_to) == ("vpn", [])
+    assert [str(c) for c in vpn_attachment.remote_cidrs] == ["172.16.0.0/12"]
+    routes = [(str(r.destination), r.attachment, r.blackhole) for r in tgw.route_tables["tgw-rtb-1"].routes]
+    assert routes == [("172.16.0.0/12", "tgw-attach-vpn", False), ("192.168.66.0/24", None, True)]
+    on_premises = design.on_premises["vpn-1"]
+    assert (on_premises.via, on_premises.id, on_premises.tags["Name"]) == ("tgw-attach-vpn", "cgw-1", "dc-1")
+
+
+def test_managed_interfaces_go_to_their_owners(tmp_path: Path) -> None:
+    def eni(eni_id: str, ip: str, description: str = "", kind: str = "interface", **extra: Any) -> dict:
+        return {"NetworkInterfaceId": eni_id, "SubnetId": "subnet-1", "VpcId": "vpc-1", "PrivateIpAddress": ip,
+                "Description": description, "InterfaceType": kind, "Groups": extra.pop("groups", []),
+                "AvailabilityZone": "eu-west-1a", **extra}
+
+    write(tmp_path, {
+        "Vpcs.json": {"Vpcs": [vpc()]}, "Subnets.json": {"Subnets": [subnet()]},
+        "SecurityGroups.json": {"SecurityGroups": [{"GroupId": "sg-db", "GroupName": "db", "VpcId": "vpc-1",
+                                                    "IpPermissions": [], "IpPermissionsEgress": []}]},
+        "NetworkInterfaces.json": {"NetworkInterfaces": [
+            eni("eni-nat", "10.0.1.5", "Interface for NAT Gateway nat-1", "nat_gateway", RequesterManaged=True),
+            eni("eni-vpce", "10.0.1.6", "VPC Endpoint Interface vpce-1", "vpc_endpoint", RequesterManaged=True),
+            eni("eni-rds", "10.0.1.7", "RDSNetworkInterface", RequesterId="amazon-rds", groups=[{"GroupId": "sg-db"}]),
+            eni("eni-fn", "10.0.1.8", "AWS Lambda VPC ENI-orders-1234", "lambda", RequesterManaged=True),
+            eni("eni-efs", "10.0.1.9", "EFS mount target for fs-12ab (fsmt-34cd)", "efs", RequesterManaged=True),
+            eni("eni-appliance", "10.0.1.20", "firewall", SourceDestCheck=False, Status="available"),
+        ]},
+        "NatGateways.json": {"NatGateways": [{"NatGatewayId": "nat-1", "VpcId": "vpc-1", "SubnetId": "subnet-1",
+                                              "State": "available", "ConnectivityType": "private",
+                                              "NatGatewayAddresses": [{"PrivateIp": "10.0.1.5"}]}]},
+        "VpcEndpoints.json": {"VpcEndpoints": [{"VpcEndpointId": "vpce-1", "VpcEndpointType": "Interface",
+                                                "VpcId": "vpc-1", "ServiceName": "com.amazonaws.eu-west-1.sqs",
+                                                "SubnetIds": ["subnet-1"], "NetworkInterfaceIds": ["eni-vpce"],
+                                                "Groups": [{"GroupId": "sg-db"}], "State": "available"}]},
+        "RdsInstances.json": {"DBInstances": [{"DBInstanceIdentifier": "orders", "Engine": "postgres",
+            "Endpoint": {"Port": 5432}, "AvailabilityZone": "eu-west-1a", "DBInstanceStatus": "available",
+            "VpcSecurityGroups": [{"VpcSecurityGroupId": "sg-db", "Status": "active"}],
+            "DBSubnetGroup": {"DBSubnetGroupName": "db", "VpcId": "vpc-1", "Subnets": [
+                {"SubnetIdentifier": "subnet-1", "SubnetAvailabilityZone": {"Name": "eu-west-1a"}}]}}]},
+        "RouteTables.json": routes({"DestinationCidrBlock": "0.0.0.0/0", "NetworkInterfaceId": "eni-appliance",
+                                    "State": "active"}),
+    })
+    design = load(str(tmp_path))
+    network = design.vpcs["vpc-1"]
+    assert str(network.nat_gateways["nat-1"].private_ip) == "10.0.1.5"
+    assert network.nat_gateways["nat-1"].connectivity == "private"
+    assert [str(ip) for ip in network.endpoints["vpce-1"].private_ips] == ["10.0.1.6"]
+    assert (str(network.rds_instances["orders"].private_ip), network.rds_instances["orders"].subnet) == (
+        "10.0.1.7", "subnet-1")
+    assert str(network.efs_mount_targets["fsmt-34cd"].private_ip) == "10.0.1.9"
+    # No describe file for Lambda functions: their ENIs stay, typed, since they hold addresses.
+    assert sorted(network.network_interfaces) == ["eni-appliance", "eni-fn"]
+    assert network.network_interfaces["eni-fn"].interface_type == "lambda"
+    appliance = network.network_interfaces["eni-appliance"]
+    assert (appliance.source_dest_check, appliance.status, appliance.instance) == (False, "available", None)
+    route = network.route_tables["rtb-1"].routes[0]
+    assert (route.target, route.state) == ("eni-appliance", "active")
+
+
 # --------------------------------------------------------------------------- bad input
 
 

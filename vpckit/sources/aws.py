@@ -80,7 +80,7 @@ DESCRIBE_KEYS: frozenset[str] = frozenset({
     "NetworkInterfaces", "InternetGateways", "EgressOnlyInternetGateways", "NatGateways",
     "Addresses", "VpcPeeringConnections", "TransitGateways", "TransitGatewayAttachments",
     "TransitGatewayVpcAttachments", "TransitGatewayRouteTables", "TransitGatewayPropagations",
-    "TransitGatewayStaticRoutes", "VpcEndpoints", "VpnGateways", "VpnConnections",
+    "TransitGatewayStaticRoutes", "TransitGatewayRouteTableAssociations", "VpcEndpoints", "VpnGateways", "VpnConnections",
     "CustomerGateways", "PrefixLists", "ManagedPrefixLists", "ManagedPrefixListEntries",
     "LoadBalancers", "TargetGroups", "Listeners", "LoadBalancerListeners",
     "LoadBalancerTargetHealth", "LoadBalancerAttributes", "DBInstances", "DomainStatusList",
@@ -593,6 +593,11 @@ class _Builder:
                 self.warn(record.at(value=record.get("VpnConnectionId")),
                           f"{record.get('VpnConnectionId')} learns its routes by BGP; describe outputs do not "
                           "list them, so only the routes propagated into route tables are known")
+            tunnels = record.get("VgwTelemetry") or []
+            if tunnels and all(str(t.get("Status", "")).upper() == "DOWN" for t in tunnels):
+                self.warn(record.at(value=record.get("VpnConnectionId")),
+                          f"every tunnel of {record.get('VpnConnectionId')} is DOWN; answers assume the configured "
+                          "VPN is up")
             gateway = customer.get(record.get("CustomerGatewayId"))
             if cidrs:
                 tags = _tags(gateway) if gateway else {}
@@ -1135,6 +1140,13 @@ class _Builder:
         return None
 
     def read_tgw_routes(self) -> None:
+        for record in self.s["TransitGatewayRouteTableAssociations"]:
+            # get-transit-gateway-route-table-associations, wrapped with its route table like propagations
+            table = record.get("TransitGatewayRouteTableId")
+            for item in record.get("Associations") or []:
+                attachment = self.attachment(item.get("TransitGatewayAttachmentId"))
+                if attachment is not None and item.get("State", "associated") == "associated":
+                    attachment.route_table = table
         for record in self.s["TransitGatewayPropagations"]:
             table = record.get("TransitGatewayRouteTableId")
             for item in record.get("TransitGatewayRouteTablePropagations") or []:
@@ -1250,6 +1262,7 @@ class _Builder:
             return None  # the endpoint's route_tables already say this (VPCE-02)
         target = (gateway or data.get("NatGatewayId") or data.get("TransitGatewayId")
                   or data.get("VpcPeeringConnectionId") or data.get("EgressOnlyInternetGatewayId")
+                  or data.get("VpcEndpointId")
                   or self.instance_or_interface(data) or data.get("CarrierGatewayId")
                   or data.get("LocalGatewayId") or data.get("CoreNetworkArn"))
         state = "blackhole" if data.get("State") == "blackhole" else "active"
@@ -1274,14 +1287,21 @@ class _Builder:
             return eni
         return instance
 
+    def target_states(self) -> tuple:
+        """(id prefix, describe key, id → state) of every kind of route target that has a state."""
+        if getattr(self, "_target_states", None) is None:
+            self._target_states = (
+                ("nat-", "NatGateways", self.nat_state), ("i-", "Reservations", self.instance_state),
+                ("pcx-", "VpcPeeringConnections", {k: v.state for k, v in self.peering.items()}),
+                ("tgw-", "TransitGateways", {k: "available" for k in self.transit_gateways}),
+                ("eni-", "NetworkInterfaces", {**{k: "available" for k in self.eni_vpc},
+                                               **{k: "available" for k in self.primary_eni}}),
+            )
+        return self._target_states
+
     def target_problem(self, target: str) -> str | None:
         """Why a route's target cannot carry traffic (deleted, stopped, absent), or None."""
-        kinds = (("nat-", "NatGateways", self.nat_state), ("i-", "Reservations", self.instance_state),
-                 ("pcx-", "VpcPeeringConnections", {k: v.state for k, v in self.peering.items()}),
-                 ("tgw-", "TransitGateways", {k: "available" for k in self.transit_gateways}),
-                 ("eni-", "NetworkInterfaces", {**{k: "available" for k in self.eni_vpc},
-                                                **{k: "available" for k in self.primary_eni}}))
-        for prefix, key, states in kinds:
+        for prefix, key, states in self.target_states():
             if not target.startswith(prefix) or target.startswith("tgw-attach"):
                 continue
             if target in states:
@@ -1291,7 +1311,7 @@ class _Builder:
                 return f"{target} is not in the snapshot (deleted)"
         for prefix, collection in (("igw-", "internet_gateways"), ("eigw-", "egress_only_internet_gateways"),
                                    ("vgw-", "vpn_gateways")):
-            if target.startswith(prefix) and not any(target in v[collection] for v in self.vpcs.values()):
+            if target.startswith(prefix) and not any(target in v[collection] for v in self.vpcs.values()):  # few VPCs
                 key = {"igw-": "InternetGateways", "eigw-": "EgressOnlyInternetGateways", "vgw-": "VpnGateways"}[prefix]
                 if self.s.has(key):
                     return f"{target} is not attached to any VPC in the snapshot"
