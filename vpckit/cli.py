@@ -215,10 +215,9 @@ def import_design(
     region: Optional[str] = TemplateRegionOpt,
 ) -> None:
     """Write any input vpckit reads as a native design file (YAML), keeping AWS ids and Name tags."""
-    from .sources import load
     from .sources.writer import dump
 
-    _emit(dump(_load(source, input_format, parameter, region)), output)
+    _emit(dump(_load(source, input_format, parameter, region), source=source), output)
 
 
 @app.command()

@@ -104,20 +104,40 @@ def test_import_to_stdout_and_a_bad_source(capsys: pytest.CaptureFixture[str], t
     assert not (tmp_path / "out.yaml").exists()
 
 
-# --------------------------------------------------------------------------- the corpus snapshot
+# --------------------------------------------------------------------------- every input in the corpus
+
+CORPUS_INPUTS = sorted(
+    [*CORPUS.glob("batfish-aws/*/aws_configs"), *CORPUS.glob("batfish-aws/unit-rigs/*/aws_configs"),
+     *CORPUS.glob("terraform/plan-json/**/*.json"),
+     *(p for p in CORPUS.glob("cloudformation/**/*") if p.suffix in (".yaml", ".yml", ".json", ".template"))]
+)
 
 
-def test_corpus_snapshot_imports_and_reads_back_equal(tmp_path: Path) -> None:
-    source = CORPUS / "batfish-aws" / "hybrid-cloud-aws"
+def test_the_corpus_inputs_are_found() -> None:
+    # 8 Batfish snapshots, 10 plans, 12 templates (corpus README-iac.md and batfish-aws/README.md)
+    kinds = [p.relative_to(CORPUS).parts[0] for p in CORPUS_INPUTS]
+    assert (kinds.count("batfish-aws"), kinds.count("terraform"), kinds.count("cloudformation")) == (8, 10, 12)
+
+
+@pytest.mark.parametrize("source", CORPUS_INPUTS, ids=[str(p.relative_to(CORPUS)) for p in CORPUS_INPUTS])
+def test_every_corpus_input_imports_and_reads_back_equal(source: Path, tmp_path: Path) -> None:
     original = load(str(source))
-    assert len(original.vpcs) == 4  # 4 VPCs in us-west-2 (corpus README)
+    out = tmp_path / "imported.yaml"
+    assert main(["import", str(source), "-o", str(out)]) == 0
+    assert out.read_text().startswith(f"# Imported by vpckit from {source}\n")
+    assert load(str(out)) == original
+
+
+def test_a_snapshot_import_keeps_aws_ids_and_name_tags(tmp_path: Path) -> None:
+    source = CORPUS / "batfish-aws" / "hybrid-cloud-aws"
     out = tmp_path / "hybrid.yaml"
     assert main(["import", str(source), "-o", str(out)]) == 0
     imported = load(str(out))
-    assert imported == original
-    # The AWS ids survive, so users recognise their resources.
-    assert {vpc.id for vpc in imported.vpcs.values()} == {vpc.id for vpc in original.vpcs.values()}
-    assert all(vpc.id and vpc.id.startswith("vpc-") for vpc in imported.vpcs.values())
+    assert len(imported.vpcs) == 4  # 4 VPCs in us-west-2 (corpus README)
+    # Vpcs.json: vpc-b390fad5 is tagged "Arista Demo", vpc-925131f4 "Demo-Test2"
+    names = {vpc.id: vpc.tags.get("Name") for vpc in imported.vpcs.values()}
+    assert names["vpc-b390fad5"] == "Arista Demo" and names["vpc-925131f4"] == "Demo-Test2"
+    assert imported.find_vpc("Arista Demo") == imported.find_vpc("vpc-b390fad5") is not None
 
 
 # --------------------------------------------------------------------------- any design: a property
