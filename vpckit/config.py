@@ -150,7 +150,10 @@ def parse_config(text: str, file: str = "vpckit.toml", pyproject: bool = False) 
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
         line, column = (int(match.group(1)), int(match.group(2))) if match else (None, None)
-        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        if match is None and "end of document" in str(error):
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
         raise InputError(f"not valid TOML: {message}", Position(file, line, column)) from None
     section = ""
     if pyproject:

@@ -48,8 +48,8 @@ def findings_github(findings: Iterable[Finding], source: str) -> str:
     """One workflow command per unsuppressed finding, then a summary notice.
 
     >>> from vpckit.model import Position
-    >>> print(findings_github([Finding("SG001", "error", "open to the world", position=Position("d.yaml", 3, 7))], "d.yaml"))
-    ::error file=d.yaml,line=3,col=7,title=SG001 [error]::open to the world
+    >>> print(findings_github([Finding("DEMO1", "error", "open to the world", position=Position("d.yaml", 3, 7))], "d.yaml"))
+    ::error file=d.yaml,line=3,col=7,title=DEMO1 [error]::open to the world
     ::notice title=vpckit::d.yaml: 1 error(s), 0 warning(s), 0 info
     """
     lines = []
