@@ -212,9 +212,12 @@ def assert_design_matches(design: Design, made: dict[str, Any]) -> None:
         if subnet_id in made["associations"]:
             table = find_in(design.vpcs[vpc].route_tables, subnet.route_table or "")
             assert design.vpcs[vpc].route_tables[table].id == made["associations"][subnet_id]
+        # SUB-05: each subnet has exactly one NACL, the VPC's default one unless replaced
         network_acl = find_in(design.vpcs[vpc].network_acls, subnet.network_acl or design.vpcs[vpc].default_network_acl)
-        expected_acl = made["nacl"] if subnet_id in made["nacl_subnets"] else None
-        assert (design.vpcs[vpc].network_acls[network_acl].id == expected_acl) or expected_acl is None
+        if subnet_id in made["nacl_subnets"]:
+            assert design.vpcs[vpc].network_acls[network_acl].id == made["nacl"]
+        else:
+            assert network_acl == find_in(design.vpcs[vpc].network_acls, design.vpcs[vpc].default_network_acl)
     # Routes: destination and target, resolved to the AWS id of what they name (RT-09)
     for table_id, routes in made["routes"].items():
         found = [(vpc, t) for vpc, v in design.vpcs.items() for t in v.route_tables.values() if t.id == table_id]
@@ -274,6 +277,46 @@ def test_snapshot_round_trip(aws: str, tmp_path: Path) -> None:
     design = load(str(out))
     assert design.source.kind == "aws"
     assert_design_matches(design, made)
+
+
+def _as_real_aws(folder: Path) -> None:
+    """Rewrite moto's output into the shapes real AWS returns where moto is known to differ.
+
+    Real AWS lists the implicit deny of every NACL as entries 32767 (NACL-04) and gives the
+    default security group an all-traffic rule from itself (SG-04); moto omits both.
+    """
+    acls_file, groups_file = folder / "NetworkAcls.json", folder / "SecurityGroups.json"
+    acls = json.loads(acls_file.read_text())
+    for acl in acls["NetworkAcls"]:
+        for egress in (False, True):
+            if not any(e["RuleNumber"] == 32767 and e["Egress"] == egress for e in acl["Entries"]):
+                acl["Entries"].append({"RuleNumber": 32767, "Protocol": "-1", "RuleAction": "deny",
+                                       "Egress": egress, "CidrBlock": "0.0.0.0/0"})
+    acls_file.write_text(json.dumps(acls))
+    groups = json.loads(groups_file.read_text())
+    for group in groups["SecurityGroups"]:
+        if group["GroupName"] == "default" and not group["IpPermissions"]:
+            group["IpPermissions"] = [{"IpProtocol": "-1", "IpRanges": [], "Ipv6Ranges": [], "PrefixListIds": [],
+                                       "UserIdGroupPairs": [{"GroupId": group["GroupId"], "UserId": group["OwnerId"]}]}]
+    groups_file.write_text(json.dumps(groups))
+
+
+def test_real_aws_shapes_read_the_same(aws: str, tmp_path: Path) -> None:
+    """The round trip does not lean on moto's gaps: with real AWS's shapes the design is the same."""
+    made = build_network(aws, app_instances=1)
+    out = tmp_path / "snap"
+    assert _snapshot(aws, out, "--region", REGION) == 0
+    as_moto = load(str(out))
+    _as_real_aws(out / "123456789012" / REGION)
+    as_aws = load(str(out))
+    assert_design_matches(as_aws, made)
+    prod = _vpc_name(as_aws, made["prod"])
+    # NACL-04: the 32767 entries are the implicit deny, not rules of their own
+    assert as_aws.vpcs[prod].network_acls == as_moto.vpcs[prod].network_acls
+    # SG-04: the default group admits its own members, and the reference resolves to itself
+    default = as_aws.vpcs[prod].security_groups[as_aws.vpcs[prod].default_security_group]
+    [rule] = default.ingress
+    assert rule.protocol == -1 and security_group(as_aws, prod, str(rule.source)).resource is default
 
 
 def test_snapshot_writes_every_call_of_the_table_and_nothing_else(aws: str, tmp_path: Path,
