@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Design
-from .diagram import VIEWS, build, cluster_id, dot_id, subnet_facts
+from .diagram import VIEWS, build, cluster_id, dot_id, network_of, subnet_facts
 from .output import FORMATS, Renderer, find_renderer, format_of, write
 
-__all__ = ["VIEWS", "FORMATS", "Renderer", "build", "cluster_id", "dot_id", "diagram_source", "draw", "path_answer",
+__all__ = ["VIEWS", "FORMATS", "Renderer", "build", "cluster_id", "dot_id", "diagram_source", "draw", "network_of", "path_answer",
            "find_renderer", "format_of", "subnet_facts"]
 
 
 def diagram_source(design: Design, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
     """The DOT text of the diagram (byte-identical for the same design, view and answer)."""
+    if network is None:
+        network = network_of(design)
     graph = build(design, view, network)
     if answer is not None:
         from .diagram import resource_subnets
@@ -39,20 +41,19 @@ def draw(design: Design, output: Path, view: str = "detailed", network: Any = No
 def path_answer(design: Design, text: str) -> tuple[Any, Any]:
     """The network and the reach answer for a ``--path`` text (``FROM -> TO : PROTO/PORT``).
 
-    Raises :class:`~vpckit.errors.QueryError` for a malformed text or an unknown endpoint, and
-    :class:`~vpckit.errors.NotSupportedError` when the reachability engine is not available.
+    Raises :class:`~vpckit.errors.QueryError` for a malformed text or an unknown endpoint.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}}, "instances": {"web": {"subnet": "a"}}}}})
+    >>> path_answer(d, "internet -> web : tcp/443")[1].verdict
+    'unreachable'
     """
-    from ..errors import NotSupportedError
     from .path import parse_path
 
     query_keys = parse_path(text)
-    try:
-        from ..network import build_network
-        from ..reach import answer, parse_query
-    except ImportError:
-        raise NotSupportedError(
-            "diagram --path needs the reachability engine (vpckit.reach), which this version does not have yet; "
-            "draw the diagram without --path"
-        ) from None
+    from ..network import build_network
+    from ..reach import answer, parse_query
+
+    query = parse_query(query_keys)
     network = build_network(design)
-    return network, answer(network, parse_query(query_keys))
+    return network, answer(network, query)

@@ -16,9 +16,9 @@ from typing import Any, Iterable, Literal
 import graphviz
 from netaddr import IPNetwork
 
-from ..errors import RenderError
+from ..errors import InputError, RenderError
 from ..model import Design, Vpc
-from ..network import resolve
+from ..network import build_network, resolve
 from . import style
 
 View = Literal["detailed", "subnets", "vpcs"]
@@ -27,7 +27,7 @@ VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs")
 #: Addresses AWS keeps in every IPv4 subnet (SUB-04).
 RESERVED_PER_SUBNET = 5
 
-__all__ = ["VIEWS", "View", "dot_id", "cluster_id", "build", "SubnetFacts", "subnet_facts"]
+__all__ = ["VIEWS", "View", "dot_id", "cluster_id", "build", "network_of", "SubnetFacts", "subnet_facts", "resource_subnets"]
 
 
 def dot_id(node_id: str) -> str:
@@ -240,6 +240,18 @@ def _gather(design: Design, network: Any = None) -> _Facts:
     return facts
 
 
+def network_of(design: Design) -> Any:
+    """The design's network (derived public subnets, free addresses, allocated IPs), or None.
+
+    A design the network builder refuses (an ``InputError``) is still drawn, from the design
+    alone, so that a diagram can help find what is wrong with it.
+    """
+    try:
+        return build_network(design)
+    except InputError:
+        return None
+
+
 def resource_subnets(design: Design, network: Any = None) -> dict[str, str]:
     """Resource node id → the node id of the subnet it is drawn in (ENIs, NAT gateways...).
 
@@ -249,6 +261,7 @@ def resource_subnets(design: Design, network: Any = None) -> dict[str, str]:
     >>> resource_subnets(d)
     {'eni:p/web-1': 'subnet:p/a'}
     """
+    network = network if network is not None else network_of(design)
     return {item.node_id: subnet for subnet, items in sorted(_gather(design, network).resources.items())
             for item in items}
 
@@ -263,7 +276,7 @@ def subnet_facts(design: Design, network: Any = None) -> dict[str, SubnetFacts]:
     >>> f.public, f.free_addresses
     (True, 251)
     """
-    return _gather(design, network).subnets
+    return _gather(design, network if network is not None else network_of(design)).subnets
 
 
 # --------------------------------------------------------------------------- route targets

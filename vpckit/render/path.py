@@ -38,8 +38,7 @@ def parse_path(text: str) -> dict[str, Any]:
     vpckit.errors.QueryError: --path 'app-1 to db': expected "FROM -> TO : PROTO/PORT", e.g. "internet -> web-1 : tcp/443"
     """
     match = _PATH.match(text or "")
-    # A colon inside TO would be an IPv6 address; those need the port part to be explicit.
-    if not match or not match.group("src") or not match.group("dst"):
+    if not match or match.group("dst").startswith(":") or match.group("src").startswith("-"):
         raise QueryError(f"--path '{text}': expected \"FROM -> TO : PROTO/PORT\", e.g. \"internet -> web-1 : tcp/443\"")
     query: dict[str, Any] = {"from": match.group("src"), "to": match.group("dst"),
                              "protocol": (match.group("proto") or "tcp").lower()}
@@ -91,33 +90,51 @@ def _walk(hops: Iterable[Any], drawn: set[str], view: str, locate: dict[str, str
     return nodes
 
 
+def _query_text(answer: Any) -> str:
+    query = getattr(answer, "query", None)
+    if query is None:
+        return ""
+    data = query.to_dict() if hasattr(query, "to_dict") else {}
+    what = data.get("protocol", "")
+    if data.get("port") is not None:
+        what = f"{what}/{data['port']}"
+    return f"{data.get('from', '?')} -> {data.get('to', '?')} : {what}".strip()
+
+
 def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, str] | None = None) -> None:
-    """Draw ``answer`` (a reach ``Answer``) on ``graph``: forward, return, and blockers."""
+    """Draw ``answer`` (a reach ``Answer``) on ``graph``: forward, return, and blockers.
+
+    ``locate`` maps components that the view does not draw (an ENI in the subnets view) to
+    the node that holds them (its subnet).
+    """
     drawn = _drawn_ids(graph)
-    locate = locate or {}
+    locate = {k: v for k, v in (locate or {}).items() if v in drawn}
     forward = _walk(answer.forward, drawn, view, locate)
     back = _walk(answer.return_path, drawn, view, locate)
-    query = getattr(answer, "query", None)
-    title = f"{getattr(query, 'source', '?')} -> {getattr(query, 'destination', '?')}" if query is not None else ""
     for index, (tail, head) in enumerate(zip(forward, forward[1:])):
         graph.edge(dot_id(tail), dot_id(head), label=str(index + 1), **style.EDGES["forward"])
     for index, (tail, head) in enumerate(zip(back, back[1:])):
         graph.edge(dot_id(tail), dot_id(head), label=f"r{index + 1}", **style.EDGES["return"])
+    target = getattr(answer, "destination", None)
+    target = stand_in(target, drawn, view) or locate.get(target) if target else None
+    if answer.verdict != "reachable" and forward and target and target != forward[-1] and target not in forward:
+        # Where the packet was going but never arrived.
+        graph.edge(dot_id(forward[-1]), dot_id(target), label="not reached",
+                   **{**style.EDGES["forward"], "style": "dotted", "penwidth": "2"})
     for node in sorted(set(forward) | set(back)):
         graph.node(dot_id(node), **style.ON_PATH)
     by_node: dict[str, list[Any]] = {}
     for blocker in answer.blockers:
         shown = stand_in(blocker.component, drawn, view) or locate.get(blocker.component)
-        if shown is None:
-            continue
-        by_node.setdefault(shown, []).append(blocker)
+        if shown is not None:
+            by_node.setdefault(shown, []).append(blocker)
     for node, blockers in sorted(by_node.items()):
         reasons = [f"BLOCKED {b.code} ({b.leg})" for b in blockers]
         messages = [_wrap(b.message) for b in blockers]
-        graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER)
-    verdict = getattr(answer, "verdict", "")
-    graph.attr(label=_label(graph.graph_attr.get("label", "").replace("\\n", "\n").split("\n")[0],
-                            f"path {title}: {verdict}"))
+        extra = {"shape": "box"} if node.startswith("subnet:") and view != "subnets" else {}
+        graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER, **extra)
+    title = graph.graph_attr.get("label", "")
+    graph.attr(label=_label(title, f"path {_query_text(answer)}: {answer.verdict}"))
 
 
 def _wrap(text: str, width: int = 48) -> str:
