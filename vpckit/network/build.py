@@ -391,6 +391,7 @@ def build_network(design: Design) -> Network:
     from .graph import build_graph
 
     network = Network(design)
+    _GROUP_CACHE.clear()
     _build_vpcs(network, design)
     _build_interfaces(network, design)
     _build_peerings(network, design)
@@ -402,6 +403,7 @@ def build_network(design: Design) -> Network:
     _build_nacls(network, design)
     _build_security_groups(network, design)
     build_graph(network)
+    _GROUP_CACHE.clear()
     return network
 
 
@@ -464,12 +466,19 @@ def _subnet_node(design: Design, vpc: str, ref: str | None) -> str | None:
     return f"subnet:{vpc}/{found}" if found else None
 
 
+_GROUP_CACHE: dict[int, dict[tuple[str, str], Any]] = {}
+
+
 def _groups(design: Design, vpc: str, refs: list[str], default: bool = True) -> list[str]:
     vpc_model = design.vpcs[vpc]
     refs = refs or ([vpc_model.default_security_group] if default else [])
+    cache = _GROUP_CACHE.setdefault(id(design), {})
     out = []
     for ref in refs:
-        found = resolve.security_group(design, vpc, ref)
+        key = (vpc, ref)
+        if key not in cache:
+            cache[key] = resolve.security_group(design, vpc, ref)
+        found = cache[key]
         if found is not None:
             setting = f"sg:{found.vpc}/{found.name}"
             if setting not in out:
@@ -779,7 +788,7 @@ def _build_gateway_endpoints(network: Network, design: Design) -> None:
 
 def _route_target(network: Network, design: Design, vpc: str, target: str) -> tuple[str, str, bool, str]:
     """(kind, node, active, reason) of a route target seen from ``vpc``."""
-    ref = resolve.route_target(design, vpc, target)
+    ref = _fast_route_target(design, vpc, target)
     if ref is None:
         return "blackhole", f"missing:{target}", False, f"the route's target {target} does not exist"
     if ref.kind == "local":
@@ -830,6 +839,26 @@ def _route_target(network: Network, design: Design, vpc: str, target: str) -> tu
         state = ref.resource.state
         return ref.kind, node, state == "available", "" if state == "available" else f"endpoint {ref.name} is {state}"
     return ref.kind, f"{ref.kind}:{ref.name}", False, f"unsupported route target kind {ref.kind}"
+
+
+def _fast_route_target(design: Design, vpc: str, target: str) -> resolve.Ref | None:
+    """:func:`resolve.route_target`, with exact names looked up first.
+
+    Exact keys of this VPC's collections, then of the design's transit gateways and peering
+    connections, are found without scanning every VPC's resources for ids and tags (which
+    dominates building large networks); anything else goes through the shared resolver.
+    """
+    if target in ("local", "blackhole"):
+        return resolve.route_target(design, vpc, target)
+    model = design.vpcs[vpc]
+    for collection, kind in resolve.ROUTE_TARGET_COLLECTIONS:
+        if target in getattr(model, collection):
+            return resolve.find_in_vpc(design, vpc, collection, target, kind)
+    if target in design.transit_gateways:
+        return resolve.transit_gateway(design, target)
+    if target in design.peering_connections:
+        return resolve.peering_connection(design, target)
+    return resolve.route_target(design, vpc, target)
 
 
 def _build_route_tables(network: Network, design: Design) -> None:
