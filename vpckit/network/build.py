@@ -238,6 +238,7 @@ class Network:
         self.gateway_endpoints: dict[str, GatewayEndpointInfo] = {}
         self.onprem: dict[str, OnPremInfo] = {}
         self.prefix_lists: dict[str, list[IPNetwork]] = {}
+        self.vpn_prefixes: dict[str, list[IPNetwork]] = {}
         self.warnings: list[str] = []
         self._private: dict[IpKey, str] = {}
         self._private_in: dict[tuple[str, IpKey], str] = {}
@@ -419,6 +420,12 @@ def _build_vpcs(network: Network, design: Design) -> None:
         for eigw in sorted(vpc.egress_only_internet_gateways):
             info.egress_only_gateway = info.egress_only_gateway or f"eigw:{name}/{eigw}"
         info.vpn_gateways = [f"vgw:{name}/{v}" for v in sorted(vpc.vpn_gateways)]
+        for vname_, vgw in vpc.vpn_gateways.items():
+            prefixes = list(vgw.remote_cidrs)
+            for op in design.on_premises.values():
+                if op.via and resolve.find_in(vpc.vpn_gateways, op.via) == vname_:
+                    prefixes.extend(op.cidrs)
+            network.vpn_prefixes[f"vgw:{name}/{vname_}"] = prefixes
         index = []
         for sname, subnet in sorted(vpc.subnets.items()):
             node = f"subnet:{name}/{sname}"

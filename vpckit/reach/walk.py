@@ -660,6 +660,17 @@ class Leg:
                        f"VPN gateway {_short(vgw)} only carries traffic from addresses of VPC {vpc}, not from "
                        f"{_addr(packet.src)} (no edge-to-edge routing)", "connect that network to the VPN directly")
             return
+        prefixes = self.network.vpn_prefixes.get(vgw, [])
+        version, value = packet.dst
+        if not any(c.version == version and int(c.first) <= value <= int(c.last) for c in prefixes):
+            known = ", ".join(str(c) for c in prefixes) or "none"
+            self.hop(vgw, "drop", None, "NO_ROUTE_TO_DESTINATION", f"no VPN route for {_addr(packet.dst)}")
+            self.block("NO_ROUTE_TO_DESTINATION", vgw, vgw, "VGW-01",
+                       f"VPN gateway {_short(vgw)} forwards only to the networks of its VPN connections ({known}); "
+                       f"{_addr(packet.dst)} is not one of them, so it drops the traffic",
+                       f"add {self._peer_cidr(packet.dst)} to the VPN connection's routes (static or BGP), or route "
+                       "this destination elsewhere")
+            return
         self.hop(vgw, "forward", None, None, "to the on-premises network over VPN")
         self.used_gateways.append(vgw)
         self.outside(packet, vgw)
