@@ -1359,6 +1359,11 @@ class _Builder:
         self.read_transit_gateways()
 
     def assemble(self) -> Design:
+        missing = [key for key in ("Subnets", "RouteTables", "NetworkAcls", "SecurityGroups") if not self.s.has(key)]
+        if self.vpcs and missing:
+            self.warn(self.s.root, f"no {', '.join(missing)} output in the snapshot; AWS's defaults are assumed "
+                      "(a main route table with local routes only, a default NACL that allows all, a default "
+                      "security group)")
         vpcs: dict[str, Vpc] = {}
         for vpc_id, data in self.vpcs.items():
             record: _Record = data.pop("_record")
