@@ -261,7 +261,7 @@ def designs(draw) -> Design:
     return Design.model_validate(data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(designs())
 def test_any_design_reads_back_equal(design: Design) -> None:
     text = dump(design)

@@ -451,8 +451,12 @@ def test_expired_credentials_stop_the_snapshot(aws: str, tmp_path: Path, monkeyp
     manifest = _manifest(out)
     assert manifest["complete"] is False
     assert [(f["action"], f["kind"]) for f in manifest["failed"]] == [("ec2:DescribeVpcs", "credentials")]
-    # Nothing after the rejected call was attempted: every other call would fail the same way.
-    assert not any(c["action"] == "ec2:DescribeSubnets" for c in manifest["calls"])
+    # Nothing after the rejected call was attempted (every other call would fail the same way),
+    # and the manifest lists each call not made; what was read before is kept.
+    assert [c["action"] for c in manifest["calls"]] == ["sts:GetCallerIdentity", "ec2:DescribeRegions",
+                                                        "ec2:DescribeAvailabilityZones"]
+    assert len(manifest["not_attempted"]) == len(CALLS) - 2 and manifest["regions_collected"] == []
+    assert (out / "123456789012" / REGION / "AvailabilityZones.json").exists()
 
 
 def test_missing_credentials(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
@@ -552,3 +556,25 @@ def test_stubbed_errors_are_recorded_with_their_kind(code: str, kind: str) -> No
     [failure] = collector.manifest.failed
     assert (failure.region, failure.action, failure.kind, failure.code) == (REGION, "ec2:DescribeVpcs", kind, code)
     assert delays == []  # only throttling is retried
+
+
+_REGIONS = {"Regions": [{"RegionName": "us-east-1", "OptInStatus": "opt-in-not-required"},
+                        {"RegionName": "eu-west-1", "OptInStatus": "opt-in-not-required"},
+                        {"RegionName": "af-south-1", "OptInStatus": "opted-in"},
+                        {"RegionName": "ap-east-1", "OptInStatus": "not-opted-in"}]}
+
+
+@pytest.mark.parametrize(
+    ("wanted", "usable", "failures"),
+    [
+        (["all"], ["af-south-1", "eu-west-1", "us-east-1"], []),  # every region enabled for the account
+        (["eu-west-1", "eu-west-1"], ["eu-west-1"], []),
+        (["ap-east-1", "us-east-1"], ["us-east-1"], [("ap-east-1", "RegionNotEnabled")]),
+        (["xx-nowhere-1"], [], [("xx-nowhere-1", "InvalidRegion")]),
+    ],
+)
+def test_stubbed_regions_are_checked_against_describe_regions(wanted: list[str], usable: list[str],
+                                                               failures: list[tuple[str, str]]) -> None:
+    collector, _ = _stubbed_collector(lambda s: s.add_response("describe_regions", _REGIONS, {"AllRegions": True}))
+    assert collector.regions(wanted, REGION) == usable
+    assert [(f.region, f.code) for f in collector.manifest.failed] == failures

@@ -65,14 +65,18 @@ class CallRecord:
 
     region: str
     action: str
-    file: str
+    file: str | None  # None: read for the snapshot itself (account id, regions), not written
     items: int
     requests: int
 
 
 @dataclass
 class Manifest:
-    """What a snapshot holds; written to ``DIR/snapshot.json`` whatever happens."""
+    """What a snapshot holds; written to ``DIR/snapshot.json`` whatever happens.
+
+    ``regions_collected``: the regions in which every call was made (some may have failed:
+    see ``failed``); ``not_attempted``: calls not made because an earlier failure stopped them.
+    """
 
     started: str
     profile: str | None = None
@@ -272,7 +276,7 @@ class Collector:
         """Make one call; on failure record it and return None (or stop, for fatal causes)."""
         try:
             return self.request(call, region, params or {})
-        except Exception as error:  # noqa: BLE001 - every failure of a call is recorded, none is fatal to the run
+        except Exception as error:  # noqa: BLE001 - every failure of a call is recorded with its region
             failure = self._fail(call, region, error)
             if failure.kind == "credentials":
                 raise _Abort() from None
@@ -287,6 +291,7 @@ class Collector:
         result = self.run(ACCOUNT_CALL, region)
         if result is None:
             raise _Abort()
+        self.manifest.calls.append(CallRecord(region, ACCOUNT_CALL.action, None, 1, result[1]))
         return str(result[2]["Account"])
 
     def regions(self, wanted: Sequence[str], home: str) -> list[str]:
@@ -297,6 +302,7 @@ class Collector:
         result = self.run(REGIONS_CALL, home)
         if result is None:
             raise _Abort()
+        self.manifest.calls.append(CallRecord(home, REGIONS_CALL.action, None, len(result[0]), result[1]))
         status = {r["RegionName"]: r.get("OptInStatus", "opt-in-not-required") for r in result[0]}
         enabled = sorted(name for name, state in status.items() if state != "not-opted-in")
         if list(wanted) == ["all"]:
@@ -314,33 +320,44 @@ class Collector:
         return usable
 
     def collect_region(self, region: str, folder: Path) -> None:
-        """Every call of :data:`CALLS` in one region, one JSON file per key."""
+        """Every call of :data:`CALLS` in one region, one JSON file per key.
+
+        When the region's endpoint cannot be reached or the credentials are rejected, the calls
+        not made are recorded as not attempted, and what was read before is still written.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         files: dict[str, list[Any]] = {}
-        done: list[Call] = []
+        done = 0
         try:
             for call in CALLS:
-                done.append(call)
                 if call.each is None:
                     result = self.run(call, region)
                     if result is not None:
                         files[call.key] = result[0]
                         self._record(call, region, len(result[0]), result[1])
-                    continue
-                self._per_item(call, region, files)
+                else:
+                    self._per_item(call, region, files)
+                done += 1
         except _SkipRegion:
-            for call in CALLS[len(done):]:
-                self.manifest.not_attempted.append(
-                    {"region": region, "action": call.action, "reason": "the region's endpoint cannot be reached"})
-        for key, items in files.items():
-            (folder / f"{key}.json").write_text(json.dumps({key: items}, indent=1, default=str) + "\n", encoding="utf-8")
-        self.manifest.regions_collected.append(region)
+            self._not_attempted(region, CALLS[done + 1:], "the region's endpoint cannot be reached")
+        except _Abort:
+            self._not_attempted(region, CALLS[done + 1:], "the credentials were rejected")
+            raise
+        finally:
+            for key, items in files.items():
+                text = json.dumps({key: items}, indent=1, default=str) + "\n"
+                (folder / f"{key}.json").write_text(text, encoding="utf-8")
+        if done == len(CALLS):
+            self.manifest.regions_collected.append(region)
+
+    def _not_attempted(self, region: str, calls: Iterable[Call], reason: str) -> None:
+        for call in calls:
+            self.manifest.not_attempted.append({"region": region, "action": call.action, "reason": reason})
 
     def _per_item(self, call: Call, region: str, files: dict[str, list[Any]]) -> None:
         parents = files.get(call.each or "")
         if parents is None:  # the parent call failed: this one cannot be made
-            self.manifest.not_attempted.append(
-                {"region": region, "action": call.action, "reason": f"{call.each} could not be listed"})
+            self._not_attempted(region, [call], f"{call.each} could not be listed")
             return
         gathered: list[Any] = []
         requests = 0
@@ -419,12 +436,16 @@ def take_snapshot(
     collector = Collector(session, manifest, endpoint_url=endpoint_url, page_size=page_size,
                           max_attempts=max_attempts, sleep=sleep)
     out.mkdir(parents=True, exist_ok=True)
+    pending: list[str] = []
     try:
         account = manifest.account = collector.account(home)
-        for region in collector.regions(wanted, home):
-            collector.collect_region(region, out / account / region)
+        pending = collector.regions(wanted, home)
+        while pending:
+            collector.collect_region(pending[0], out / account / pending[0])
+            pending.pop(0)
     except (_Abort, _SkipRegion):
-        pass
+        for region in pending[1:]:
+            manifest.not_attempted.append({"region": region, "action": "*", "reason": "the snapshot stopped earlier"})
     except OSError as error:
         manifest.failed.append(Failure("-", "write", "error", type(error).__name__, f"cannot write the snapshot: {error}"))
     finally:
