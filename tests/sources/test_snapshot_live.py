@@ -578,3 +578,14 @@ def test_stubbed_regions_are_checked_against_describe_regions(wanted: list[str],
     collector, _ = _stubbed_collector(lambda s: s.add_response("describe_regions", _REGIONS, {"AllRegions": True}))
     assert collector.regions(wanted, REGION) == usable
     assert [(f.region, f.code) for f in collector.manifest.failed] == failures
+
+
+def test_an_interrupted_snapshot_is_not_complete(aws: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupt(self: Collector, region: str, folder: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Collector, "collect_region", interrupt)
+    out = tmp_path / "snap"
+    assert _snapshot(aws, out, "--region", REGION) == 130
+    manifest = _manifest(out)
+    assert manifest["complete"] is False and manifest["failed"][0]["kind"] == "interrupted"

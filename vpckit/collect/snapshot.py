@@ -413,10 +413,10 @@ def take_snapshot(
     ``endpoint_url`` points every client elsewhere (moto, LocalStack). The manifest is written
     even when calls fail; check :attr:`Manifest.complete`.
 
-    >>> take_snapshot("/tmp", ["us-east-1"])
+    >>> take_snapshot("README.md", ["us-east-1"])
     Traceback (most recent call last):
     ...
-    vpckit.errors.VpckitError: /tmp: the directory is not empty; give a new one so that snapshots never mix
+    vpckit.errors.VpckitError: README.md: exists and is not a directory
     """
     out = Path(out)
     _check_output(out)
@@ -448,6 +448,9 @@ def take_snapshot(
             manifest.not_attempted.append({"region": region, "action": "*", "reason": "the snapshot stopped earlier"})
     except OSError as error:
         manifest.failed.append(Failure("-", "write", "error", type(error).__name__, f"cannot write the snapshot: {error}"))
+    except BaseException as error:  # interrupted (Ctrl-C) or a bug: the manifest must not say complete
+        manifest.failed.append(Failure("-", "*", "interrupted", type(error).__name__, f"the snapshot stopped: {error!r}"))
+        raise
     finally:
         manifest.finished = _now()
         (out / MANIFEST).write_text(manifest.to_json(), encoding="utf-8")
