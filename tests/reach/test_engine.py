@@ -309,3 +309,35 @@ def test_answer_is_json_ready() -> None:
     data = json.loads(json.dumps(result.to_dict()))
     assert set(data) >= {"query", "verdict", "forward", "return", "blockers"}
     assert data["forward"][0]["direction"] == "forward" and data["return"][-1]["decision"] == "deliver"
+
+
+@pytest.mark.parametrize("query, verdict", [
+    ({"from": "q", "to": "d", "port": 5432}, "reachable"),
+    ({"from": "internet", "to": "p", "port": 443}, "unreachable"),
+])
+def test_subnet_as_endpoint_checks_routes_and_nacls_only(query, verdict) -> None:
+    result = _ask(base(), **query)
+    assert result.verdict == verdict
+    assert any("without security groups" in n for n in result.notes)
+
+
+def test_detached_interface_is_bad_state() -> None:  # ENI-02
+    result = _ask(_vary(lambda d: _a(d).update(network_interfaces={"spare": {"subnet": "q", "status": "available"}})),
+                  **{"from": "app", "to": "spare", "protocol": "all"})
+    assert result.verdict == "unreachable" and result.blockers[0].code == "BAD_STATE"
+
+
+def test_identical_cidr_peers_follow_the_longest_prefix() -> None:  # S29, PCX-05/06
+    def change(d):
+        for name, pcx in (("b", "pcx-ab"), ("c", "pcx-ac")):
+            d["vpcs"][name] = {"cidr": "10.1.0.0/16",
+                               "subnets": {"s": {"az": "us-east-1a", "cidr": "10.1.2.0/24", "route_table": "r"}},
+                               "route_tables": {"r": {"routes": [{"destination": "10.0.0.0/16", "target": pcx}]}},
+                               "security_groups": {"peer": {"ingress": [{"protocol": "all", "source": "10.0.0.0/8"}]}},
+                               "instances": {"host": {"subnet": "s", "private_ip": "10.1.2.5", "security_groups": ["peer"]}}}
+        d["peering_connections"] = {"pcx-ab": {"requester": "a", "accepter": "b"},
+                                    "pcx-ac": {"requester": "a", "accepter": "c"}}
+        _a(d)["route_tables"]["priv"]["routes"] += [{"destination": "10.1.0.0/16", "target": "pcx-ac"},
+                                                      {"destination": "10.1.2.5/32", "target": "pcx-ab"}]
+    result = _ask(_vary(change), **{"from": "app", "to": "10.1.2.5", "port": 22})
+    assert result.verdict == "reachable" and result.forward[-1].component == "eni:b/host"

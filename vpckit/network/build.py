@@ -49,6 +49,8 @@ __all__ = [
 ]
 
 _RUNNING = "running"
+#: Managed interfaces that behave like instances with their groups keep their kind.
+_ENI_OWNER_KINDS = {"lambda": "lambda", "rds": "rds", "efs": "efs"}
 
 
 @dataclass
@@ -245,6 +247,7 @@ class Network:
         self._public: dict[IpKey, str] = {}
         self._subnet_index: dict[str, list[tuple[int, int, int, str]]] = {}
         self._names: dict[str, set[str]] = {}
+        self._subnet_names: dict[str, set[str]] = {}
 
     # ------------------------------------------------------------------ lookups
 
@@ -270,6 +273,23 @@ class Network:
     def public_owner(self, key: IpKey) -> str | None:
         """Node id owning a public or elastic IPv4 address given as a key."""
         return self._public.get(key)
+
+    def subnet_host(self, node: str) -> Interface:
+        """A stand-in host for a subnet used as an endpoint: the first address nobody owns, no security groups.
+
+        >>> from vpckit.model import Design
+        >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        ...     "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}}}}}))
+        >>> str(net.subnet_host("subnet:p/a").primary_ip)
+        '10.0.1.4'
+        """
+        subnet = self.subnets[node]
+        candidate = int(subnet.cidr.first) + 4
+        while candidate < int(subnet.cidr.last) and (subnet.vpc, (4, candidate)) in self._private_in:
+            candidate += 1
+        return Interface(node=node, name=f"a host in subnet {subnet.name}", vpc=subnet.vpc, subnet=node,
+                         private_ips=[IPAddress(candidate)], security_groups=[], owner_kind="subnet_host",
+                         owner=subnet.name, os="linux", az=subnet.az)
 
     def subnet_of(self, vpc: str, key: IpKey) -> SubnetInfo | None:
         """The subnet of ``vpc`` whose CIDR (IPv4 or IPv6) contains the address."""
@@ -302,9 +322,7 @@ class Network:
             return self._endpoint_for_address(raw)
         if raw in self.interfaces:
             return self._endpoint_for_node(raw, raw)
-        nodes = self._names.get(raw, set())
-        if not nodes and "/" in raw:
-            nodes = self._names.get(raw, set())
+        nodes = self._names.get(raw, set()) or self._subnet_names.get(raw, set())
         if not nodes:
             raise QueryError(
                 f"unknown endpoint {raw!r}: not a name, AWS id or Name tag in the design, nor an IP address or 'internet'"
@@ -315,6 +333,9 @@ class Network:
         return self._endpoint_for_node(next(iter(nodes)), raw)
 
     def _endpoint_for_node(self, node: str, text: str) -> Endpoint:
+        if node in self.subnets:
+            subnet = self.subnets[node]
+            return Endpoint("subnet", node, text, None, subnet.vpc, (node,))
         if node in self.load_balancers:
             lb = self.load_balancers[node]
             return Endpoint("load_balancer", node, text, None, lb.vpc, tuple(lb.interfaces))
@@ -437,6 +458,9 @@ def _build_vpcs(network: Network, design: Design) -> None:
                 node, name, sname, subnet.az, subnet.cidr, subnet.ipv6_cidr, f"rtb:{name}/{rtb}", f"nacl:{name}/{nacl}"
             )
             info.subnets.append(node)
+            for alias in (sname, f"{name}/{sname}", subnet.id, subnet.tags.get("Name")):
+                if alias:
+                    network._subnet_names.setdefault(alias, set()).add(node)
             index.append((4, int(subnet.cidr.first), int(subnet.cidr.last), node))
             if subnet.ipv6_cidr is not None:
                 index.append((6, int(subnet.ipv6_cidr.first), int(subnet.ipv6_cidr.last), node))
@@ -587,12 +611,16 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
         for name, eni in sorted(vpc.network_interfaces.items()):
             if eni.interface_type not in ("interface", "other") and eni.private_ip in managed_ips:
                 continue  # the managed resource (NAT gateway, endpoint...) already owns this interface
+            if eni.interface_type == "transit_gateway":
+                continue  # the transit gateway's attachments have their own interfaces
             instance = vpc.instances.get(resolve.find_in(vpc.instances, eni.instance) or "") if eni.instance else None
-            state = instance.state if instance else (eni.status or "available")
-            usable = (instance is None or instance.state == _RUNNING)
+            detached = eni.instance is None and eni.status == "available"
+            state = instance.state if instance else ("detached" if detached else (eni.status or "available"))
+            usable = (instance is None or instance.state == _RUNNING) and not detached  # ENI-02
             add(f"eni:{vname}/{name}", name, eni.subnet, [eni.private_ip, *eni.secondary_private_ips], eni.public_ip,
                 eni.elastic_ip, ipv6=list(eni.ipv6_addresses), groups=_groups(design, vname, eni.security_groups),
-                sdc=eni.source_dest_check, owner_kind="network_interface", owner=name, state=state, usable=usable,
+                sdc=eni.source_dest_check, owner_kind=_ENI_OWNER_KINDS.get(eni.interface_type, "network_interface"),
+                owner=name, state=state, usable=usable,
                 os=instance.os if instance else "linux", ids=[eni.id, eni.tags.get("Name")],
                 attached=eni.instance is not None)
     for tname, tgw in sorted(design.transit_gateways.items()):

@@ -83,12 +83,16 @@ def answer(network: Network, query: Query) -> Answer:
 
 
 def _source_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+    if endpoint.kind == "subnet":
+        return [network.subnet_host(endpoint.node)]
     if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
         return [network.interfaces[n] for n in (endpoint.interfaces or (endpoint.node,)) if n in network.interfaces] or [None]
     return [None]
 
 
 def _destination_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+    if endpoint.kind == "subnet":
+        return [network.subnet_host(endpoint.node)]
     if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
         return [network.interfaces[n] for n in (endpoint.interfaces or (endpoint.node,)) if n in network.interfaces] or [None]
     return [None]
@@ -110,6 +114,13 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
     result = Answer(query, "unreachable", source=src_iface.node if src_iface else source.node,
                     destination=dst_iface.node if dst_iface else destination.node)
     forward = Leg(network, "forward")
+    hosts = {}
+    for endpoint, iface in ((source, src_iface), (destination, dst_iface)):
+        if endpoint.kind == "subnet" and iface is not None:
+            hosts[ip_key(iface.primary_ip)] = iface
+            result.notes.append(f"subnet {iface.owner} stands for {iface.name} at {iface.primary_ip} without security "
+                                "groups: only routes and NACLs are checked for it")
+    forward.hosts = hosts
     outside_source = source.kind in ("internet", "onprem")
     # ---- addresses
     given_src = source.address if looks_like_address(source.text) else None
@@ -181,7 +192,7 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
         return _finish(result, forward, None)
 
     # ---- return leg
-    back = Leg(network, "return", translations=forward.translations)
+    back = Leg(network, "return", translations=forward.translations, matched=forward.matched, hosts=hosts)
     reply_icmp = None
     if query.icmp is not None:
         kind, code = query.icmp
@@ -244,8 +255,9 @@ def _accept(network: Network, query: Query, leg: Leg, destination: Endpoint, dst
         return False
     if arrival.kind != "interface":
         return True
-    iface = network.interfaces[arrival.node]
-    if dst_iface is not None and iface.node != dst_iface.node:
+    iface = network.interfaces.get(arrival.node) or _host(leg, arrival.node)
+    by_address = looks_like_address(destination.text) and arrival.packet.dst in iface.own_keys()
+    if dst_iface is not None and iface.node != dst_iface.node and not by_address:
         leg.block("WRONG_DESTINATION", iface.node, iface.node, "PCX-06",
                   f"the packet is delivered to {iface.name}, not to {dst_iface.name} (overlapping addresses or a more "
                   "specific route lead elsewhere)", "use distinct address ranges or a more specific route")
@@ -296,7 +308,7 @@ def _listener(lb, query: Query):
 def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> None:
     arrival = forward.arrival
     if arrival.kind == "interface":
-        back.from_interface(network.interfaces[arrival.node], reply)
+        back.from_interface(network.interfaces.get(arrival.node) or _host(forward, arrival.node), reply)
     elif arrival.kind == "internet":
         back.hop("internet", "forward", None, None, "the outside host replies")
         if reply.dst[0] == 4:
@@ -329,7 +341,9 @@ def _check_return_arrival(network: Network, back: Leg, source: Endpoint, src_ifa
     if arrival is None:
         return
     if src_iface is not None:
-        if arrival.kind != "interface" or arrival.node != src_iface.node:
+        received = network.interfaces.get(arrival.node) or _host(back, arrival.node)
+        if arrival.kind != "interface" or arrival.packet.dst not in received.own_keys() or (
+                arrival.node != src_iface.node):
             where = arrival.node
             back.block("ASYMMETRIC_RETURN", where, where, "PCX-06",
                        f"the reply is delivered to {where}, not to the client {src_iface.name}",
@@ -391,6 +405,10 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
             forward.partial_ports = [(p.low, p.high) for p in first.failing_client_ports]
         return ([_relabel(h, "forward") for h in first.forward], [_relabel(h, "return") for h in first.return_path])
     return None
+
+
+def _host(leg: Leg, node: str) -> Interface:
+    return next(h for h in leg.hosts.values() if h.node == node)
 
 
 def _relabel(hop: Hop, direction: str) -> Hop:
@@ -456,7 +474,7 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
             target_hops: tuple[list[Hop], list[Hop]] | None = None) -> Answer:
     result.forward = list(forward.hops)
     result.blockers = list(forward.blockers)
-    notes = list(forward.notes)
+    notes = list(result.notes) + list(forward.notes)
     if back is not None:
         result.return_path = list(back.hops)
         result.blockers.extend(back.blockers)

@@ -107,6 +107,8 @@ class Leg:
     used_gateways: list[str] = field(default_factory=list)
     partial_ports: Ports = field(default_factory=list)
     hard: bool = False
+    matched: dict[tuple[str, str], object] = field(default_factory=dict)
+    hosts: dict[IpKey, Interface] = field(default_factory=dict)
     _steps: int = 0
 
     # ------------------------------------------------------------------ recording
@@ -147,6 +149,8 @@ class Leg:
         pieces = nacl.evaluate(direction, packet.protocol, peer, packet.ports, packet.icmp)
         allowed = [p for p in pieces if p.action == "allow"]
         denied = [p for p in pieces if p.action == "deny"]
+        if self.direction == "forward" and allowed and allowed[0].entry is not None:
+            self.matched.setdefault((subnet.node, direction), allowed[0].entry)
         word = "inbound" if direction == "ingress" else "outbound"
         rules = "; ".join(
             (p.entry.text(direction) if p.entry else "* deny (implicit)") + (f" [ports {ports_text(p.ports)}]" if p.ports is not None and len(pieces) > 1 else "")
@@ -190,6 +194,12 @@ class Leg:
         subject = "the reply" if self.direction == "return" else "the traffic"
         client = " to the client's ports" if self.direction == "return" and packet.ports is not None else ""
         head = f"NACL {name} of subnet {subnet.name}: {word} {what} {side} {peer} ({subject}{client}) is " + " and ".join(reason)
+        opposite = "egress" if direction == "ingress" else "ingress"
+        request = self.matched.get((subnet.node, opposite)) if self.direction == "return" else None
+        if request is not None:
+            other = "outbound" if opposite == "egress" else "inbound"
+            head = (f"NACL {name} {request.text(opposite)} lets the request {other}, but the reply ({word} "
+                    f"{what} {side} {peer}) is " + " and ".join(reason))
         if allowed and denied_ports:
             ok = [p for p in allowed if p.ports]
             head += f"; only {ports_text([r for p in ok for r in p.ports])} get through"
@@ -408,6 +418,9 @@ class Leg:
     def arrive(self, subnet: SubnetInfo, packet: Packet) -> None:
         """The packet is in the destination subnet: hand it to the interface that owns the address."""
         owner = self.network.private_owner_in(subnet.vpc, packet.dst)
+        if owner is None and packet.dst in self.hosts and self.hosts[packet.dst].subnet == subnet.node:
+            self.arrive_interface(self.hosts[packet.dst], packet)
+            return
         if owner is None:
             self.hop(subnet.node, "drop", None, "NO_POSSIBLE_DESTINATION", f"nothing owns {_addr(packet.dst)}")
             self.block("NO_POSSIBLE_DESTINATION", subnet.node, subnet.node, "SUB-04",
