@@ -291,7 +291,7 @@ class _Reader:
         names = {i.address for group in found for i in group}
         if len(found) == 1 and len(found[0]) == 1:
             return found[0][0].address
-        if not found and attribute == "vpc_id":
+        if not found and attribute == "vpc_id" and any(r.startswith("local.") for r in refs):
             only = self._only_vpc(instance.module)
             if only is not None:
                 self.builder.warn(
@@ -493,11 +493,8 @@ def _route(reader: _Reader, instance: Instance, values: dict[str, Any], unknown:
 def _route_table(reader: _Reader, instance: Instance) -> None:
     values = instance.values
     routes = []
-    inline = values.get("route") or []
-    unknown_routes = instance.unknown.get("route") if isinstance(instance.unknown, dict) else None
-    for position, route in enumerate(inline):
-        flags = unknown_routes[position] if isinstance(unknown_routes, list) and position < len(unknown_routes) else {}
-        built = _route(reader, instance, route, flags, ("route", position))
+    for route, flags, path in _blocks(reader, instance, "route"):
+        built = _route(reader, instance, route, flags, path)
         if built:
             routes.append(built)
     body = {"routes": routes, "propagating_vpn_gateways": [reader.builder.name_of(v) for v in values.get("propagating_vgws") or []]}
@@ -602,12 +599,10 @@ def _network_acl(reader: _Reader, instance: Instance) -> None:
     values = instance.values
     body: dict[str, Any] = {"ingress": [], "egress": []}
     for direction in ("ingress", "egress"):
-        rules = values.get(direction)
-        if isinstance(rules, list):
-            for rule in rules:
-                built = _nacl_rule(reader, instance, rule)
-                if built:
-                    body[direction].append(built)
+        for rule, _, _ in _blocks(reader, instance, direction):
+            built = _nacl_rule(reader, instance, rule)
+            if built:
+                body[direction].append(built)
     if instance.type == "aws_default_network_acl":
         vpc = reader.link(instance, "vpc_id" if values.get("vpc_id") else "default_network_acl_id", "VPC")
         vpc_record = reader.builder.lookup(vpc)
@@ -623,7 +618,11 @@ def _network_acl(reader: _Reader, instance: Instance) -> None:
 
 
 def _nacl_rule(reader: _Reader, instance: Instance, rule: dict[str, Any]) -> dict[str, Any] | None:
-    protocol = parse_protocol(str(rule.get("protocol", "-1")))
+    if rule.get("protocol") is None:
+        reader.builder.warn(instance.address, f"the protocol of rule {rule.get('rule_no', rule.get('rule_number'))} "
+                            "is not known; not read")
+        return None
+    protocol = parse_protocol(str(rule["protocol"]))
     cidr = rule.get("cidr_block") or rule.get("ipv6_cidr_block")
     number = rule.get("rule_no", rule.get("rule_number"))
     if not cidr or number is None:
@@ -664,7 +663,14 @@ def _nacl_association(reader: _Reader, instance: Instance) -> None:
 def _sg_rules(reader: _Reader, instance: Instance, rule: dict[str, Any], direction: str, group: str,
               path: tuple[str | int, ...] | None, flags: Any) -> list[dict[str, Any]]:
     """One Terraform rule block → one design rule per peer (CIDR, IPv6 CIDR, prefix list, group, self)."""
-    protocol = parse_protocol(str(rule.get("protocol", rule.get("ip_protocol", "-1"))))
+    raw_protocol = rule.get("protocol", rule.get("ip_protocol"))
+    if raw_protocol is None:
+        reader.builder.warn(instance.address, f"the protocol of an {direction} rule is not known; not read")
+        return []
+    protocol = parse_protocol(str(raw_protocol))
+    if protocol in (6, 17) and (rule.get("from_port") is None or rule.get("to_port") is None):
+        reader.builder.warn(instance.address, f"the ports of an {direction} rule are not known; not read")
+        return []
     try:
         ports = ports_of(protocol, rule.get("from_port"), rule.get("to_port"))
     except ValueError as error:
@@ -680,35 +686,63 @@ def _sg_rules(reader: _Reader, instance: Instance, rule: dict[str, Any], directi
         base["description"] = rule["description"]
     peer_key = "source" if direction == "ingress" else "destination"
     peers: list[str] = []
+    flags = flags if isinstance(flags, dict) else {}
+
+    def where(key: str) -> tuple[str | int, ...]:
+        return (*path, key) if path else (key,)
+
+    def referenced(key: str) -> bool:
+        return reader.references(instance, where(key)) is not None
+
     for key in ("cidr_blocks", "ipv6_cidr_blocks"):
         values = rule.get(key)
-        if isinstance(values, list):
+        if isinstance(values, list) and flags.get(key) is not True:
             peers += [v for v in values if isinstance(v, str) and v]
-        elif (isinstance(flags, dict) and flags.get(key) is True) or (
-                path is not None and values is None and reader.references(instance, (*path, key))):
-            reader.builder.warn(instance.address, f"{key} of a {direction} rule are known only after apply")
+        elif flags.get(key) is True or (values is None and referenced(key)):
+            reader.builder.warn(instance.address, f"{key} of an {direction} rule are known only after apply; not read")
     for key in ("cidr_ipv4", "cidr_ipv6"):
         if rule.get(key):
             peers.append(rule[key])
-    for key in ("prefix_list_ids", "prefix_list_id"):
-        if rule.get(key) or (path is not None and reader.references(instance, (*path, key))):
-            many = reader.links(instance, key, path=(*path, key) if path else None, values=rule, unknown=flags or {})
-            peers += many
-    for key in ("security_groups", "source_security_group_id", "referenced_security_group_id"):
-        if rule.get(key) or (path is None and reader.references(instance, (key,))) or (
-                path is not None and reader.references(instance, (*path, key))):
-            if key == "security_groups":
-                many = reader.links(instance, key, path=(*path, key) if path else None, values=rule,
-                                    unknown=flags or {})
-            else:
-                one = reader.link(instance, key, "security group", values=rule, unknown=flags or {})
-                many = [one] if one else []
-            peers += [GroupRef(p) for p in many]
+    for key in ("prefix_list_ids", "prefix_list_id", "security_groups", "source_security_group_id",
+                "referenced_security_group_id"):
+        if not (rule.get(key) or referenced(key)):
+            continue
+        if isinstance(rule.get(key), list) or key in ("prefix_list_ids", "security_groups"):
+            many = reader.links(instance, key, path=where(key) if path else None, values=rule, unknown=flags)
+        else:
+            one = reader.link(instance, key, "peer", path=where(key) if path else None, values=rule, unknown=flags)
+            many = [one] if one else []
+        peers += [GroupRef(p) if "security_group" in key else p for p in many]
     if rule.get("self"):
         peers.append(GroupRef(group))
     if not peers:
         reader.builder.warn(instance.address, f"an {direction} rule has no known peer; not read")
     return [{**base, peer_key: peer} for peer in peers]
+
+
+def _blocks(reader: _Reader, instance: Instance, attribute: str) -> list[tuple[dict[str, Any], Any, tuple]]:
+    """Inline blocks (``ingress``, ``route``...): known values with their unknown flags, or, when the
+    whole set is known only after apply, rebuilt from the configuration (constants and references)."""
+    flags_all = instance.unknown.get(attribute) if isinstance(instance.unknown, dict) else None
+    values = instance.values.get(attribute)
+    if flags_all is not True and isinstance(values, list):
+        return [(block, flags_all[i] if isinstance(flags_all, list) and i < len(flags_all) else {}, (attribute, i))
+                for i, block in enumerate(values) if isinstance(block, dict)]
+    if flags_all is not True:
+        return []
+    expressions = reader.expression(instance, (attribute,))
+    if not isinstance(expressions, list):
+        if expressions is not None:
+            reader.builder.warn(instance.address, f"{attribute} is known only after apply; not read")
+        return []
+    blocks = []
+    for i, expression in enumerate(expressions):
+        if not isinstance(expression, dict):
+            continue
+        block = {k: v["constant_value"] for k, v in expression.items() if isinstance(v, dict) and "constant_value" in v}
+        flags = {k: True for k, v in expression.items() if isinstance(v, dict) and "references" in v}
+        blocks.append((block, flags, (attribute, i)))
+    return blocks
 
 
 def _security_group(reader: _Reader, instance: Instance) -> None:
@@ -717,16 +751,8 @@ def _security_group(reader: _Reader, instance: Instance) -> None:
     if values.get("description") and values.get("description") != "Managed by Terraform":
         body["description"] = values["description"]
     for direction in ("ingress", "egress"):
-        rules = values.get(direction)
-        flags_all = instance.unknown.get(direction) if isinstance(instance.unknown, dict) else None
-        if flags_all is True:
-            if reader.references(instance, (direction,)) is not None or reader.expression(instance, (direction,)):
-                reader.builder.warn(instance.address, f"{direction} rules are known only after apply")
-            continue
-        for position, rule in enumerate(rules or []):
-            flags = flags_all[position] if isinstance(flags_all, list) and position < len(flags_all) else {}
-            body[direction] += _sg_rules(reader, instance, rule, direction, instance.address,
-                                         (direction, position), flags)
+        for rule, flags, path in _blocks(reader, instance, direction):
+            body[direction] += _sg_rules(reader, instance, rule, direction, instance.address, path, flags)
     if instance.type == "aws_default_security_group":
         vpc = reader.vpc_link(instance)
         vpc_record = reader.builder.lookup(vpc)

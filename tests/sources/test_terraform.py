@@ -1,0 +1,510 @@
+"""The Terraform reader: every plan of the corpus, unknown values, modules, bad input.
+
+Facts below were checked by hand against the plans under ../shared/corpus/terraform/plan-json/
+(see README-iac.md there). The corpus has no plan with peering, transit gateways, endpoints or
+NACL rules, so a small hand-written plan in the `terraform show -json` shape covers those.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from vpckit.cli import main
+from vpckit.errors import InputError
+from vpckit.model import Design
+from vpckit.sources import load
+from vpckit.sources.terraform import _module_of, loads
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"  # the CORPUS of tests/conftest.py
+PLANS = CORPUS / "terraform" / "plan-json"
+
+TERRAGOAT = "checkov/tests/terraform/runner/resources/plan/tfplan.json"
+FOR_EACH = "checkov/tests/common/runner_registry/plan_with_for_each_for_enrichment/tf_plan.json"
+MODULE_VPC = "terraform-compliance/tests/functional/test_issue-158/plan.out.json"
+INLINE_ROUTE = "terraform-compliance/tests/functional/test_issue-171/plan.out.json"
+PULL_330 = "terraform-compliance/tests/functional/test_pull_330/plan.out.json"
+SMALLEST = "terraform-compliance/tests/functional/test_issue-514/plan.out.json"
+EXISTING = "terraform-compliance/tests/functional/test_issue-249/plan.out.json"
+EDGE_PORTS = "terraform-compliance/tests/functional/test_issue_400/plan.out.json"
+INGRESS_ANYWHERE = "regula/rego/tests/rules/tf/aws/security_group/inputs/ingress_anywhere_infra.json"
+NESTED = "regula/rego/tests/lib/inputs/resource_view_06_tf_v1_0_infra.json"
+
+MATERIALISED = {"main", "default"}
+
+
+@lru_cache(maxsize=None)
+def read(relative: str) -> Design:
+    return load(str(PLANS / relative))
+
+
+def counts(design: Design) -> dict[str, int]:
+    """Resources read, per collection, without the AWS defaults the model materialises."""
+    result: dict[str, int] = {"vpcs": len(design.vpcs)}
+    for vpc in design.vpcs.values():
+        for collection in ("subnets", "route_tables", "network_acls", "security_groups", "nat_gateways",
+                           "internet_gateways", "egress_only_internet_gateways", "vpn_gateways", "instances",
+                           "network_interfaces", "endpoints"):
+            named = [n for n in getattr(vpc, collection) if n not in MATERIALISED]
+            if named:
+                result[collection] = result.get(collection, 0) + len(named)
+    for collection in ("peering_connections", "transit_gateways", "prefix_lists"):
+        if getattr(design, collection):
+            result[collection] = len(getattr(design, collection))
+    return result
+
+
+def routes(design: Design, vpc: str, table: str) -> list[tuple[str, str]]:
+    return [(str(r.destination), r.target) for r in design.vpcs[vpc].route_tables[table].routes]
+
+
+def rules(design: Design, vpc: str, group: str, direction: str = "ingress") -> list[dict[str, Any]]:
+    return [r.model_dump(mode="json", exclude_defaults=True) for r in getattr(design.vpcs[vpc].security_groups[group], direction)]
+
+
+def warned(design: Design, address: str, text: str = "") -> bool:
+    return any(w.startswith(f"{address}:") and text in w for w in design.source.warnings)
+
+
+Fact = Callable[[Design], Any]
+M = "module.vpc.aws_vpc.this[0]"
+
+CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
+    (TERRAGOAT, {
+        "vpcs": 2, "subnets": 4, "route_tables": 1, "security_groups": 2, "internet_gateways": 1, "instances": 2,
+        "network_interfaces": 1,
+    }, [
+        (lambda d: (str(d.vpcs["aws_vpc.web_vpc"].subnets["aws_subnet.web_subnet2"].cidr),
+                    d.vpcs["aws_vpc.web_vpc"].subnets["aws_subnet.web_subnet2"].az), ("172.16.11.0/24", "us-west-2b")),
+        (lambda d: sorted(d.vpcs["aws_vpc.eks_vpc"].subnets), ["aws_subnet.eks_subnet1", "aws_subnet.eks_subnet2"]),
+        # aws_route → route table and IGW, both known only after apply: linked through `references`.
+        (lambda d: routes(d, "aws_vpc.web_vpc", "aws_route_table.web_rtb"), [("0.0.0.0/0", "aws_internet_gateway.web_igw")]),
+        (lambda d: d.vpcs["aws_vpc.web_vpc"].subnets["aws_subnet.web_subnet"].route_table, "aws_route_table.web_rtb"),
+        (lambda d: rules(d, "aws_vpc.web_vpc", "aws_security_group.default"),
+         [{"protocol": "tcp", "ports": 3306, "source": "172.16.0.0/16"}]),  # aws_security_group_rule.ingress
+        (lambda d: d.vpcs["aws_vpc.web_vpc"].instances["aws_instance.db_app"].model_dump(
+            include={"subnet", "security_groups"}),
+         {"subnet": "aws_subnet.web_subnet", "security_groups": ["aws_security_group.web-node"]}),
+        (lambda d: str(d.vpcs["aws_vpc.web_vpc"].network_interfaces["aws_network_interface.web-eni"].private_ip),
+         "172.16.10.100"),
+    ]),
+    (FOR_EACH, {"vpcs": 1, "security_groups": 3}, [
+        # The VPC comes from a data source read during planning (prior_state).
+        (lambda d: (str(d.vpcs["data.aws_vpc.sandbox"].cidr), d.vpcs["data.aws_vpc.sandbox"].id),
+         ("10.213.220.0/22", "vpc-123456abc")),
+        (lambda d: rules(d, "data.aws_vpc.sandbox", 'module.sg["bad_example"].aws_security_group.bad'),
+         [{"protocol": "all", "description": "Allow all inbound traffic", "source": "0.0.0.0/0"}]),
+        # Terraform removes AWS's default allow-all egress when no egress block is given.
+        (lambda d: rules(d, "data.aws_vpc.sandbox", 'module.sg["terrible_example"].aws_security_group.bad', "egress"), []),
+    ]),
+    (MODULE_VPC, {
+        "vpcs": 1, "subnets": 6, "route_tables": 4, "nat_gateways": 3, "internet_gateways": 1, "vpn_gateways": 1,
+    }, [
+        (lambda d: (str(d.vpcs[M].subnets["module.vpc.aws_subnet.private[1]"].cidr),
+                    d.vpcs[M].subnets["module.vpc.aws_subnet.private[1]"].az), ("10.0.2.0/24", "eu-west-1b")),
+        # ["aws_route_table.private", "count.index"]: matched by index.
+        (lambda d: d.vpcs[M].subnets["module.vpc.aws_subnet.private[2]"].route_table, "module.vpc.aws_route_table.private[2]"),
+        (lambda d: routes(d, M, "module.vpc.aws_route_table.private[1]"),
+         [("0.0.0.0/0", "module.vpc.aws_nat_gateway.this[1]")]),
+        (lambda d: routes(d, M, "module.vpc.aws_route_table.public[0]"),
+         [("0.0.0.0/0", "module.vpc.aws_internet_gateway.this[0]")]),
+        (lambda d: d.vpcs[M].nat_gateways["module.vpc.aws_nat_gateway.this[2]"].subnet, "module.vpc.aws_subnet.public[2]"),
+        (lambda d: d.vpcs[M].subnets["module.vpc.aws_subnet.public[0]"].map_public_ip_on_launch, True),
+        # vpc_id = local.vpc_id, which plans do not record: said so, with the VPC used.
+        (lambda d: warned(d, "module.vpc.aws_subnet.public[0]", "local.vpc_id"), True),
+    ]),
+    (INLINE_ROUTE, {"vpcs": 1, "subnets": 4, "route_tables": 1, "security_groups": 1, "internet_gateways": 1}, [
+        (lambda d: str(d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-pubA"].cidr), "10.0.0.0/24"),
+        (lambda d: d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-pubB"].route_table,
+         "aws_route_table.test-pub-rtb"),
+        (lambda d: rules(d, "aws_vpc.test-vpc", "aws_security_group.sg-loadBalancer-noncompliant"),
+         [{"protocol": "tcp", "ports": 443, "source": "0.0.0.0/0"}, {"protocol": "tcp", "ports": 80, "source": "0.0.0.0/0"}]),
+        # The inline route's gateway_id is unknown and the configuration has no reference for it.
+        (lambda d: (routes(d, "aws_vpc.test-vpc", "aws_route_table.test-pub-rtb"),
+                    warned(d, "aws_route_table.test-pub-rtb", "known only after apply")), ([], True)),
+        (lambda d: (d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-privA"].az,
+                    warned(d, "aws_subnet.test-subnet-privA", "availability_zone")), ("(known after apply)", True)),
+    ]),
+    (PULL_330, {
+        "vpcs": 1, "subnets": 1, "security_groups": 2, "nat_gateways": 1, "internet_gateways": 1, "vpn_gateways": 1,
+    }, [
+        (lambda d: str(d.vpcs["aws_vpc.pass"].subnets["aws_subnet.test"].cidr), "10.0.1.0/24"),
+        (lambda d: rules(d, "aws_vpc.pass", "aws_security_group.allow_tls"),
+         [{"protocol": "tcp", "ports": 443, "source": "10.0.0.0/8"}]),
+        (lambda d: rules(d, "aws_vpc.pass", "aws_security_group.allow_all_egress", "egress"),
+         [{"protocol": "tcp", "ports": 443, "destination": "0.0.0.0/0"}]),
+        (lambda d: d.vpcs["aws_vpc.pass"].nat_gateways["aws_nat_gateway.gw"].subnet, "aws_subnet.test"),
+        # security_group_id = "sg-123456", a group that is not in the plan.
+        (lambda d: warned(d, "aws_security_group_rule.allow_all", "sg-123456 is not defined"), True),
+    ]),
+    (SMALLEST, {"vpcs": 1, "subnets": 2, "network_acls": 1}, [
+        (lambda d: str(d.vpcs["module.vpc_module.aws_vpc.vpc"].cidr), "172.16.0.0/24"),
+        (lambda d: str(d.vpcs["module.vpc_module.aws_vpc.vpc"].subnets["module.vpc_module.aws_subnet.vpc_subnet[0]"].cidr),
+         "172.16.0.128/25"),
+        # subnet_ids = aws_subnet.vpc_subnet (all instances); no rules: the NACL denies everything (NACL-06).
+        (lambda d: {s.network_acl for s in d.vpcs["module.vpc_module.aws_vpc.vpc"].subnets.values()},
+         {"module.vpc_module.aws_network_acl.vpc_subnet_acl"}),
+        (lambda d: d.vpcs["module.vpc_module.aws_vpc.vpc"].network_acls["module.vpc_module.aws_network_acl.vpc_subnet_acl"]
+         .model_dump(include={"ingress", "egress"}), {"ingress": [], "egress": []}),
+    ]),
+    (EXISTING, {"vpcs": 1, "security_groups": 3}, [
+        (lambda d: str(d.vpcs["data.aws_vpc.default"].cidr), "10.107.56.0/21"),
+        (lambda d: d.vpcs["data.aws_vpc.default"].security_groups["module.alb.aws_security_group.alb"].id,
+         "sg-0facdb20f33578aa9"),
+        # source_security_group_id sg-0facdb… is the ALB's group: linked by its AWS id; no duplicate of
+        # the rule the state also lists inline.
+        (lambda d: [r for r in rules(d, "data.aws_vpc.default", "module.myapp-asg.aws_security_group.sg_asg")
+                    if r["ports"] == 4000], [{"protocol": "tcp", "ports": 4000, "source": "module.alb.aws_security_group.alb"}]),
+        (lambda d: rules(d, "data.aws_vpc.default", "module.myapp-asg.aws_security_group.sg_asg", "egress"), []),
+    ]),
+    (EDGE_PORTS, {"vpcs": 1, "security_groups": 3}, [
+        # No vpc_id: the region's default VPC, whose CIDR AWS documents.
+        (lambda d: str(d.vpcs["default-vpc"].cidr), "172.31.0.0/16"),
+        # from_port 443 > to_port 22: reported and left out, the group still read.
+        (lambda d: (rules(d, "default-vpc", "aws_security_group.example_group_22"),
+                    warned(d, "aws_security_group.example_group_22", "443-22")), ([], True)),
+        (lambda d: rules(d, "default-vpc", "aws_security_group.example_group_3389")[0]["ports"], "443-3389"),
+    ]),
+    (INGRESS_ANYWHERE, {"vpcs": 1, "security_groups": 5}, [
+        (lambda d: rules(d, "default-vpc", "aws_security_group.invalid_include_80"),
+         [{"protocol": "tcp", "ports": "79-81", "source": "0.0.0.0/0"}]),
+        (lambda d: rules(d, "default-vpc", "aws_security_group.invalid_allow_all")[0]["ports"], "0-65535"),
+        (lambda d: rules(d, "default-vpc", "aws_security_group.valid_exact_443")[0]["ports"], 443),
+    ]),
+    (NESTED, {"vpcs": 4, "security_groups": 3}, [
+        # vpc_id = module.child1.grandchild_vpc → module.grandchild1's output → its aws_vpc.grandchild.
+        (lambda d: sorted(d.vpcs["module.child1.module.grandchild1.aws_vpc.grandchild"].security_groups),
+         ["aws_security_group.parent", "default", "module.child1.module.grandchild1.aws_security_group.grandchild",
+          "module.child2.aws_security_group.child"]),
+        (lambda d: sorted(d.vpcs), ["aws_vpc.parent", "module.child1.aws_vpc.child",
+                                    "module.child1.module.grandchild1.aws_vpc.grandchild", "module.child2.aws_vpc.child"]),
+        (lambda d: d.region, "us-east-2"),  # the provider's region
+    ]),
+]
+
+
+@pytest.mark.parametrize("plan, expected, facts", CORPUS_CASES, ids=[Path(c[0]).parent.name or c[0] for c in CORPUS_CASES])
+def test_corpus_plan_is_read(plan: str, expected: dict[str, int], facts: list[tuple[Fact, Any]]) -> None:
+    design = read(plan)
+    assert design.source.kind == "terraform"
+    assert counts(design) == expected
+    for fact, value in facts:
+        assert fact(design) == value
+
+
+def test_every_corpus_plan_has_a_case() -> None:
+    plans = {str(p.relative_to(PLANS)) for p in PLANS.rglob("*.json")}
+    assert plans == {case[0] for case in CORPUS_CASES}
+
+
+@pytest.mark.parametrize("plan", [c[0] for c in CORPUS_CASES])
+def test_validate_runs_on_corpus_plan(plan: str, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["validate", str(PLANS / plan)])
+    captured = capsys.readouterr()
+    assert status in (0, 1), captured.err
+    assert "Traceback" not in captured.err and "internal error" not in captured.err
+
+
+def test_positions_point_at_the_resource_address() -> None:
+    design = read(MODULE_VPC)
+    position = design.source.positions[("vpcs", M, "subnets", "module.vpc.aws_subnet.private[1]")]
+    text = (PLANS / MODULE_VPC).read_text()
+    line = text.splitlines()[position.line - 1]
+    assert line[position.column - 1:].startswith('"address":"module.vpc.aws_subnet.private[1]"')
+
+
+# --------------------------------------------------------------------------- a hand-written plan
+
+
+def _split(address: str) -> tuple[str, str, str, int | str | None]:
+    module = _module_of(address)
+    rest = address[len(module):].lstrip(".")
+    match = re.fullmatch(r'(data\.)?([^.]+)\.([^\[]+)(?:\[(.+)\])?', rest)
+    assert match, address
+    index: int | str | None = match.group(4)
+    if index is not None:
+        index = index.strip('"') if index.startswith('"') else int(index)
+    return module, match.group(2), match.group(3), index
+
+
+def make_plan(resources: list[tuple[str, dict[str, Any], list[str]]], config: dict[str, Any],
+              region: str = "eu-west-1") -> str:
+    """A `terraform show -json` plan: (address, known values, unknown attributes) + configuration."""
+    modules: dict[str, list[dict[str, Any]]] = {}
+    changes = []
+    for address, values, unknown in resources:
+        module, kind, name, index = _split(address)
+        entry = {"address": address, "mode": "managed", "type": kind, "name": name, "values": values}
+        if index is not None:
+            entry["index"] = index
+        modules.setdefault(module, []).append(entry)
+        changes.append({"address": address, "mode": "managed", "type": kind, "name": name,
+                        "change": {"actions": ["create"], "before": None, "after": values,
+                                   "after_unknown": {k: True for k in unknown}}})
+    children = [{"address": m, "resources": r} for m, r in modules.items() if m]
+    plan = {
+        "format_version": "1.2", "terraform_version": "1.9.5",
+        "planned_values": {"root_module": {"resources": modules.get("", []), "child_modules": children}},
+        "resource_changes": changes,
+        "configuration": {"provider_config": {"aws": {"name": "aws", "expressions": {"region": {"constant_value": region}}}},
+                          "root_module": config},
+    }
+    return json.dumps(plan, indent=2)
+
+
+def ref(*references: str) -> dict[str, Any]:
+    return {"references": list(references)}
+
+
+def cfg(address: str, **expressions: Any) -> dict[str, Any]:
+    kind, name = address.split(".")
+    return {"address": address, "mode": "managed", "type": kind, "name": name, "expressions": expressions}
+
+
+HUB = make_plan([
+    ("aws_vpc.main", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+    ("aws_vpc_ipv4_cidr_block_association.extra", {"cidr_block": "10.1.0.0/16"}, ["id", "vpc_id"]),
+    ("aws_subnet.app[0]", {"cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}, ["id", "vpc_id"]),
+    ("aws_subnet.app[1]", {"cidr_block": "10.0.2.0/24", "availability_zone": "eu-west-1b"}, ["id", "vpc_id"]),
+    ("aws_internet_gateway.gw", {}, ["id", "vpc_id"]),
+    ("aws_route_table.public", {"route": [{"cidr_block": "0.0.0.0/0", "gateway_id": None}]},
+     ["id", "vpc_id"]),
+    ("aws_route_table_association.app[0]", {}, ["id", "subnet_id", "route_table_id"]),
+    ("aws_route_table_association.app[1]", {}, ["id", "subnet_id", "route_table_id"]),
+    ("aws_route.to_nowhere", {"destination_cidr_block": "192.168.0.0/16"}, ["route_table_id", "gateway_id"]),
+    ("aws_default_route_table.main", {"route": []}, ["id", "default_route_table_id"]),
+    ("aws_network_acl.app", {"ingress": [], "egress": []}, ["id", "vpc_id", "subnet_ids"]),
+    ("aws_network_acl_rule.deny_ssh", {"rule_number": 90, "egress": False, "protocol": "tcp", "rule_action": "deny",
+                                       "cidr_block": "0.0.0.0/0", "from_port": 22, "to_port": 22}, ["network_acl_id"]),
+    ("aws_network_acl_rule.allow_all", {"rule_number": 100, "egress": False, "protocol": "-1", "rule_action": "allow",
+                                        "cidr_block": "0.0.0.0/0", "from_port": 0, "to_port": 0}, ["network_acl_id"]),
+    ("aws_ec2_managed_prefix_list.office", {"address_family": "IPv4", "max_entries": 5, "name": "office",
+                                            "entry": [{"cidr": "203.0.113.0/24"}]}, ["id"]),
+    ("aws_security_group.lb", {"ingress": [], "egress": []}, ["id", "vpc_id"]),
+    # A rule naming a group created in the same plan makes the whole ingress set unknown.
+    ("aws_security_group.web", {"egress": []}, ["id", "vpc_id", "ingress"]),
+    ("aws_security_group_rule.office", {"type": "ingress", "from_port": 22, "to_port": 22, "protocol": "tcp"},
+     ["security_group_id", "prefix_list_ids"]),
+    ("aws_vpc_security_group_egress_rule.dns", {"ip_protocol": "udp", "from_port": 53, "to_port": 53,
+                                                "cidr_ipv4": "10.0.0.2/32"}, ["security_group_id"]),
+    ("aws_vpc_endpoint.s3", {"service_name": "com.amazonaws.eu-west-1.s3", "vpc_endpoint_type": "Gateway"},
+     ["id", "vpc_id", "route_table_ids"]),
+    ("aws_ec2_transit_gateway.tgw", {"amazon_side_asn": 64512, "default_route_table_association": "disable",
+                                     "default_route_table_propagation": "disable"}, ["id"]),
+    ("aws_ec2_transit_gateway_vpc_attachment.main", {"appliance_mode_support": "enable"},
+     ["id", "vpc_id", "subnet_ids", "transit_gateway_id"]),
+    ("aws_ec2_transit_gateway_route_table.spokes", {}, ["id", "transit_gateway_id"]),
+    ("aws_ec2_transit_gateway_route_table_association.main", {}, ["transit_gateway_attachment_id",
+                                                                   "transit_gateway_route_table_id"]),
+    ("aws_ec2_transit_gateway_route_table_propagation.main", {}, ["transit_gateway_attachment_id",
+                                                                  "transit_gateway_route_table_id"]),
+    ("aws_ec2_transit_gateway_route.default", {"destination_cidr_block": "0.0.0.0/0", "blackhole": False},
+     ["transit_gateway_attachment_id", "transit_gateway_route_table_id"]),
+    ("aws_vpc_peering_connection.to_net", {"auto_accept": True}, ["id", "vpc_id", "peer_vpc_id"]),
+    ("aws_instance.web[0]", {"private_ip": "10.0.1.10", "source_dest_check": False}, ["id", "subnet_id",
+                                                                                       "vpc_security_group_ids"]),
+    ("aws_eip.web", {"domain": "vpc"}, ["id", "public_ip", "instance"]),
+    ("module.net.aws_vpc.this", {"cidr_block": "10.2.0.0/16"}, ["id"]),
+    ('module.net.aws_subnet.private["a"]', {"cidr_block": "10.2.1.0/24", "availability_zone": "eu-west-1a"},
+     ["id", "vpc_id"]),
+    ('module.net.aws_subnet.private["b"]', {"cidr_block": "10.2.2.0/24", "availability_zone": "eu-west-1b"},
+     ["id", "vpc_id"]),
+    ('module.net.aws_nat_gateway.this["b"]', {"connectivity_type": "private"}, ["id", "subnet_id"]),
+    ("module.net.aws_security_group.db", {"ingress": [], "egress": []}, ["id", "vpc_id"]),
+], {
+    "resources": [
+        cfg("aws_vpc.main", cidr_block={"constant_value": "10.0.0.0/16"}),
+        cfg("aws_vpc_ipv4_cidr_block_association.extra", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main")),
+        cfg("aws_subnet.app", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main"), cidr_block=ref("count.index")),
+        cfg("aws_internet_gateway.gw", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main")),
+        {**cfg("aws_route_table.public", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main")),
+         "expressions": {"vpc_id": ref("aws_vpc.main.id", "aws_vpc.main"),
+                         "route": [{"cidr_block": {"constant_value": "0.0.0.0/0"},
+                                    "gateway_id": ref("aws_internet_gateway.gw.id", "aws_internet_gateway.gw")}]}},
+        cfg("aws_route_table_association.app", subnet_id=ref("aws_subnet.app", "count.index"),
+            route_table_id=ref("aws_route_table.public.id", "aws_route_table.public")),
+        cfg("aws_route.to_nowhere", route_table_id=ref("aws_route_table.public.id", "aws_route_table.public"),
+            gateway_id=ref("var.gateway_id")),
+        cfg("aws_default_route_table.main", default_route_table_id=ref("aws_vpc.main.default_route_table_id",
+                                                                       "aws_vpc.main")),
+        cfg("aws_network_acl.app", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main"),
+            subnet_ids=ref("aws_subnet.app")),
+        cfg("aws_network_acl_rule.deny_ssh", network_acl_id=ref("aws_network_acl.app.id", "aws_network_acl.app")),
+        cfg("aws_network_acl_rule.allow_all", network_acl_id=ref("aws_network_acl.app.id", "aws_network_acl.app")),
+        cfg("aws_ec2_managed_prefix_list.office"),
+        cfg("aws_security_group.lb", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main")),
+        {**cfg("aws_security_group.web"),
+         "expressions": {"vpc_id": ref("aws_vpc.main.id", "aws_vpc.main"),
+                         "ingress": [{"from_port": {"constant_value": 443}, "to_port": {"constant_value": 443},
+                                      "protocol": {"constant_value": "tcp"},
+                                      "security_groups": ref("aws_security_group.lb.id", "aws_security_group.lb")},
+                                     {"from_port": {"constant_value": 8080}, "to_port": ref("var.port"),
+                                      "protocol": {"constant_value": "tcp"}, "cidr_blocks": {"constant_value": ["10.0.0.0/8"]}}]}},
+        cfg("aws_security_group_rule.office", security_group_id=ref("aws_security_group.web.id", "aws_security_group.web"),
+            prefix_list_ids=ref("aws_ec2_managed_prefix_list.office.id", "aws_ec2_managed_prefix_list.office")),
+        cfg("aws_vpc_security_group_egress_rule.dns",
+            security_group_id=ref("aws_security_group.web.id", "aws_security_group.web")),
+        cfg("aws_vpc_endpoint.s3", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main"),
+            route_table_ids=ref("aws_route_table.public.id", "aws_route_table.public")),
+        cfg("aws_ec2_transit_gateway.tgw"),
+        cfg("aws_ec2_transit_gateway_vpc_attachment.main", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main"),
+            subnet_ids=ref("aws_subnet.app"), transit_gateway_id=ref("aws_ec2_transit_gateway.tgw.id",
+                                                                     "aws_ec2_transit_gateway.tgw")),
+        cfg("aws_ec2_transit_gateway_route_table.spokes",
+            transit_gateway_id=ref("aws_ec2_transit_gateway.tgw.id", "aws_ec2_transit_gateway.tgw")),
+        *[cfg(f"aws_ec2_transit_gateway_route_table_{kind}.main",
+              transit_gateway_attachment_id=ref("aws_ec2_transit_gateway_vpc_attachment.main.id",
+                                                "aws_ec2_transit_gateway_vpc_attachment.main"),
+              transit_gateway_route_table_id=ref("aws_ec2_transit_gateway_route_table.spokes.id",
+                                                 "aws_ec2_transit_gateway_route_table.spokes"))
+          for kind in ("association", "propagation")],
+        cfg("aws_ec2_transit_gateway_route.default",
+            transit_gateway_attachment_id=ref("aws_ec2_transit_gateway_vpc_attachment.main.id",
+                                              "aws_ec2_transit_gateway_vpc_attachment.main"),
+            transit_gateway_route_table_id=ref("aws_ec2_transit_gateway_route_table.spokes.id",
+                                               "aws_ec2_transit_gateway_route_table.spokes")),
+        cfg("aws_vpc_peering_connection.to_net", vpc_id=ref("aws_vpc.main.id", "aws_vpc.main"),
+            peer_vpc_id=ref("module.net.vpc_id", "module.net")),
+        cfg("aws_instance.web", subnet_id=ref("aws_subnet.app", "count.index"),
+            vpc_security_group_ids=ref("aws_security_group.web.id", "aws_security_group.web")),
+        cfg("aws_eip.web", instance=ref("aws_instance.web[0].id", "aws_instance.web[0]")),
+    ],
+    "module_calls": {"net": {"source": "./net", "expressions": {"cidr": {"constant_value": "10.2.0.0/16"}}, "module": {
+        "outputs": {"vpc_id": {"expression": ref("aws_vpc.this.id", "aws_vpc.this")}},
+        "resources": [
+            cfg("aws_vpc.this", cidr_block=ref("var.cidr")),
+            cfg("aws_subnet.private", vpc_id=ref("aws_vpc.this.id", "aws_vpc.this"), cidr_block=ref("each.value")),
+            cfg("aws_nat_gateway.this", subnet_id=ref("aws_subnet.private", "each.key")),
+            cfg("aws_security_group.db", vpc_id=ref("var.vpc_id")),
+        ],
+        "variables": {"cidr": {}, "vpc_id": {}},
+    }}},
+})
+
+
+@pytest.fixture(scope="module")
+def hub() -> Design:
+    return loads(HUB, "hub.json")
+
+
+HUB_FACTS: list[tuple[str, Fact, Any]] = [
+    ("VPCs, module flattened", lambda d: sorted(d.vpcs), ["aws_vpc.main", "module.net.aws_vpc.this"]),
+    ("secondary CIDR", lambda d: [str(c) for c in d.vpcs["aws_vpc.main"].secondary_cidrs], ["10.1.0.0/16"]),
+    ("unknown vpc_id → referenced VPC", lambda d: sorted(d.vpcs["aws_vpc.main"].subnets),
+     ["aws_subnet.app[0]", "aws_subnet.app[1]"]),
+    ("inline route, unknown gateway_id", lambda d: routes(d, "aws_vpc.main", "aws_route_table.public"),
+     [("0.0.0.0/0", "aws_internet_gateway.gw")]),
+    ("association by count.index", lambda d: d.vpcs["aws_vpc.main"].subnets["aws_subnet.app[1]"].route_table,
+     "aws_route_table.public"),
+    ("default route table is the main one", lambda d: d.vpcs["aws_vpc.main"].main_route_table,
+     "aws_default_route_table.main"),
+    ("NACL rules and subnet_ids", lambda d: (
+        sorted((r.rule, r.action, str(r.ports)) for r in d.vpcs["aws_vpc.main"].network_acls["aws_network_acl.app"].ingress),
+        d.vpcs["aws_vpc.main"].subnets["aws_subnet.app[0]"].network_acl),
+     ([(90, "deny", "22"), (100, "allow", "None")], "aws_network_acl.app")),
+    ("inline rule → group by reference", lambda d: rules(d, "aws_vpc.main", "aws_security_group.web"), [
+        {"protocol": "tcp", "ports": 443, "source": "aws_security_group.lb"},
+        {"protocol": "tcp", "ports": 22, "source": "aws_ec2_managed_prefix_list.office"}]),
+    ("egress rule resource", lambda d: rules(d, "aws_vpc.main", "aws_security_group.web", "egress"),
+     [{"protocol": "udp", "ports": 53, "destination": "10.0.0.2/32"}]),
+    ("prefix list", lambda d: [str(c) for c in d.prefix_lists["aws_ec2_managed_prefix_list.office"].cidrs],
+     ["203.0.113.0/24"]),
+    ("gateway endpoint", lambda d: d.vpcs["aws_vpc.main"].endpoints["aws_vpc_endpoint.s3"].model_dump(
+        include={"type", "route_tables"}), {"type": "gateway", "route_tables": ["aws_route_table.public"]}),
+    ("transit gateway", lambda d: d.transit_gateways["aws_ec2_transit_gateway.tgw"].attachments[
+        "aws_ec2_transit_gateway_vpc_attachment.main"].model_dump(
+        include={"vpc", "subnets", "route_table", "propagate_to", "appliance_mode"}),
+     {"vpc": "aws_vpc.main", "subnets": ["aws_subnet.app[0]", "aws_subnet.app[1]"],
+      "route_table": "aws_ec2_transit_gateway_route_table.spokes",
+      "propagate_to": ["aws_ec2_transit_gateway_route_table.spokes"], "appliance_mode": True}),
+    ("TGW route", lambda d: [(str(r.destination), r.attachment) for r in d.transit_gateways[
+        "aws_ec2_transit_gateway.tgw"].route_tables["aws_ec2_transit_gateway_route_table.spokes"].routes],
+     [("0.0.0.0/0", "aws_ec2_transit_gateway_vpc_attachment.main")]),
+    ("peering through a module output", lambda d: d.peering_connections["aws_vpc_peering_connection.to_net"].model_dump(
+        include={"requester", "accepter", "state"}),
+     {"requester": "aws_vpc.main", "accepter": "module.net.aws_vpc.this", "state": "active"}),
+    ("instance, EIP", lambda d: (lambda i: (i.subnet, i.security_groups, i.source_dest_check, i.public_ip))(
+        d.vpcs["aws_vpc.main"].instances["aws_instance.web[0]"]),
+     ("aws_subnet.app[0]", ["aws_security_group.web"], False, True)),
+    ("for_each matched by each.key", lambda d: d.vpcs["module.net.aws_vpc.this"].nat_gateways[
+        'module.net.aws_nat_gateway.this["b"]'].subnet, 'module.net.aws_subnet.private["b"]'),
+    ("region from the provider", lambda d: d.region, "eu-west-1"),
+]
+
+
+@pytest.mark.parametrize("fact, expected", [f[1:] for f in HUB_FACTS], ids=[f[0] for f in HUB_FACTS])
+def test_hand_written_plan(hub: Design, fact: Fact, expected: Any) -> None:
+    assert fact(hub) == expected
+
+
+def test_unresolvable_values_are_warnings_naming_the_address(hub: Design) -> None:
+    # The second inline rule's to_port comes from a variable: not read (never "all ports").
+    assert warned(hub, "aws_security_group.web", "ports of an ingress rule are not known")
+    # gateway_id = var.gateway_id of the root module: unknown, and nothing to follow. Not guessed.
+    assert warned(hub, "aws_route.to_nowhere", "var.gateway_id")
+    assert ("192.168.0.0/16", "aws_internet_gateway.gw") not in routes(hub, "aws_vpc.main", "aws_route_table.public")
+    # vpc_id = var.vpc_id, but the module call gives no vpc_id: the group is not placed anywhere.
+    assert warned(hub, "module.net.aws_security_group.db", "var.vpc_id")
+    assert "module.net.aws_security_group.db" not in hub.vpcs["module.net.aws_vpc.this"].security_groups
+
+
+def test_count_index_beyond_the_targets_wraps_like_element() -> None:
+    # Two NAT gateways for three route tables: element(list, i) wraps around.
+    plan = make_plan([
+        ("aws_vpc.v", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+        ("aws_subnet.s", {"cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"}, ["vpc_id"]),
+        ("aws_nat_gateway.n[0]", {}, ["id", "subnet_id"]),
+        ("aws_nat_gateway.n[1]", {}, ["id", "subnet_id"]),
+        *[(f"aws_route_table.r[{i}]", {"route": []}, ["id", "vpc_id"]) for i in range(3)],
+        *[(f"aws_route.r[{i}]", {"destination_cidr_block": "0.0.0.0/0"}, ["route_table_id", "nat_gateway_id"])
+          for i in range(3)],
+    ], {"resources": [
+        cfg("aws_subnet.s", vpc_id=ref("aws_vpc.v")), cfg("aws_nat_gateway.n", subnet_id=ref("aws_subnet.s")),
+        cfg("aws_route_table.r", vpc_id=ref("aws_vpc.v")),
+        cfg("aws_route.r", route_table_id=ref("aws_route_table.r", "count.index"),
+            nat_gateway_id=ref("aws_nat_gateway.n", "var.single_nat_gateway", "count.index")),
+    ]})
+    design = loads(plan, "single-nat.json")
+    assert routes(design, "aws_vpc.v", "aws_route_table.r[1]") == [("0.0.0.0/0", "aws_nat_gateway.n[1]")]
+    assert routes(design, "aws_vpc.v", "aws_route_table.r[2]") == [("0.0.0.0/0", "aws_nat_gateway.n[0]")]
+    assert warned(design, "aws_route.r[2]", "modulo 2") and not warned(design, "aws_route.r[1]")
+
+
+def test_state_file_links_by_known_ids() -> None:
+    state = {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+        {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v",
+         "values": {"id": "vpc-0a", "cidr_block": "10.0.0.0/16", "tags": {"Name": "prod"}}},
+        {"address": "aws_subnet.s", "mode": "managed", "type": "aws_subnet", "name": "s",
+         "values": {"id": "subnet-0b", "vpc_id": "vpc-0a", "cidr_block": "10.0.1.0/24", "availability_zone": "us-east-1a"}},
+        {"address": "aws_default_network_acl.d", "mode": "managed", "type": "aws_default_network_acl", "name": "d",
+         "values": {"id": "acl-0c", "vpc_id": "vpc-0a", "subnet_ids": ["subnet-0b"], "egress": [], "ingress": [
+             {"rule_no": 100, "action": "allow", "protocol": "6", "cidr_block": "10.0.0.0/8", "from_port": 443,
+              "to_port": 443, "icmp_code": 0, "icmp_type": 0, "ipv6_cidr_block": ""}]}},
+    ]}}}
+    design = loads(json.dumps(state), "terraform.tfstate.json")
+    vpc = design.vpcs["aws_vpc.v"]
+    assert (vpc.id, vpc.tags, vpc.subnets["aws_subnet.s"].id) == ("vpc-0a", {"Name": "prod"}, "subnet-0b")
+    assert vpc.default_network_acl == "aws_default_network_acl.d"
+    assert vpc.subnets["aws_subnet.s"].network_acl == "aws_default_network_acl.d"
+    assert [(r.rule, r.protocol, str(r.ports)) for r in vpc.network_acls["aws_default_network_acl.d"].ingress] == [
+        (100, 6, "443")]
+
+
+@pytest.mark.parametrize("text, message, where", [
+    ('{"format_version": "1.2",\n "planned_values": {,}}', "invalid JSON", ":2:21"),
+    ('{"format_version": "1.2"}', "not the output of `terraform show -json`", ":1:1"),
+])
+def test_bad_plan_is_exit_2_with_position(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          text: str, message: str, where: str) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(text)
+    with pytest.raises(InputError, match=re.escape(message)):
+        load(str(path), "terraform")
+    assert main(["validate", str(path), "--input-format", "terraform"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}{where}: " in err and message in err
