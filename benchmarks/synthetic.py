@@ -92,7 +92,12 @@ def _groups(i: int) -> dict[str, Any]:
 
 
 def organisation(enis: int) -> dict[str, Any]:
-    """A native design (as a dict) with about ``enis`` instances."""
+    """A native design (as a dict) with about ``enis`` instances.
+
+    >>> org = organisation(1000)
+    >>> len(org["vpcs"]), sum(len(v["instances"]) for v in org["vpcs"].values())
+    (10, 1000)
+    """
     vpc_count, per_vpc = shape(enis)
     vpcs: dict[str, Any] = {}
     attachments: dict[str, Any] = {}

@@ -255,6 +255,12 @@ class Network:
         """Node id of the interface owning a private, IPv6, public or elastic address.
 
         Returns None for addresses nobody owns.
+
+        >>> from vpckit.model import Design
+        >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        ...     "a": {"az": "x", "cidr": "10.0.1.0/24"}}, "instances": {"w": {"subnet": "a", "elastic_ip": "203.0.113.9"}}}}}))
+        >>> net.owner_of("203.0.113.9"), net.owner_of("10.0.1.4"), net.owner_of("10.0.1.99")
+        ('eni:p/w', 'eni:p/w', None)
         """
         try:
             key = ip_key(ip)
@@ -292,7 +298,14 @@ class Network:
                          owner=subnet.name, os="linux", az=subnet.az)
 
     def subnet_of(self, vpc: str, key: IpKey) -> SubnetInfo | None:
-        """The subnet of ``vpc`` whose CIDR (IPv4 or IPv6) contains the address."""
+        """The subnet of ``vpc`` whose CIDR (IPv4 or IPv6) contains the address.
+
+        >>> from vpckit.model import Design
+        >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        ...     "a": {"az": "x", "cidr": "10.0.1.0/24"}}}}}))
+        >>> net.subnet_of("p", ip_key("10.0.1.9")).name, net.subnet_of("p", ip_key("10.0.2.9"))
+        ('a', None)
+        """
         version, value = key
         for v, first, last, node in self._subnet_index.get(vpc, ()):
             if v == version and first <= value <= last:
@@ -300,7 +313,12 @@ class Network:
         return None
 
     def vpc_containing(self, key: IpKey) -> str | None:
-        """The first VPC (by name) whose CIDRs contain the address."""
+        """The first VPC (by name) whose CIDRs contain the address.
+
+        >>> from vpckit.model import Design
+        >>> build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})).vpc_containing(ip_key("10.0.9.9"))
+        'p'
+        """
         for name in sorted(self.vpcs):
             if self.vpcs[name].contains(key):
                 return name
@@ -310,6 +328,12 @@ class Network:
         """Resolve a query endpoint: a name, ``vpc/name``, AWS id, IP address, ``internet`` or ``internet6``.
 
         Raises :class:`~vpckit.errors.QueryError` when ``text`` names nothing or more than one thing.
+
+        >>> from vpckit.model import Design
+        >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        ...     "a": {"az": "x", "cidr": "10.0.1.0/24"}}, "instances": {"w": {"subnet": "a", "id": "i-1"}}}}}))
+        >>> [(e.kind, e.node) for e in map(net.resolve_endpoint, ["i-1", "p/w", "8.8.8.8", "10.0.1.77"])]
+        [('interface', 'eni:p/w'), ('interface', 'eni:p/w'), ('internet', 'internet'), ('unowned', 'vpc:p')]
         """
         raw = (text or "").strip()
         if not raw:

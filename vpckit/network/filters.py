@@ -276,7 +276,12 @@ class SgRule:
     note: str = ""
 
     def matches_peer(self, peer: IpKey, identity: bool) -> bool:
-        """Does the rule's peer cover ``peer``? Group peers need the sender's identity (SG-06)."""
+        """Does the rule's peer cover ``peer``? Group peers need the sender's identity (SG-06).
+
+        >>> rule = SgRule(6, 22, 22, (None, None), "group", "group admin", members=frozenset({(4, 7)}))
+        >>> rule.matches_peer((4, 7), identity=True), rule.matches_peer((4, 7), identity=False)
+        (True, False)
+        """
         if self.peer_kind == "cidr":
             version, value = peer
             return any(v == version and lo <= value <= hi for v, lo, hi in self.ranges)

@@ -97,7 +97,15 @@ class CompiledRouteTable:
             self._lengths[net.version] = sorted([*self._lengths[net.version], net.prefixlen], reverse=True)
 
     def lookup(self, destination: IpKey) -> LookupResult | None:
-        """The longest-prefix match for ``destination``; None when no route matches."""
+        """The longest-prefix match for ``destination``; None when no route matches.
+
+        >>> from netaddr import IPNetwork
+        >>> table = CompiledRouteTable("rtb:p/t")
+        >>> table.add(CompiledRoute("10.1.0.0/16", IPNetwork("10.1.0.0/16"), "vpn_gateway", "vgw:p/v", "v", "propagated"))
+        >>> table.add(CompiledRoute("10.1.0.0/16", IPNetwork("10.1.0.0/16"), "transit_gateway", "tgw:t", "t"))
+        >>> table.lookup((4, 0x0A010203)).route.target_name  # RT-07: static beats propagated
+        't'
+        """
         version, value = destination
         masks = _MASKS[version]
         index = self._index[version]

@@ -42,7 +42,11 @@ class Query:
 
     @classmethod
     def from_expectation(cls, expectation: Expectation) -> "Query":
-        """The query of a design expectation (validated like :func:`parse_query`)."""
+        """The query of a design expectation (validated like :func:`parse_query`).
+
+        >>> Query.from_expectation(Expectation.model_validate({"from": "a", "to": "b", "protocol": "icmp"})).icmp
+        (8, 0)
+        """
         return _checked(cls(
             source=expectation.source, destination=expectation.destination, protocol=expectation.protocol,
             port=expectation.port, icmp_type=expectation.icmp_type, icmp_code=expectation.icmp_code,

@@ -15,7 +15,12 @@ _DECISION_STYLE = {"deny": "red", "drop": "red", "allow": "green", "deliver": "b
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    """The JSON contract of one answer (see DESIGN.md)."""
+    """The JSON contract of one answer (see DESIGN.md).
+
+    >>> from vpckit.reach import Answer, parse_query
+    >>> answer_json(Answer(parse_query({"from": "a", "to": "b", "port": 22}), "partial"))["verdict"]
+    'partial'
+    """
     return answer.to_dict()
 
 

@@ -95,7 +95,23 @@ def _traffic(packet: Packet, ports: Ports | None = None) -> str:
 
 @dataclass
 class Leg:
-    """One direction of a flow being walked through the network."""
+    """One direction of a flow being walked through the network.
+
+    Start it with :meth:`from_interface` (or :meth:`igw_in`, :meth:`vgw_in`, :meth:`tgw_route` for
+    packets coming from outside); it records ``hops`` and ``blockers`` and ends with ``arrival``
+    set when the packet arrived somewhere.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "x", "cidr": "10.0.1.0/24"}, "b": {"az": "x", "cidr": "10.0.2.0/24"}},
+    ...     "instances": {"x": {"subnet": "a"}, "y": {"subnet": "b"}}}}}))
+    >>> leg = Leg(net, "forward")
+    >>> leg.from_interface(net.interfaces["eni:p/x"], Packet(6, (4, 0x0A000104), (4, 0x0A000204), [(22, 22)],
+    ...                    [(32768, 60999)], None))
+    >>> leg.arrival.node, [b.code for b in leg.blockers]
+    ('eni:p/y', [])
+    """
 
     network: Network
     direction: str
