@@ -203,8 +203,8 @@ CASES: list[tuple[str, str, dict, bool]] = [
                  egress=[entry(100, "0.0.0.0/0", ports="1024-65535")]), True),
     ("nacl010-icmp-3-4-both-ways", "NACL010",
      nacl_design([ICMP_PMTUD, entry(100, "0.0.0.0/0", ports=443)], egress=[ICMP_PMTUD, entry(100, "0.0.0.0/0", ports="1024-65535")]), False),
-    ("nacl010-vpc-internal-only", "NACL010",
-     nacl_design([entry(100, "10.0.0.0/16", ports=443)], egress=[entry(100, "10.0.0.0/16", ports="1024-65535")]), False),
+    ("nacl010-vpc-internal-only-S58", "NACL010",
+     nacl_design([entry(100, "10.0.0.0/16", ports=443)], egress=[entry(100, "10.0.0.0/16", ports="1024-65535")]), True),
     ("nacl010-allow-all", "NACL010", nacl_design([entry(100, "0.0.0.0/0", protocol="-1")]), False),
     # ---- VPC006 explicit route-table association; main table not public
     ("vpc006-implicit-main", "VPC006", base(subnets={"x": {"az": AZ_A, "cidr": "10.0.20.0/24"}}), True),
@@ -334,3 +334,28 @@ def test_wide_prefix_is_configurable(wide: int, fires: bool) -> None:
 def test_authorized_ports_are_configurable() -> None:
     data = sg_design(tcp(8443, "0.0.0.0/0"))
     assert not run_rule("SG003", data, Config(authorized_ports=(443, 8443)))
+
+
+@pytest.mark.parametrize("cidr, severity", [("0.0.0.0/0", "warning"), ("10.0.0.0/16", "info")])
+def test_pmtud_severity_depends_on_leaving_the_vpc(cidr: str, severity: str) -> None:
+    # NACL-13 / S58: inside the VPC the MTU is 9001 everywhere; outside it, PMTUD needs ICMP 3/4.
+    data = nacl_design([entry(100, cidr, ports=443)], egress=[entry(100, cidr, ports="1024-65535")])
+    assert {f.severity for f in run_rule("NACL010", data)} == {severity}
+
+
+def test_cross_vpc_group_reference_over_active_peering_is_fine() -> None:
+    # SG-05: a reference to a peer VPC's group matches across an active same-Region peering.
+    assert not [f for f in run_rule("SG009", _cross_vpc_ref(peered=True)) if "references group" in f.message]
+    assert [f for f in run_rule("SG009", _cross_vpc_ref(peered=False)) if "references group" in f.message]
+
+
+def test_exposure_context_from_the_reachability_engine() -> None:
+    # A public instance whose group opens SSH: the finding says it is really reachable (public IP,
+    # IGW route, default NACL both ways, group) — what peers cannot say.
+    data = sg_design(tcp(22, "0.0.0.0/0"))
+    data["vpcs"]["prod"]["instances"]["web-1"]["public_ip"] = True
+    (finding,) = run_rule("SG001", data)
+    assert finding.data.get("reachable_from_internet") == ["prod/web-1"], finding.message
+    data["vpcs"]["prod"]["instances"]["web-1"]["public_ip"] = False
+    (finding,) = run_rule("SG001", data)
+    assert finding.data.get("reachable_from_internet") == [] and "Not reachable" in finding.message

@@ -68,9 +68,11 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
             if not opened:
                 continue
             how = "; ".join(f"{p}/{port} from {who}" for p, who in opened)
+            by = f", allowed by rule {first_rule}" if first_rule is not None else ""
             yield ctx.finding(
                 rule_id,
-                f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}) — evaluated first-match by rule number",
+                f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}{by}; evaluated first match by rule "
+                f"number)",
                 ("vpcs", vpc_name, "network_acls", name, "ingress", _entry_index(acl, "ingress", first_rule or 0)),
                 f"vpc {vpc_name} / nacl {name}", key=f"port/{port}",
             )
@@ -275,10 +277,11 @@ def nacl_unused(ctx: CheckContext) -> Iterable[Finding]:
 
 @rule("NACL010", "warning", "Restrictive NACLs let Path-MTU discovery through (ICMP 3/4, ICMPv6 2)",
       semantics=("NACL-13",),
-      rationale="Traffic leaving the VPC (internet, VPN, inter-Region peering) meets smaller MTUs than the VPC's "
-                "9001 bytes. Routers then send ICMP 'fragmentation needed' (type 3 code 4; ICMPv6 'packet too big', "
-                "type 2); a NACL that drops them makes large TCP transfers hang while small requests work "
-                "(aws-semantics S58).",
+      rationale="Traffic leaving the VPC (internet, VPN, inter-Region peering, transit gateway) meets smaller MTUs "
+                "than the VPC's 9001 bytes. Routers then send ICMP 'fragmentation needed' (type 3 code 4; ICMPv6 "
+                "'packet too big', type 2); a NACL that drops them makes large TCP transfers hang while small "
+                "requests work (aws-semantics S58). A warning when the NACL admits TCP from outside the VPC, info "
+                "when only from inside it.",
       fix="Allow icmp type 3 code 4 (and icmpv6 type 2) from the addresses the subnet talks to outside the VPC, in "
           "both directions.")
 def nacl_pmtud(ctx: CheckContext) -> Iterable[Finding]:
@@ -291,21 +294,25 @@ def nacl_pmtud(ctx: CheckContext) -> Iterable[Finding]:
                 for part in verdict.slices:
                     if part.protocol == TCP:
                         tcp |= part.admitted
-                if TCP not in {s.protocol for s in verdict.slices}:
-                    tcp = verdict.admitted(TCP, 443)  # only protocol -1 entries: every TCP port alike
-                outside = tcp - inside
-                if not outside:
+                if not tcp:
                     continue
                 icmp, key, label = (ICMP, 3 * 256 + 4, "icmp 3/4") if family == 4 else (ICMPV6, 2 * 256, "icmpv6 type 2")
-                missing = outside - verdict.admitted(icmp, key)
+                missing = tcp - verdict.admitted(icmp, key)
                 if not missing:
                     continue
+                outside = missing - inside
+                word = "from" if direction == "ingress" else "to"
+                if outside:
+                    consequence = (f"traffic {word} outside the VPC ({world_label(outside)}) meets smaller MTUs, so "
+                                   f"Path-MTU discovery breaks and large transfers stall")
+                else:
+                    consequence = ("inside the VPC the MTU is 9001 everywhere, so this bites only once the traffic "
+                                   "crosses a transit gateway (8500), a VPN or inter-Region peering (1500)")
                 yield ctx.finding(
                     "NACL010",
-                    f"NACL {name} admits TCP {'from' if direction == 'ingress' else 'to'} outside the VPC "
-                    f"({world_label(outside)}) but not {label} {'from' if direction == 'ingress' else 'to'} "
-                    f"{'those addresses' if missing == outside else world_label(missing)}; "
-                    f"Path-MTU discovery breaks and large transfers stall",
+                    f"NACL {name} admits TCP {word} {world_label(tcp)} but not {label} {word} "
+                    f"{'those addresses' if missing == tcp else world_label(missing)}; {consequence}",
                     ("vpcs", vpc_name, "network_acls", name, direction), f"vpc {vpc_name} / nacl {name}",
+                    severity="warning" if outside else "info",
                     key=f"{direction}:ipv{family}",
                 )
