@@ -270,6 +270,45 @@ def test_vpc_cidrs_primary_secondary_and_ipv6(tmp_path: Path) -> None:
     assert loaded.region == "eu-west-1"
 
 
+def test_nacl_entries_and_group_rules_of_every_shape(tmp_path: Path) -> None:
+    entries = [  # in the order AWS lists them (egress first, by number); vpckit keeps it, the engine sorts
+        {"RuleNumber": 200, "Egress": False, "Protocol": "17", "PortRange": {"From": 53, "To": 53},
+         "CidrBlock": "10.0.0.0/8", "RuleAction": "allow"},
+        {"RuleNumber": 100, "Egress": False, "Protocol": "1", "IcmpTypeCode": {"Type": 8, "Code": -1},
+         "CidrBlock": "0.0.0.0/0", "RuleAction": "deny"},
+        {"RuleNumber": 101, "Egress": False, "Protocol": "58", "IcmpTypeCode": {"Type": -1, "Code": -1},
+         "Ipv6CidrBlock": "::/0", "RuleAction": "allow"},
+        {"RuleNumber": 32767, "Egress": False, "Protocol": "-1", "CidrBlock": "0.0.0.0/0", "RuleAction": "deny"},
+        {"RuleNumber": 32768, "Egress": False, "Protocol": "-1", "Ipv6CidrBlock": "::/0", "RuleAction": "deny"},
+    ]
+    permissions = [
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.0.0.0/16"}], "Ipv6Ranges": [{"CidrIpv6": "2600::/56"}]},
+        {"IpProtocol": "icmp", "FromPort": 3, "ToPort": 4, "IpRanges": [{"CidrIp": "0.0.0.0/0"}]},
+        {"IpProtocol": "icmpv6", "FromPort": -1, "ToPort": -1, "Ipv6Ranges": [{"CidrIpv6": "::/0"}]},
+        {"IpProtocol": "50", "PrefixListIds": [{"PrefixListId": "pl-1", "Description": "vpn peers"}]},
+        {"IpProtocol": "tcp", "FromPort": 0, "ToPort": 65535, "UserIdGroupPairs": [{"GroupId": "sg-1"}]},
+    ]
+    write(tmp_path, {
+        "Vpcs.json": {"Vpcs": [vpc()]},
+        "NetworkAcls.json": {"NetworkAcls": [{"NetworkAclId": "acl-1", "VpcId": "vpc-1", "IsDefault": False,
+                                              "Associations": [], "Entries": entries}]},
+        "SecurityGroups.json": {"SecurityGroups": [{"GroupId": "sg-1", "GroupName": "default", "VpcId": "vpc-1",
+                                                    "IpPermissions": permissions, "IpPermissionsEgress": []}]},
+    })
+    network = load(str(tmp_path)).vpcs["vpc-1"]
+    acl = network.network_acls["acl-1"]
+    assert [(r.rule, r.protocol, r.ports and r.ports.to_text(), r.icmp_type, r.icmp_code, str(r.cidr), r.action)
+            for r in acl.ingress] == [
+        (200, 17, "53", None, None, "10.0.0.0/8", "allow"), (100, 1, None, 8, None, "0.0.0.0/0", "deny"),
+        (101, 58, None, None, None, "::/0", "allow")]  # 32767/32768 are the implicit deny (NACL-04)
+    assert acl.egress == [] and network.default_network_acl == "default"  # no IsDefault NACL in the file
+    rules = network.security_groups["sg-1"].ingress
+    assert [(r.protocol, r.ports and r.ports.to_text(), r.icmp_type, r.icmp_code, str(r.source)) for r in rules] == [
+        (-1, None, None, None, "10.0.0.0/16"), (-1, None, None, None, "2600::/56"), (1, None, 3, 4, "0.0.0.0/0"),
+        (58, None, None, None, "::/0"), (50, None, None, None, "pl-1"), (6, "0-65535", None, None, "sg-1")]
+    assert rules[4].description == "vpn peers" and network.default_security_group == "sg-1"
+
+
 def test_deleted_nat_gateway_makes_its_route_a_blackhole(tmp_path: Path) -> None:  # RT-10
     write(tmp_path, {
         "Vpcs.json": {"Vpcs": [vpc()]}, "Subnets.json": {"Subnets": [subnet()]},

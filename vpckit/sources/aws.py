@@ -28,7 +28,7 @@ import os
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, TypeVar
+from typing import Any, Iterable, Iterator, TypeVar
 
 from netaddr import IPAddress
 from pydantic import BaseModel, ValidationError
@@ -199,7 +199,6 @@ class _Snapshot:
     records: dict[str, list[_Record]] = field(default_factory=lambda: defaultdict(list))
     zone_regions: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    extra: dict[str, list[tuple[str, dict]]] = field(default_factory=lambda: defaultdict(list))
 
     def __getitem__(self, key: str) -> list[_Record]:
         return self.records.get(key, [])
