@@ -341,3 +341,18 @@ def test_identical_cidr_peers_follow_the_longest_prefix() -> None:  # S29, PCX-0
                                                       {"destination": "10.1.2.5/32", "target": "pcx-ab"}]
     result = _ask(_vary(change), **{"from": "app", "to": "10.1.2.5", "port": 22})
     assert result.verdict == "reachable" and result.forward[-1].component == "eni:b/host"
+
+
+def test_port_range_question_reports_blocked_service_ports() -> None:
+    result = _ask(base(), **{"from": "internet", "to": "web", "port": "440-445"})
+    assert result.verdict == "partial"
+    assert [p.to_text() for p in result.failing_ports] == ["440-442", "444-445"]
+    assert result.failing_client_ports == []
+
+
+def test_icmp_other_than_echo_is_one_way() -> None:  # only echo requests get replies
+    def change(d):
+        _a(d)["security_groups"]["web"]["ingress"].append({"protocol": "icmp", "icmp_type": 3, "icmp_code": 4,
+                                                            "source": "10.0.0.0/16"})
+    result = _ask(_vary(change), **{"from": "app", "to": "web", "protocol": "icmp", "icmp_type": 3, "icmp_code": 4})
+    assert result.verdict == "reachable" and result.return_path == []

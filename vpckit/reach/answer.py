@@ -66,6 +66,11 @@ class Blocker:
 class Answer:
     """The answer to a :class:`~vpckit.reach.Query`.
 
+    ``partial`` means some connections get through and others do not: ``failing_client_ports``
+    are the client source ports whose replies are dropped (stateless NACLs, NACL-07; behind a NAT
+    gateway these are its ports 1024-65535, NAT-04); ``failing_ports`` the destination ports of a
+    port-range question that are blocked on the way there.
+
     >>> from vpckit.reach.query import parse_query
     >>> a = Answer(parse_query({"from": "a", "to": "b", "port": 22}), "reachable")
     >>> a.to_dict()["verdict"], a.reachable
@@ -79,6 +84,7 @@ class Answer:
     blockers: list[Blocker] = field(default_factory=list)
     failing_client_ports: list[PortRange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failing_ports: list[PortRange] = field(default_factory=list)
     source: str | None = None
     destination: str | None = None
 
@@ -98,6 +104,7 @@ class Answer:
             "return": [h.to_dict() for h in self.return_path],
             "blockers": [b.to_dict() for b in self.blockers],
             "failing_client_ports": [p.to_text() for p in self.failing_client_ports],
+            "failing_ports": [p.to_text() for p in self.failing_ports],
             "notes": list(self.notes),
         }
         if self.query.expect is not None:

@@ -8,7 +8,7 @@ from ..errors import QueryError
 from ..model.types import PortRange, looks_like_address, protocol_name
 from ..network.addressing import INTERNET6_HOST, Interface, ip_key
 from ..network.build import Endpoint, Network
-from ..network.filters import Ports, ports_text
+from ..network.filters import Ports, ports_text, union
 from .answer import Answer, Blocker, Hop
 from .query import Query
 from .walk import Arrival, Leg, Packet
@@ -402,7 +402,7 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
                 forward.hard = True
         if all(s.verdict == "partial" for s in sub_results):
             forward.hard = False
-            forward.partial_ports = [(p.low, p.high) for p in first.failing_client_ports]
+            forward.target_client_ports = [(p.low, p.high) for p in first.failing_client_ports]
         return ([_relabel(h, "forward") for h in first.forward], [_relabel(h, "return") for h in first.return_path])
     return None
 
@@ -490,15 +490,17 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
         result.blockers.append(Blocker("NO_PATH", result.destination or "", "", "forward", "",
                                        "no path leads from the source to the destination",
                                        "check the routes between them"))
-    partial = list(forward.partial_ports) + list(back.partial_ports if back is not None else [])
+    partial = list(forward.partial_ports) + list(back.partial_ports if back is not None else []) + list(
+        forward.target_client_ports)
     if hard:
         result.verdict = "unreachable"
     elif partial:
         result.verdict = "partial"
-        failing = back.partial_ports if back is not None and back.partial_ports else forward.partial_ports
-        result.failing_client_ports = [PortRange(low=lo, high=hi) for lo, hi in failing]
+        client = union(back.partial_ports if back is not None else [], forward.target_client_ports)
+        result.failing_client_ports = [PortRange(low=lo, high=hi) for lo, hi in client]
+        result.failing_ports = [PortRange(low=lo, high=hi) for lo, hi in forward.partial_ports]
         if forward.partial_ports:
-            notes.append(f"only part of the requested ports pass: {ports_text(forward.partial_ports)} are denied")
+            notes.append(f"only part of the requested ports get through; blocked: {ports_text(forward.partial_ports)}")
     else:
         result.verdict = "reachable"
     seen = set()

@@ -125,6 +125,7 @@ class Leg:
     hard: bool = False
     matched: dict[tuple[str, str], object] = field(default_factory=dict)
     hosts: dict[IpKey, Interface] = field(default_factory=dict)
+    target_client_ports: Ports = field(default_factory=list)
     _steps: int = 0
 
     # ------------------------------------------------------------------ recording
