@@ -192,6 +192,31 @@ def test_fact(designs: dict[str, Design], snapshot: str, path: str, expected: An
     assert value == expected
 
 
+def test_hybrid_cloud_matches_batfish_topology(designs: dict[str, Design]) -> None:
+    """Batfish's parsed topology of hybrid-cloud-aws (expected/topology-example-aws.ref): region >
+    VPC > subnet, the gateways of the region, and the RDS and Elasticsearch hosts in their subnets."""
+    topology = json.loads((BATFISH / "expected" / "topology-example-aws.ref").read_text())
+    aggregates = {(a["type"], a["name"]): a["contents"] for a in topology["aggregates"]}
+    design = designs["hybrid-cloud-aws"]
+    region = aggregates[("REGION", "us-west-2")]
+    assert {f"aggregate-{v}" for v in design.vpcs} == {c for c in region if c.startswith("aggregate-vpc-")}
+    gateways = {g for v in design.vpcs.values() for g in [*v.internet_gateways, *v.vpn_gateways]}
+    assert {f"node-{g}" for g in gateways} == {c for c in region if c.startswith(("node-igw-", "node-vgw-"))}
+    for vpc_id, vpc in design.vpcs.items():
+        assert {f"aggregate-{s}" for s in vpc.subnets} == {
+            c for c in aggregates[("VNET", vpc_id)] if c.startswith("aggregate-subnet-")}
+        assert {v.region for v in design.vpcs.values()} == {"us-west-2"}
+    hosts = {f"node-{name}": rds.subnet for v in design.vpcs.values() for name, rds in v.rds_instances.items()}
+    for key, eni in design.vpcs["vpc-b390fad5"].network_interfaces.items():
+        if eni.tags.get("Name") == "es-domain":
+            hosts[key] = eni.subnet
+    batfish_hosts = {node: subnet for (kind, subnet), contents in aggregates.items() if kind == "SUBNET"
+                     for node in contents if not node.startswith("node-subnet-")}
+    assert hosts["node-test-rds"] == batfish_hosts["node-test-rds"] == "subnet-1641fa70"
+    assert sorted(s for k, s in hosts.items() if k.startswith("es-domain")) == sorted(
+        s for n, s in batfish_hosts.items() if "es-domain" in n) == ["subnet-1641fa70", "subnet-7044ff16"]
+
+
 def test_managed_interfaces_are_not_duplicated(designs: dict[str, Design]) -> None:
     # The TGW attachments' ENIs (InterfaceType transit_gateway) belong to the attachments.
     design = designs["pybatfish-hybrid-cloud"]
