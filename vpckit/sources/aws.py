@@ -1373,7 +1373,7 @@ class _Builder:
         regions = Counter(v.region for v in vpcs.values() if v.region)
         regions.update(t.region for t in self.transit_gateways.values() if t.region)
         design = Design(
-            name=os.path.basename(os.path.normpath(self.s.root)) or "aws",
+            name=_snapshot_name(self.s.root),
             region=regions.most_common(1)[0][0] if regions else self.default_region or "us-east-1",
             vpcs=vpcs, peering_connections=self.peering, transit_gateways=self.transit_gateways,
             prefix_lists=self.prefix_lists, on_premises=self.on_premises, elastic_ips=self.elastic_ips,
@@ -1390,6 +1390,18 @@ class _Builder:
             if region:
                 return region
         return None
+
+
+def _snapshot_name(root: str) -> str:
+    """The design's name: the snapshot folder's (above ``aws_configs`` in Batfish's layout).
+
+    >>> _snapshot_name("/data/prod/aws_configs/"), _snapshot_name("snap")
+    ('prod', 'snap')
+    """
+    path = os.path.abspath(root)
+    if os.path.basename(path) == "aws_configs":
+        path = os.path.dirname(path)
+    return os.path.basename(path) or "aws"
 
 
 def _interface_type(eni: dict) -> str:
