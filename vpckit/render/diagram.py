@@ -90,6 +90,7 @@ class _Facts:
     subnets: dict[str, SubnetFacts] = field(default_factory=dict)  # node id → facts
     resources: dict[str, list[_Resource]] = field(default_factory=lambda: defaultdict(list))  # subnet node id → items
     lb_nodes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # lb node id → its ENI node ids
+    located: dict[str, str] = field(default_factory=dict)  # resource node id → subnet node id
 
 
 def _subnet_node(vpc: str, subnet: str) -> str:
@@ -223,12 +224,14 @@ def _gather(design: Design, network: Any = None) -> _Facts:
             attrs = _network_attrs(network, node)
             used = sum(item.addresses for item in facts.resources.get(node, []))
             size = IPNetwork(str(subnet.cidr)).size
-            free = attrs.get("free_addresses", max(size - RESERVED_PER_SUBNET - used, 0))
-            public = attrs.get("public", _is_public(design, vpc_name, table))
+            # The network's own facts when it has them (it counts every interface it allocates).
+            free = attrs["free_addresses"] if "free_addresses" in attrs else max(size - RESERVED_PER_SUBNET - used, 0)
+            public = attrs["public"] if "public" in attrs else _is_public(design, vpc_name, table)
             facts.subnets[node] = SubnetFacts(
                 vpc=vpc_name, name=name, az=subnet.az, cidr=str(subnet.cidr), public=bool(public),
                 free_addresses=int(free), route_table=table, network_acl=_nacl_of(vpc, name), aws_id=subnet.id,
             )
+    facts.located = {item.node_id: subnet for subnet, items in facts.resources.items() for item in items}
     if network is not None:
         # The network allocates the addresses the design leaves out; show them.
         for items in facts.resources.values():
@@ -311,11 +314,9 @@ def _target_node(design: Design, vpc_name: str, target: str, view: str, facts: _
         node = f"router:{peer}"
     else:
         return None, ref.name
-    if view == "subnets" and node.startswith(("nat:", "eni:")):
+    if view == "subnets" and node in facts.located:
         # In the subnets view resources are not drawn: point at the subnet that holds them.
-        for subnet_node, items in facts.resources.items():
-            if any(item.node_id == node for item in items):
-                return subnet_node, f"via {ref.name}"
+        return facts.located[node], f"via {ref.name}"
     return node, ""
 
 
@@ -342,6 +343,11 @@ class _Builder:
     graph: graphviz.Digraph
     drawn: set[str] = field(default_factory=set)
     routers: set[str] = field(default_factory=set)
+    by_vpc: dict[str, list[SubnetFacts]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for facts in self.facts.subnets.values():
+            self.by_vpc.setdefault(facts.vpc, []).append(facts)
 
     def node(self, where: graphviz.Digraph, node_id: str, label: str, kind: str, **attrs: str) -> None:
         merged = {**style.NODES.get(kind, {}), **attrs}
@@ -360,8 +366,7 @@ def _vpc_label(name: str, vpc: Vpc) -> str:
     return _label(f"VPC {name}" + (f" ({vpc.id})" if vpc.id and vpc.id != name else ""), cidrs)
 
 
-def _vpc_summary(name: str, vpc: Vpc, facts: _Facts) -> str:
-    subnets = [f for f in facts.subnets.values() if f.vpc == name]
+def _vpc_summary(name: str, vpc: Vpc, subnets: list[SubnetFacts]) -> str:
     azs = len({f.az for f in subnets})
     public = sum(1 for f in subnets if f.public)
     gateways = []
@@ -405,9 +410,8 @@ def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc)
         box.attr(label=_vpc_label(vpc_name, vpc), **style.CLUSTERS["vpc"])
         _edge_nodes(b, box, vpc_name, vpc)
         by_az: dict[str, list[SubnetFacts]] = defaultdict(list)
-        for facts in b.facts.subnets.values():
-            if facts.vpc == vpc_name:
-                by_az[facts.az].append(facts)
+        for facts in b.by_vpc.get(vpc_name, []):
+            by_az[facts.az].append(facts)
         for az in sorted(by_az):
             with box.subgraph(name=cluster_id("az", f"{vpc_name}/{az}")) as zone:
                 zone.attr(label=az, **style.CLUSTERS["az"])
@@ -455,6 +459,8 @@ def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
 def _needs_router(design: Design) -> set[str]:
     """VPCs whose router anchors a connection to another VPC or a transit gateway."""
     routers: set[str] = set()
+    pcx_names = {ref for name, pcx in design.peering_connections.items()
+                 for ref in (name, pcx.id, pcx.tags.get("Name")) if ref}
     for pcx in design.peering_connections.values():
         for end in (pcx.requester, pcx.accepter):
             vpc = design.find_vpc(end)
@@ -468,6 +474,8 @@ def _needs_router(design: Design) -> set[str]:
     for vpc_name, vpc in design.vpcs.items():
         for table in vpc.route_tables.values():
             for route in table.routes:
+                if route.target not in pcx_names:
+                    continue  # cheap test first: resolving every route's target scans every VPC
                 ref = resolve.route_target(design, vpc_name, route.target)
                 if ref is not None and ref.kind == "peering_connection":
                     pcx = design.peering_connections[ref.name]
@@ -489,8 +497,7 @@ def _connections(b: _Builder) -> None:
     for vpc_name, vpc in design.iter_vpcs():
         if b.view == "vpcs":
             if vpc.internet_gateways or vpc.egress_only_internet_gateways:
-                b.edge("internet", f"vpc:{vpc_name}", "gateway",
-                       " ".join(sorted([*vpc.internet_gateways, *vpc.egress_only_internet_gateways])))
+                b.edge("internet", f"vpc:{vpc_name}", "gateway")  # the VPC's box names its gateways
             continue
         for name in sorted(vpc.internet_gateways):
             b.edge("internet", f"igw:{vpc_name}/{name}", "gateway")
@@ -517,7 +524,7 @@ def _connections(b: _Builder) -> None:
         head = _vpc_anchor(b, ends[1])
         extra = {} if pcx.state == "active" else {"style": "dashed"}
         label = pcx_name if pcx.state == "active" else f"{pcx_name} ({pcx.state})"
-        attrs: dict[str, str] = {}
+        attrs = {"constraint": "false"} if b.view == "vpcs" else {}
         b.edge(tail, head, "peering", label, **extra, **attrs)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
         for att_name, attachment in sorted(tgw.attachments.items()):
@@ -544,7 +551,7 @@ def _connections(b: _Builder) -> None:
             head, word = _blackhole_id(facts), ""
         if head not in b.drawn or head == node:
             continue
-        inside = any(item.node_id == head for item in b.facts.resources.get(node, []))
+        inside = b.facts.located.get(head) == node
         attrs = {} if b.view == "subnets" or inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
         if head.startswith(("tgw:", "router:")):
             # Leaving the VPC: do not let the route pull the hub above the subnets.
@@ -560,9 +567,7 @@ def _blackhole_id(facts: SubnetFacts) -> str:
 
 def _blackholes(b: _Builder, where: graphviz.Digraph, vpc_name: str) -> None:
     """A marker inside the VPC for each subnet whose default route leads nowhere (RT-10)."""
-    for node, facts in sorted(b.facts.subnets.items()):
-        if facts.vpc != vpc_name:
-            continue
+    for facts in sorted(b.by_vpc.get(vpc_name, []), key=lambda f: f.name):
         default = _default_route(b.design, vpc_name, facts.route_table)
         if default is None:
             continue
@@ -588,7 +593,8 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
     facts = _gather(design, network)
     graph = graphviz.Digraph(
         name=design.name,
-        graph_attr={**style.GRAPH, "label": _label(design.name, design.description), "fontsize": "16"},
+        graph_attr={**style.GRAPH, **(style.VPCS_VIEW if view == "vpcs" else {}),
+                    "label": _label(design.name, design.description), "fontsize": "16"},
         node_attr=style.NODE,
         edge_attr=style.EDGE,
     )
@@ -614,7 +620,7 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
                 for vpc_name in sorted(regions[region_name]):
                     vpc = design.vpcs[vpc_name]
                     if view == "vpcs":
-                        b.node(region, f"vpc:{vpc_name}", _vpc_summary(vpc_name, vpc, facts), "vpc")
+                        b.node(region, f"vpc:{vpc_name}", _vpc_summary(vpc_name, vpc, b.by_vpc.get(vpc_name, [])), "vpc")
                     else:
                         _vpc_cluster(b, region, vpc_name, vpc)
     if design.on_premises:

@@ -46,6 +46,9 @@ GRAPH = {
     "labelloc": "t",
     "labeljust": "l",
 }
+#: The organisation view: internet on the left, VPCs in a column per region, hubs on the right
+#: (peering edges do not rank VPCs, so a long peering chain does not make the picture deep).
+VPCS_VIEW = {"rankdir": "LR", "ranksep": "1.2"}
 NODE = {"fontname": FONT, "fontsize": "10", "shape": "box", "style": "rounded", "margin": "0.1,0.04"}
 EDGE = {"fontname": FONT, "fontsize": "9", "color": MUTED, "fontcolor": MUTED, "arrowsize": "0.7"}
 
