@@ -57,8 +57,10 @@ _AZ_LETTERS = "abc"
 # --------------------------------------------------------------------------- parsing
 
 
-class _TemplateLoader(_Loader):
-    """SafeLoader (timestamps kept as text) for CloudFormation YAML."""
+class _TemplateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """SafeLoader (libyaml's when available; timestamps kept as text) for CloudFormation YAML."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
 def _tag_name(tag: str) -> str:
@@ -107,7 +109,7 @@ def parse(text: str, file: str = "<string>") -> tuple[Any, dict[tuple, Position]
     >>> parse("a: [1,", "t.yaml")
     Traceback (most recent call last):
     ...
-    vpckit.errors.InputError: t.yaml:1:7: invalid YAML: expected the node content, but found '<stream end>'
+    vpckit.errors.InputError: t.yaml:2:1: invalid YAML: did not find expected node content
     """
     json_data = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
