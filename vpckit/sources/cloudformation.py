@@ -109,7 +109,7 @@ def parse(text: str, file: str = "<string>") -> tuple[Any, dict[tuple, Position]
     >>> parse("a: [1,", "t.yaml")
     Traceback (most recent call last):
     ...
-    vpckit.errors.InputError: t.yaml:2:1: invalid YAML: did not find expected node content
+    vpckit.errors.InputError: t.yaml:...: invalid YAML: ...
     """
     json_data = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
