@@ -371,10 +371,10 @@ class Collector:
             items, pages, last = result
             requests += pages
             if last.get("AdditionalRoutesAvailable"):
-                # search_transit_gateway_routes cannot page; more than 1000 static routes are cut.
+                # search_transit_gateway_routes said more routes exist but gave no token to fetch them.
                 complete = False
                 self.manifest.failed.append(Failure(region, call.action, "error", "Truncated",
-                                                    f"{ident}: more static routes than one search returns (1000)"))
+                                                    f"{ident}: AWS returned only part of the static routes"))
             if call.merge:
                 parent[call.merge] = items
                 parent["Cidrs"] = [entry["Cidr"] for entry in items if "Cidr" in entry]
@@ -383,10 +383,10 @@ class Collector:
         if not call.merge:
             files[call.key] = gathered
         if complete:
-            self._record(call, region, len(parents), requests, file_key=call.key)
+            self._record(call, region, len(parents), requests)
 
-    def _record(self, call: Call, region: str, items: int, requests: int, file_key: str | None = None) -> None:
-        self.manifest.calls.append(CallRecord(region, call.action, f"{file_key or call.key}.json", items, requests))
+    def _record(self, call: Call, region: str, items: int, requests: int) -> None:
+        self.manifest.calls.append(CallRecord(region, call.action, f"{call.key}.json", items, requests))
 
 
 def _check_output(out: Path) -> None:
