@@ -401,6 +401,33 @@ Resources:
     assert rules(design, "Vpc", "Web") == [{"protocol": "tcp", "ports": 443, "source": "0.0.0.0/0"}]
 
 
+def test_database_and_load_balancer_resources() -> None:
+    text = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  B: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.2.0/24, AvailabilityZone: us-east-1b}}
+  Db: {Type: AWS::EC2::SecurityGroup, Properties: {VpcId: !Ref Vpc, GroupDescription: db}}
+  Group: {Type: AWS::RDS::DBSubnetGroup, Properties: {DBSubnetGroupDescription: db, SubnetIds: [!Ref A, !Ref B]}}
+  Orders:
+    Type: AWS::RDS::DBInstance
+    Properties: {Engine: aurora-postgresql, DBSubnetGroupName: !Ref Group, VPCSecurityGroups: [!GetAtt Db.GroupId],
+                 MultiAZ: "true"}
+  Tg: {Type: AWS::ElasticLoadBalancingV2::TargetGroup, Properties: {VpcId: !Ref Vpc, Port: 8080, Protocol: HTTP}}
+  Lb: {Type: AWS::ElasticLoadBalancingV2::LoadBalancer, Properties: {Subnets: [!Ref A, !Ref B], Scheme: internal}}
+  L443:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties: {LoadBalancerArn: !Ref Lb, Port: 443, Protocol: HTTPS,
+                 DefaultActions: [{Type: forward, TargetGroupArn: !Ref Tg}]}
+"""
+    vpc = loads(text, "t.yaml").vpcs["Vpc"]
+    assert vpc.rds_instances["Orders"].model_dump(include={"port", "subnet_group", "security_groups", "multi_az"}) == {
+        "port": 5432, "subnet_group": "Group", "security_groups": ["Db"], "multi_az": True}
+    assert vpc.db_subnet_groups["Group"].subnets == ["A", "B"]
+    assert [(l.protocol, l.port, l.target_group) for l in vpc.load_balancers["Lb"].listeners] == [("HTTPS", 443, "Tg")]
+    assert vpc.target_groups["Tg"].port == 8080
+
+
 def test_egress_rules_replace_the_default_and_sg_ids_cross_vpcs() -> None:
     text = """
 Resources:

@@ -49,7 +49,7 @@ def counts(design: Design) -> dict[str, int]:
     for vpc in design.vpcs.values():
         for collection in ("subnets", "route_tables", "network_acls", "security_groups", "nat_gateways",
                            "internet_gateways", "egress_only_internet_gateways", "vpn_gateways", "instances",
-                           "network_interfaces", "endpoints"):
+                           "network_interfaces", "endpoints", "load_balancers", "db_subnet_groups", "rds_instances"):
             named = [n for n in getattr(vpc, collection) if n not in MATERIALISED]
             if named:
                 result[collection] = result.get(collection, 0) + len(named)
@@ -77,8 +77,14 @@ M = "module.vpc.aws_vpc.this[0]"
 CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
     (TERRAGOAT, {
         "vpcs": 2, "subnets": 4, "route_tables": 1, "security_groups": 2, "internet_gateways": 1, "instances": 2,
-        "network_interfaces": 1,
+        "network_interfaces": 1, "db_subnet_groups": 1, "rds_instances": 1,
     }, [
+        # db_subnet_group_name is the group's known `name`; no port given: MySQL's 3306.
+        (lambda d: d.vpcs["aws_vpc.web_vpc"].rds_instances["aws_db_instance.default"].model_dump(
+            include={"engine", "port", "subnet_group", "publicly_accessible"}),
+         {"engine": "mysql", "port": 3306, "subnet_group": "aws_db_subnet_group.default", "publicly_accessible": True}),
+        (lambda d: d.vpcs["aws_vpc.web_vpc"].db_subnet_groups["aws_db_subnet_group.default"].subnets,
+         ["aws_subnet.web_subnet", "aws_subnet.web_subnet2"]),
         (lambda d: (str(d.vpcs["aws_vpc.web_vpc"].subnets["aws_subnet.web_subnet2"].cidr),
                     d.vpcs["aws_vpc.web_vpc"].subnets["aws_subnet.web_subnet2"].az), ("172.16.11.0/24", "us-west-2b")),
         (lambda d: sorted(d.vpcs["aws_vpc.eks_vpc"].subnets), ["aws_subnet.eks_subnet1", "aws_subnet.eks_subnet2"]),
@@ -118,7 +124,11 @@ CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
         # vpc_id = local.vpc_id, which plans do not record: said so, with the VPC used.
         (lambda d: warned(d, "module.vpc.aws_subnet.public[0]", "local.vpc_id"), True),
     ]),
-    (INLINE_ROUTE, {"vpcs": 1, "subnets": 4, "route_tables": 1, "security_groups": 1, "internet_gateways": 1}, [
+    (INLINE_ROUTE, {"vpcs": 1, "subnets": 4, "route_tables": 1, "security_groups": 1, "internet_gateways": 1,
+                    "load_balancers": 1}, [
+        (lambda d: [(l.protocol, l.port) for l in d.vpcs["aws_vpc.test-vpc"].load_balancers["aws_lb.nlb-noncompliant"].listeners],
+         [("TCP", 80), ("TCP", 53), ("UDP", 1443)]),
+        (lambda d: d.vpcs["aws_vpc.test-vpc"].load_balancers["aws_lb.nlb-noncompliant"].type, "network"),
         (lambda d: str(d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-pubA"].cidr), "10.0.0.0/24"),
         (lambda d: d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-pubB"].route_table,
          "aws_route_table.test-pub-rtb"),
@@ -161,6 +171,8 @@ CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
         (lambda d: [r for r in rules(d, "data.aws_vpc.default", "module.myapp-asg.aws_security_group.sg_asg")
                     if r["ports"] == 4000], [{"protocol": "tcp", "ports": 4000, "source": "module.alb.aws_security_group.alb"}]),
         (lambda d: rules(d, "data.aws_vpc.default", "module.myapp-asg.aws_security_group.sg_asg", "egress"), []),
+        # The ALB's subnets (subnet-13f44a58…) are not in the plan: not placed, and said so.
+        (lambda d: warned(d, "module.alb.aws_alb.alb", "subnet-13f44a58 is not defined"), True),
     ]),
     (EDGE_PORTS, {"vpcs": 1, "security_groups": 3}, [
         # No vpc_id: the region's default VPC, whose CIDR AWS documents.

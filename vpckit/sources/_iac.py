@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 from ..model import Design, Position, SourceMap
 from ..model import resources as model
 
-__all__ = ["Builder", "GroupRef", "Record", "DEFAULT_VPC", "DEFAULT_VPC_CIDR", "ports_of", "icmp_of"]
+__all__ = ["Builder", "GroupRef", "Record", "DEFAULT_VPC", "DEFAULT_VPC_CIDR", "ports_of", "icmp_of", "rds_port"]
 
 #: The name given to a region's default VPC when a resource is placed there implicitly.
 DEFAULT_VPC = "default-vpc"
@@ -256,6 +256,25 @@ class Builder:
             )
             self.warn(name, f"not read: {problems}")
             return None
+
+
+#: Default port of each RDS engine family (what AWS uses when none is given).
+RDS_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora": 3306, "aurora-mysql": 3306, "postgres": 5432,
+             "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
+
+
+def rds_port(engine: str, port: object) -> int:
+    """The port an RDS instance listens on: the given one, else its engine's default.
+
+    >>> rds_port("aurora-postgresql", None), rds_port("mysql", "3307"), rds_port("oracle-ee", None)
+    (5432, 3307, 1521)
+    """
+    if port not in (None, ""):
+        return int(port)  # type: ignore[arg-type]
+    for prefix, default in sorted(RDS_PORTS.items(), key=lambda item: -len(item[0])):
+        if engine.startswith(prefix):
+            return default
+    return 5432
 
 
 def ports_of(protocol: int, low: Any, high: Any) -> str | None:

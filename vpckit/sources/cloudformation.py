@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
-from ._iac import Builder, GroupRef, icmp_of, ports_of
+from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
 from .positions import _Loader, read_text
 
 __all__ = ["FORMAT", "load", "loads", "parse", "Template", "Unresolved", "ResourceRef", "NO_VALUE"]
@@ -1049,6 +1049,27 @@ def _listener(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     balancer.body.setdefault("listeners", []).append({k: v for k, v in listener.items() if v is not None})
 
 
+def _db_subnet_group(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    subnets = _refs(p.get("SubnetIds"))
+    if not subnets:
+        reader.warn(lid, "its subnets are not known; not read")
+        return
+    reader.add("db_subnet_groups", lid, {"subnets": subnets, "description": p.get("DBSubnetGroupDescription")},
+               vpc=subnets[0], properties=p)
+
+
+def _db_instance(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    group = _ref(p.get("DBSubnetGroupName"))
+    if group is None:
+        reader.warn(lid, "no DBSubnetGroupName (an instance in the default VPC's default group); not read")
+        return
+    engine = _text(p.get("Engine", "postgres")).lower()
+    body = {"engine": engine, "port": rds_port(engine, p.get("Port")), "subnet_group": group,
+            "security_groups": [GroupRef(g) for g in _refs(p.get("VPCSecurityGroups"))],
+            "publicly_accessible": _bool(p.get("PubliclyAccessible")), "multi_az": _bool(p.get("MultiAZ"))}
+    reader.add("rds_instances", lid, body, vpc=group, properties=p)
+
+
 _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCCidrBlock": _vpc_cidr,
@@ -1087,6 +1108,8 @@ _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::ElasticLoadBalancingV2::LoadBalancer": _load_balancer,
     "AWS::ElasticLoadBalancingV2::TargetGroup": _target_group,
     "AWS::ElasticLoadBalancingV2::Listener": _listener,
+    "AWS::RDS::DBSubnetGroup": _db_subnet_group,
+    "AWS::RDS::DBInstance": _db_instance,
 }
 # Resources first, then what edits them (routes, associations, rules, attachments).
 _PASS = {
@@ -1097,7 +1120,7 @@ _PASS = {
     "AWS::EC2::TransitGatewayAttachment": 1, "AWS::EC2::TransitGatewayVpcAttachment": 1,
     "AWS::EC2::NetworkInterface": 2, "AWS::EC2::NatGateway": 2, "AWS::EC2::VPCEndpoint": 2,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 2,
-    "AWS::EC2::Instance": 3,
+    "AWS::EC2::Instance": 3, "AWS::RDS::DBSubnetGroup": 2, "AWS::RDS::DBInstance": 3,
 }
 _PASS.update({t: 5 for t in _HANDLERS if t not in _PASS})
 

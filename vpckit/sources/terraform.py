@@ -29,7 +29,7 @@ from ..errors import InputError
 from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
-from ._iac import Builder, GroupRef, icmp_of, ports_of
+from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
 from .positions import read_text
 
 __all__ = ["FORMAT", "load", "loads"]
@@ -387,6 +387,8 @@ _PASS = {
     "aws_nat_gateway": 2, "aws_instance": 2, "aws_network_interface": 2, "aws_vpc_endpoint": 2,
     "aws_ec2_transit_gateway_vpc_attachment": 2, "aws_ec2_transit_gateway_route_table": 2,
     "aws_eip": 3,
+    "aws_lb": 2, "aws_alb": 2, "aws_lb_target_group": 2, "aws_alb_target_group": 2, "aws_db_subnet_group": 2,
+    "aws_db_instance": 3,
 }
 
 
@@ -952,6 +954,96 @@ def _prefix_list_entry(reader: _Reader, instance: Instance) -> None:
         record.body.setdefault("cidrs", []).append(instance.values["cidr"])
 
 
+def _load_balancer(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    subnets = reader.links(instance, "subnets")
+    for mapping in values.get("subnet_mapping") or []:
+        if isinstance(mapping, dict) and mapping.get("subnet_id"):
+            subnets.append(reader.builder.name_of(mapping["subnet_id"]))
+    if not subnets:
+        reader.builder.warn(instance.address, "its subnets are not known; not read")
+        return
+    body = {
+        "type": "network" if values.get("load_balancer_type") == "network" else "application",
+        "scheme": "internal" if values.get("internal") else "internet-facing",
+        "subnets": subnets,
+        "security_groups": [GroupRef(g) for g in reader.links(instance, "security_groups")],
+        "listeners": [],
+    }
+    if values.get("load_balancer_type") not in (None, "application", "network"):
+        reader.builder.warn(instance.address, f"{values['load_balancer_type']} load balancers are not modelled; not read")
+        return
+    reader.add("load_balancers", instance, body, vpc=subnets[0])
+
+
+def _listener(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    balancer = reader.builder.edit(reader.link(instance, "load_balancer_arn", "load balancer"), "load_balancers",
+                                   instance.address, "load balancer")
+    if balancer is None:
+        return
+    if values.get("port") is None or values.get("protocol") is None:
+        reader.builder.warn(instance.address, "its port or protocol is not known; not read")
+        return
+    listener: dict[str, Any] = {"protocol": values["protocol"], "port": int(values["port"])}
+    for position, action in enumerate(values.get("default_action") or []):
+        if isinstance(action, dict) and action.get("type") == "forward":
+            flags = instance.unknown.get("default_action") if isinstance(instance.unknown, dict) else None
+            flag = flags[position] if isinstance(flags, list) and position < len(flags) else {}
+            target = reader.link(instance, "target_group_arn", "target group",
+                                 path=("default_action", position, "target_group_arn"), values=action, unknown=flag)
+            if target:
+                listener["target_group"] = target
+    balancer.body["listeners"].append(listener)
+
+
+def _target_group(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    if values.get("port") is None:
+        reader.builder.warn(instance.address, "its port is not known (or it targets Lambda); not read")
+        return
+    body = {"protocol": values.get("protocol") or "HTTP", "port": int(values["port"]), "targets": []}
+    reader.add("target_groups", instance, body, vpc=reader.vpc_link(instance))
+
+
+def _target_attachment(reader: _Reader, instance: Instance) -> None:
+    group = reader.builder.edit(reader.link(instance, "target_group_arn", "target group"), "target_groups",
+                                instance.address, "target group")
+    target = reader.link(instance, "target_id", "target")
+    if group is not None and target:
+        group.body["targets"].append(target)
+
+
+def _db_subnet_group(reader: _Reader, instance: Instance) -> None:
+    subnets = reader.links(instance, "subnet_ids")
+    if not subnets:
+        reader.builder.warn(instance.address, "its subnets are not known; not read")
+        return
+    reader.add("db_subnet_groups", instance, {"subnets": subnets}, vpc=subnets[0])
+
+
+def _db_instance(reader: _Reader, instance: Instance) -> None:
+    values = instance.values
+    name = values.get("db_subnet_group_name")
+    group = next((i.address for i in reader.instances.values()
+                  if i.type == "aws_db_subnet_group" and name and i.values.get("name") == name), None)
+    group = group or reader.link(instance, "db_subnet_group_name", "DB subnet group")
+    if group is None:
+        reader.builder.warn(instance.address, "its DB subnet group is not known; not read")
+        return
+    engine = str(values.get("engine") or "postgres")
+    body = {
+        "engine": engine,
+        "port": rds_port(engine, values.get("port")),
+        "subnet_group": group,
+        "security_groups": [GroupRef(g) for g in reader.links(instance, "vpc_security_group_ids")],
+        "publicly_accessible": bool(values.get("publicly_accessible")),
+        "multi_az": bool(values.get("multi_az")),
+        "private_ip": None,
+    }
+    reader.add("rds_instances", instance, body, vpc=group)
+
+
 _HANDLERS = {
     "aws_vpc": _vpc, "aws_default_vpc": _vpc, "data.aws_vpc": _vpc,
     "aws_vpc_ipv4_cidr_block_association": _cidr_association,
@@ -991,6 +1083,12 @@ _HANDLERS = {
     "aws_network_interface_attachment": _eni_attachment,
     "aws_ec2_managed_prefix_list": _prefix_list,
     "aws_ec2_managed_prefix_list_entry": _prefix_list_entry,
+    "aws_lb": _load_balancer, "aws_alb": _load_balancer,
+    "aws_lb_listener": _listener, "aws_alb_listener": _listener,
+    "aws_lb_target_group": _target_group, "aws_alb_target_group": _target_group,
+    "aws_lb_target_group_attachment": _target_attachment, "aws_alb_target_group_attachment": _target_attachment,
+    "aws_db_subnet_group": _db_subnet_group,
+    "aws_db_instance": _db_instance,
 }
 _PASS.update({t: 4 for t in _HANDLERS if t not in _PASS})
 
