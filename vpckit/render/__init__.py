@@ -20,7 +20,12 @@ __all__ = ["VIEWS", "FORMATS", "Renderer", "build", "cluster_id", "dot_id", "dia
 
 
 def diagram_source(design: Design, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
-    """The DOT text of the diagram (byte-identical for the same design, view and answer)."""
+    """The DOT text of the diagram (byte-identical for the same design, view and answer).
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})
+    >>> diagram_source(d) == diagram_source(d), diagram_source(d, "vpcs").count('"vpc.p" [')
+    (True, 1)
+    """
     if network is None:
         network = network_of(design)
     graph = build(design, view, network)
@@ -33,7 +38,14 @@ def diagram_source(design: Design, view: str = "detailed", network: Any = None, 
 
 
 def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
-    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written."""
+    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written.
+
+    >>> import tempfile
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     draw(d, Path(folder) / "p.dot")
+    'dot'
+    """
     format_of(output)  # an unknown extension fails before any work
     return write(diagram_source(design, view, network, answer), output)
 

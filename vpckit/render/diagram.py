@@ -248,6 +248,9 @@ def network_of(design: Design) -> Any:
 
     A design the network builder refuses (an ``InputError``) is still drawn, from the design
     alone, so that a diagram can help find what is wrong with it.
+
+    >>> network_of(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})).graph.has_node("vpc:p")
+    True
     """
     try:
         return build_network(design)
@@ -634,8 +637,12 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
 
 
 def iter_node_ids(graph: graphviz.Digraph) -> Iterable[str]:
-    """The network ids of every node drawn (read back from the ``id`` attributes)."""
+    """The network ids of every node drawn (read back from the ``id`` attributes).
+
+    >>> sorted(iter_node_ids(build(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}}), "vpcs")))
+    ['internet', 'vpc:p']
+    """
     import re
 
-    for match in re.finditer(r'\bid="([^"]+)"', graph.source):
-        yield match.group(1)
+    for match in re.finditer(r'\bid=(?:"([^"]+)"|([^\s"\]]+))', graph.source):
+        yield match.group(1) or match.group(2)

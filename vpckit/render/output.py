@@ -94,7 +94,11 @@ def find_renderer(fmt: str, which: Callable[[str], str | None] = _which) -> Rend
 
 
 def render_bytes(source: str, fmt: str, renderer: Renderer | None = None) -> bytes:
-    """Lay out DOT ``source`` and return the ``fmt`` image (``dot`` returns the source itself)."""
+    """Lay out DOT ``source`` and return the ``fmt`` image (``dot`` returns the source itself).
+
+    >>> render_bytes("digraph { a -> b }", "dot")
+    b'digraph { a -> b }'
+    """
     if fmt == "dot":
         return source.encode("utf-8")
     renderer = renderer or find_renderer(fmt)
@@ -114,6 +118,11 @@ def write(source: str, path: Path, renderer: Renderer | None = None) -> str:
     """Write DOT ``source`` to ``path`` in the format its suffix names; return the format.
 
     The output folder is checked before any layout work, so a bad path fails fast.
+
+    >>> write("digraph {}", Path("/no/such/folder/d.svg"))
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.RenderError: /no/such/folder/d.svg: cannot write: folder /no/such/folder does not exist
     """
     fmt = format_of(path)
     folder = path.parent if str(path.parent) else Path(".")

@@ -16,7 +16,7 @@ import graphviz
 
 from ..errors import QueryError
 from . import style
-from .diagram import _label, dot_id
+from .diagram import _label, dot_id, iter_node_ids
 
 __all__ = ["parse_path", "overlay", "stand_in"]
 
@@ -77,7 +77,7 @@ def stand_in(component: str, drawn: set[str], view: str) -> str | None:
 
 
 def _drawn_ids(graph: graphviz.Digraph) -> set[str]:
-    return set(re.findall(r'\bid="?([^"\s\]]+)"?', graph.source))
+    return set(iter_node_ids(graph))
 
 
 def _walk(hops: Iterable[Any], drawn: set[str], view: str, locate: dict[str, str]) -> list[str]:
@@ -106,6 +106,16 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
 
     ``locate`` maps components that the view does not draw (an ENI in the subnets view) to
     the node that holds them (its subnet).
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.render import build, path_answer
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "internet_gateway": "igw",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}}, "instances": {"web": {"subnet": "a"}}}}})
+    >>> network, answer = path_answer(d, "internet -> web : tcp/443")
+    >>> graph = build(d, "detailed", network)
+    >>> overlay(graph, answer, "detailed")
+    >>> "BLOCKED" in graph.source
+    True
     """
     drawn = _drawn_ids(graph)
     locate = {k: v for k, v in (locate or {}).items() if v in drawn}

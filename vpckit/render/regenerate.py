@@ -36,19 +36,31 @@ class Status:
 
 
 def designs_in(folder: Path) -> list[Path]:
-    """The design files of ``folder``, sorted by name."""
+    """The design files of ``folder``, sorted by name.
+
+    >>> [p.name for p in designs_in(Path("designs"))][:1]
+    ['broken.yaml']
+    """
     return sorted(p for p in folder.iterdir() if p.suffix in DESIGN_SUFFIXES and p.is_file())
 
 
 def expected_source(design_file: Path) -> str:
-    """The DOT text a design's checked-in diagram must hold (detailed view)."""
+    """The DOT text a design's checked-in diagram must hold (detailed view).
+
+    >>> expected_source(Path("designs/three-tier.yaml")).startswith('digraph "three-tier" {')
+    True
+    """
     from ..sources import load
 
     return diagram_source(load(str(design_file)))
 
 
 def status(designs: Path, diagrams: Path) -> list[Status]:
-    """For every design: is ``diagrams/<name>.dot`` present and identical to what vpckit draws now?"""
+    """For every design: is ``diagrams/<name>.dot`` present and identical to what vpckit draws now?
+
+    >>> all(s.fresh for s in status(Path("designs"), Path("diagrams")))
+    True
+    """
     result = []
     for design_file in designs_in(designs):
         dot = diagrams / f"{design_file.stem}.dot"
@@ -59,7 +71,13 @@ def status(designs: Path, diagrams: Path) -> list[Status]:
 
 
 def regenerate(designs: Path, diagrams: Path) -> list[Path]:
-    """Write ``<name>.dot`` and ``<name>.svg`` for every design; return the files written."""
+    """Write ``<name>.dot`` and ``<name>.svg`` for every design; return the files written.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in regenerate(Path(folder), Path(folder) / "out")]
+    []
+    """
     diagrams.mkdir(parents=True, exist_ok=True)
     written = []
     for design_file in designs_in(designs):
@@ -73,7 +91,11 @@ def regenerate(designs: Path, diagrams: Path) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line of ``python -m vpckit.render.regenerate``; returns the exit status."""
+    """Command line of ``python -m vpckit.render.regenerate``; returns the exit status.
+
+    >>> main(["--check"])
+    0
+    """
     parser = argparse.ArgumentParser(prog="python -m vpckit.render.regenerate", description=__doc__.splitlines()[0])
     parser.add_argument("--designs", type=Path, default=Path("designs"), help="folder of designs (default: designs)")
     parser.add_argument("--diagrams", type=Path, default=Path("diagrams"), help="output folder (default: diagrams)")
