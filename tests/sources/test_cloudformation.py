@@ -428,6 +428,21 @@ Resources:
     assert vpc.target_groups["Tg"].port == 8080
 
 
+def test_transit_gateway_default_route_table() -> None:
+    # Default association and propagation are on unless disabled (TGW-03).
+    text = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  Tgw: {Type: AWS::EC2::TransitGateway, Properties: {DefaultRouteTablePropagation: disable}}
+  Attach: {Type: AWS::EC2::TransitGatewayVpcAttachment, Properties: {TransitGatewayId: !Ref Tgw, VpcId: !Ref Vpc,
+           SubnetIds: [!Ref A]}}
+"""
+    tgw = loads(text, "t.yaml").transit_gateways["Tgw"]
+    assert sorted(tgw.route_tables) == ["Tgw-default-route-table"]
+    assert (tgw.attachments["Attach"].route_table, tgw.attachments["Attach"].propagate_to) == ("Tgw-default-route-table", [])
+
+
 def test_egress_rules_replace_the_default_and_sg_ids_cross_vpcs() -> None:
     text = """
 Resources:

@@ -88,6 +88,8 @@ class Builder:
     name: str = "design"
     records: dict[str, Record] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Transit gateway → (default route table association, default propagation) enabled.
+    tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ collecting
@@ -170,6 +172,7 @@ class Builder:
 
     def build(self) -> Design:
         """Place, validate and assemble every record into a :class:`Design`."""
+        self._default_tgw_route_tables()
         positions: dict[tuple, Position] = {(): Position(self.file, 1, 1)}
         vpcs: dict[str, dict[str, Any]] = {}
         placed: dict[str, str] = {}
@@ -213,6 +216,22 @@ class Builder:
         design = Design(name=self.name, region=self.region, vpcs=built_vpcs, **design_level)
         source = SourceMap(file=self.file, positions=positions, kind=self.kind, warnings=list(self.warnings))
         return design.with_source(source)
+
+    def _default_tgw_route_tables(self) -> None:
+        """A transit gateway's default route table: attachments without an explicit association are
+        associated with it and, when default propagation is on, propagate to it (TGW-03)."""
+        for tgw, (associate, propagate) in self.tgw_defaults.items():
+            if not (associate or propagate) or tgw not in self.records:
+                continue
+            table = f"{tgw}-default-route-table"
+            self.add("tgw_route_tables", table, {"routes": []}, parent=tgw, position=self.records[tgw].position)
+            for record in self._of_kind(["tgw_attachments"]):
+                if self.name_of(record.parent) != tgw:
+                    continue
+                if associate and not record.body.get("route_table"):
+                    record.body["route_table"] = table
+                if propagate:
+                    record.body.setdefault("propagate_to", []).append(table)
 
     def _of_kind(self, kinds: Iterable[str]) -> list[Record]:
         wanted = set(kinds)

@@ -505,7 +505,6 @@ class _Reader:
         self.file = file
         self.builder = Builder(file, "cloudformation", region=template.region, name=template.pseudo["AWS::StackName"])
         self.primary_interfaces: dict[str, str] = {}
-        self.tgw_defaults: dict[str, tuple[bool, bool]] = {}
 
     def warn(self, logical_id: str, message: str) -> None:
         self.builder.warn(logical_id, message)
@@ -533,7 +532,6 @@ class _Reader:
             except (ValueError, TypeError, KeyError) as error:
                 self.warn(logical_id, f"not read: {error}")
         self._merge_primary_interfaces()
-        self._apply_tgw_defaults()
         if skipped:
             self.warn(self.file, "resource types not read: " + ", ".join(f"{k} ({v})" for k, v in sorted(skipped.items())))
         if used_getazs:
@@ -599,21 +597,6 @@ class _Reader:
             instance.vpc = eni.vpc
             del self.builder.records[eni_id]
             self.warn(eni_id, f"the primary interface of {instance_id}; read as part of it")
-
-    def _apply_tgw_defaults(self) -> None:
-        for tgw, (associate, propagate) in self.tgw_defaults.items():
-            table = f"{tgw}-default-route-table"
-            if not (associate or propagate):
-                continue
-            self.builder.add("tgw_route_tables", table, {"routes": []}, parent=tgw,
-                             position=self.positions.get(("Resources", tgw)))
-            for record in list(self.builder.records.values()):
-                if record.kind != "tgw_attachments" or self.builder.name_of(record.parent) != tgw:
-                    continue
-                if associate and not record.body.get("route_table"):
-                    record.body["route_table"] = table
-                if propagate:
-                    record.body.setdefault("propagate_to", []).append(table)
 
 
 class _Dropped:
@@ -886,7 +869,7 @@ def _transit_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     asn = p.get("AmazonSideAsn")
     reader.add("transit_gateways", lid, {"region": reader.template.region,
                                          "asn": int(asn) if asn is not None else None}, properties=p)
-    reader.tgw_defaults[lid] = (
+    reader.builder.tgw_defaults[lid] = (
         _text(p.get("DefaultRouteTableAssociation", "enable")) == "enable",
         _text(p.get("DefaultRouteTablePropagation", "enable")) == "enable",
     )

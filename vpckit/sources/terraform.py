@@ -301,9 +301,11 @@ class _Reader:
                 )
                 return only
         if names:
-            self.builder.warn(instance.address, f"{attribute} is ambiguous ({', '.join(sorted(names))}); not linked")
+            self.builder.warn(instance.address, f"the {what} ({attribute}) is ambiguous: {', '.join(sorted(names))}; "
+                              "not linked")
         else:
-            self.builder.warn(instance.address, f"{attribute} ({', '.join(refs) or 'no reference'}) cannot be resolved")
+            self.builder.warn(instance.address, f"the {what} ({attribute} = {', '.join(refs) or 'no reference'}) "
+                              "cannot be resolved; not linked")
         return None
 
     def links(self, instance: Instance, attribute: str, path: tuple[str | int, ...] | None = None,
@@ -330,11 +332,17 @@ class _Reader:
         return [i.address for group in found for i in group]
 
     def _only_vpc(self, module: str) -> str | None:
-        vpcs = [i for (m, b), items in self.by_block.items() if m == module and b in ("aws_vpc", "aws_default_vpc")
-                for i in items] or [
-            i for (m, b), items in self.by_block.items() if m == module and b.split(".")[0] in ("aws_vpc", "aws_default_vpc")
-            for i in items]
+        """The VPC of a module that declares exactly one (a local value's VPC, which plans do not record)."""
+        vpcs = [i for (m, block), items in self.by_block.items()
+                if m == module and block.split(".")[0] in ("aws_vpc", "aws_default_vpc") for i in items]
         return vpcs[0].address if len(vpcs) == 1 else None
+
+    def default_vpc(self, who: str) -> str:
+        """The ``aws_default_vpc`` of the plan, else the region's default VPC."""
+        for instance in self.instances.values():
+            if instance.type == "aws_default_vpc":
+                return instance.address
+        return self.builder.ensure_default_vpc(who)
 
     # ------------------------------------------------------------------ translating resources
 
@@ -444,18 +452,8 @@ def _subnet(reader: _Reader, instance: Instance) -> None:
     if not body["cidr"]:
         reader.builder.warn(instance.address, "cidr_block is known only after apply; subnet not read")
         return
-    vpc = reader.vpc_link(instance) if instance.type == "aws_subnet" else reader._only_vpc_default()
+    vpc = reader.vpc_link(instance) if instance.type == "aws_subnet" else reader.default_vpc(instance.address)
     reader.add("subnets", instance, body, vpc=vpc)
-
-
-def _only_vpc_default(self: _Reader) -> str:
-    for instance in self.instances.values():
-        if instance.type == "aws_default_vpc":
-            return instance.address
-    return self.builder.ensure_default_vpc("aws_default_subnet")
-
-
-_Reader._only_vpc_default = _only_vpc_default  # type: ignore[attr-defined]
 
 
 _ROUTE_TARGETS = (
@@ -469,11 +467,11 @@ def _route(reader: _Reader, instance: Instance, values: dict[str, Any], unknown:
            path: tuple[str | int, ...] | None) -> dict[str, Any] | None:
     destination = (values.get("destination_cidr_block") or values.get("cidr_block")
                    or values.get("destination_ipv6_cidr_block") or values.get("ipv6_cidr_block"))
-    prefix_key = "destination_prefix_list_id" if "destination_prefix_list_id" in values or path is None else "destination_prefix_list_id"
-    if not destination:
-        destination = reader.link(instance, prefix_key, "prefix list", path=(*path, prefix_key) if path else None,
-                                  values=values, unknown=unknown) if (values.get(prefix_key) or reader.references(
-                                      instance, (*path, prefix_key) if path else (prefix_key,))) else None
+    prefix_key = "destination_prefix_list_id"
+    prefix_path = (*path, prefix_key) if path else (prefix_key,)
+    if not destination and (values.get(prefix_key) or reader.references(instance, prefix_path)):
+        destination = reader.link(instance, prefix_key, "prefix list", path=prefix_path if path else None,
+                                  values=values, unknown=unknown)
     if not destination:
         reader.builder.warn(instance.address, "a route has no known destination; not read")
         return None
@@ -545,11 +543,9 @@ def _gateway(kind: str) -> Any:
         body: dict[str, Any] = {}
         if kind == "vpn_gateways" and instance.values.get("amazon_side_asn"):
             body["asn"] = int(instance.values["amazon_side_asn"])
+        # Without vpc_id, an aws_internet_gateway_attachment / aws_vpn_gateway_attachment places it.
         has_vpc = instance.values.get("vpc_id") or reader.references(instance, ("vpc_id",))
-        vpc = reader.link(instance, "vpc_id", "VPC") if has_vpc else None
-        if not has_vpc and kind == "internet_gateways":
-            pass  # attached by aws_internet_gateway_attachment
-        reader.add(kind, instance, body, vpc=vpc)
+        reader.add(kind, instance, body, vpc=reader.link(instance, "vpc_id", "VPC") if has_vpc else None)
     return handler
 
 
@@ -811,9 +807,10 @@ def _transit_gateway(reader: _Reader, instance: Instance) -> None:
     if values.get("amazon_side_asn"):
         body["asn"] = int(values["amazon_side_asn"])
     reader.add("transit_gateways", instance, body)
-    for option in ("default_route_table_association", "default_route_table_propagation"):
-        if values.get(option, "enable") == "enable":
-            reader.builder.warn(instance.address, f"{option} is enabled: the default TGW route table is not modelled")
+    reader.builder.tgw_defaults[instance.address] = (
+        values.get("default_route_table_association", "enable") == "enable",
+        values.get("default_route_table_propagation", "enable") == "enable",
+    )
 
 
 def _tgw_attachment(reader: _Reader, instance: Instance) -> None:
