@@ -377,6 +377,11 @@ class Network:
             members = tuple(sorted(self._names[node]))
             first = self.interfaces[members[0]]
             return Endpoint("interface", members[0], text, first.primary_ip, first.vpc, members)
+        if node not in self.interfaces:
+            what = {"igw": "an internet gateway", "eigw": "an egress-only internet gateway", "vgw": "a VPN gateway",
+                    "tgw": "a transit gateway", "pcx": "a peering connection"}.get(node.split(":", 1)[0], node)
+            raise QueryError(f"{text!r} is {what}: it carries traffic but does not send or answer it; ask about "
+                             "'internet', an on-premises network or an address behind it instead")
         iface = self.interfaces[node]
         kind = "nat_gateway" if iface.owner_kind == "nat_gateway" else "interface"
         address = iface.primary_ip or (iface.ipv6[0] if iface.ipv6 else None)
