@@ -163,7 +163,13 @@ def subnet_in_vpc(ctx: CheckContext) -> Iterator[Finding]:
       rationale="Subnet CIDRs within one VPC must not overlap; AWS rejects the second subnet.",
       fix="Give each subnet its own, non-overlapping block.", peers={"cfn-lint": "E3060"})
 def subnet_overlap(ctx: CheckContext) -> Iterator[Finding]:
-    """Two subnets of a VPC share addresses (IPv4 or IPv6); reported on the later one."""
+    """Two subnets of a VPC share addresses (IPv4 or IPv6); reported on the later one.
+
+    >>> from vpckit.checks._foundation import findings_of
+    >>> findings_of("VPC003", {"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "x", "cidr": "10.0.0.0/24"}, "b": {"az": "y", "cidr": "10.0.1.0/24"}}}}})
+    []
+    """
     design = ctx.design
     for vpc_name, vpc in design.vpcs.items():
         seen: list[tuple[str, str, IPNetwork]] = []

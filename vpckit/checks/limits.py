@@ -61,7 +61,13 @@ def duplicate_rule_numbers(ctx: CheckContext) -> Iterator[Finding]:
       rationale="Rule numbers run from 1 to 32766; 32767 and above are reserved for the default deny entries.",
       fix="Use a number from 1 to 32766.")
 def rule_number_range(ctx: CheckContext) -> Iterator[Finding]:
-    """Rule numbers outside 1–32766."""
+    """Rule numbers outside 1–32766.
+
+    >>> from vpckit.checks._foundation import findings_of
+    >>> findings_of("NACL008", {"vpcs": {"p": {"cidr": "10.0.0.0/16", "nacls": {"x": {"egress": [
+    ...     {"rule": 0, "cidr": "0.0.0.0/0"}]}}}}})
+    ['NACL008 vpcs.p.nacls.x.egress.0.rule: network ACL x egress rule number 0 is outside 1-32766; 32767-65535 are reserved for the default deny (NACL-04)']
+    """
     design = ctx.design
     for vpc_name, vpc in design.vpcs.items():
         for acl_name, acl in vpc.network_acls.items():

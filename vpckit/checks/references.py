@@ -143,7 +143,13 @@ def sg_reference_allowed(design: Design, rule_vpc: str, group_vpc: str) -> str:
       fix="Correct the name, or add the resource it names.")
 def unresolved(ctx: CheckContext) -> Iterator[Finding]:
     """Route targets and prefix lists, subnets' tables and NACLs, group names, subnets of every resource,
-    target groups, peering VPCs, transit gateway attachments and route tables."""
+    target groups, peering VPCs, transit gateway attachments and route tables.
+
+    >>> from vpckit.checks._foundation import findings_of
+    >>> findings_of("REF001", {"vpcs": {"p": {"cidr": "10.0.0.0/16", "security_groups": {"web": {"ingress": [
+    ...     {"protocol": "tcp", "ports": 22, "source": "bastion"}]}}}}})
+    ["REF001 vpcs.p.security_groups.web.ingress.0.source: security group web ingress rule references 'bastion', which is neither a security group nor a prefix list of the design; a stale reference matches nothing (SG-07, SG-08)"]
+    """
     yield from _check(ctx, "REF001")
 
 

@@ -262,7 +262,13 @@ def inside_local(ctx: CheckContext) -> Iterator[Finding]:
                 "DNS, time sync); scenario S37.",
       fix="Remove the route; those services are reached without routing.")
 def reserved_destination(ctx: CheckContext) -> Iterator[Finding]:
-    """Destinations equal to or inside 169.254.168.0/22 or fd00:ec2::/32 (larger ones are allowed)."""
+    """Destinations equal to or inside 169.254.168.0/22 or fd00:ec2::/32 (larger ones are allowed).
+
+    >>> from vpckit.checks._foundation import findings_of
+    >>> findings_of("RT008", {"vpcs": {"p": {"cidr": "10.0.0.0/16", "internet_gateway": "igw",
+    ...     "route_tables": {"main": {"routes": [{"destination": "169.254.0.0/16", "target": "igw"}]}}}}})
+    []
+    """
     design = ctx.design
     for site in routes(design):
         destination = site.route.destination
