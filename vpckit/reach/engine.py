@@ -372,6 +372,11 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
                       "register targets in the target group")
         return None
     proto = 17 if tg_protocol == "UDP" else 6
+    if lb.type == "network":
+        forward.notes.append(
+            f"network load balancer {lb.name}: the targets are checked from the load balancer's own addresses; with "
+            "client IP preservation (the default for instance targets) their groups must also allow the clients' "
+            "addresses (ELBV2_SOURCE_ADDRESS_PRESERVATION), which vpckit does not check")
     sub_results: list[Answer] = []
     for target in targets:
         text = target if "/" in target or _is_address(target) else f"{lb.vpc}/{target}"
