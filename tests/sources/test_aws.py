@@ -351,6 +351,17 @@ def test_deleted_nat_gateway_makes_its_route_a_blackhole(tmp_path: Path) -> None
     assert any("nat-1 is deleted" in w for w in design.source.warnings)
 
 
+def test_route_to_a_kind_the_snapshot_did_not_collect_is_kept(tmp_path: Path) -> None:
+    write(tmp_path, {"Vpcs.json": {"Vpcs": [vpc()]},
+                     "RouteTables.json": routes({"DestinationCidrBlock": "10.8.0.0/16", "TransitGatewayId": "tgw-1"},
+                                                {"DestinationCidrBlock": "10.9.0.0/16", "TransitGatewayId": "tgw-1"})})
+    design = load(str(tmp_path))
+    assert [r.state for r in design.vpcs["vpc-1"].route_tables["rtb-1"].routes] == ["active", "active"]
+    assert [w for w in design.source.warnings if "tgw-1" in w] == [
+        f"{tmp_path}: routes name tgw-1, but the snapshot has no TransitGateways output to say what it is; "
+        "they are kept as AWS lists them"]
+
+
 def test_pending_peering_is_kept_with_its_state(tmp_path: Path) -> None:  # PCX-01
     write(tmp_path, {
         "Vpcs.json": {"Vpcs": [vpc(), vpc("vpc-2", "10.1.0.0/16")]},

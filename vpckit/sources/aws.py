@@ -281,6 +281,7 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
             snapshot.warn(Position(file, 1, 1), f"{key} should be a list; skipped")
             continue
         recognised += 1
+        snapshot.records[key]  # noqa: B018 - an empty list still says the call was collected
         if positions is None:
             positions = _FilePositions(text, file)
         for index, item in enumerate(value):
@@ -372,6 +373,7 @@ class _Builder:
         self.nat_state: dict[str, str] = {}
         self.enis: dict[str, _Record] = {}
         self.gateway_endpoint_tables: dict[str, set[str]] = {}
+        self.unknown_targets: set[str] = set()
 
     # ----------------------------------------------------------------- plumbing
     def warn(self, position: Position | str, message: str) -> None:
@@ -1279,9 +1281,9 @@ class _Builder:
         where = record.at("Routes", index)
         if not target:
             target, state = "blackhole", "blackhole"
-        else:
+        elif state == "active":
             problem = self.target_problem(target)
-            if problem and state == "active":
+            if problem:
                 self.warn(where, f"route {destination} in {table_id}: {problem}; it drops traffic (blackhole)")
                 state = "blackhole"
         if data.get("CarrierGatewayId") or data.get("LocalGatewayId") or data.get("CoreNetworkArn"):
@@ -1319,13 +1321,22 @@ class _Builder:
                 return None if state in ("available", "running", "active") else f"{target} is {state}"
             if self.s.has(key):
                 return f"{target} is not in the snapshot (deleted)"
+            self.unknown_target(target, key)
         for prefix, collection in (("igw-", "internet_gateways"), ("eigw-", "egress_only_internet_gateways"),
                                    ("vgw-", "vpn_gateways")):
             if target.startswith(prefix) and not any(target in v[collection] for v in self.vpcs.values()):  # few VPCs
                 key = {"igw-": "InternetGateways", "eigw-": "EgressOnlyInternetGateways", "vgw-": "VpnGateways"}[prefix]
                 if self.s.has(key):
                     return f"{target} is not attached to any VPC in the snapshot"
+                self.unknown_target(target, key)
         return None
+
+    def unknown_target(self, target: str, key: str) -> None:
+        """Warn once about a route target whose describe output the snapshot lacks."""
+        if target not in self.unknown_targets:
+            self.unknown_targets.add(target)
+            self.warn(self.s.root, f"routes name {target}, but the snapshot has no {key} output to say what it is; "
+                      "they are kept as AWS lists them")
 
     # ----------------------------------------------------------------- assembling
     def build(self) -> Design:
