@@ -356,3 +356,15 @@ def test_icmp_other_than_echo_is_one_way() -> None:  # only echo requests get re
                                                             "source": "10.0.0.0/16"})
     result = _ask(_vary(change), **{"from": "app", "to": "web", "protocol": "icmp", "icmp_type": 3, "icmp_code": 4})
     assert result.verdict == "reachable" and result.return_path == []
+
+
+def test_tgw_nacls_apply_even_in_the_attachment_subnet() -> None:  # AWS tgw-nacls: instance -> TGW, same subnet
+    def change(d):
+        _tgw(d)
+        _nacl(d, ("q",), [{"rule": 100, "cidr": "0.0.0.0/0"}], [{"rule": 100, "protocol": "tcp", "ports": 22,
+                                                                   "cidr": "10.1.0.0/16", "action": "deny"},
+                                                                  {"rule": 200, "cidr": "0.0.0.0/0"}])
+    result = _ask(_vary(change), **{"from": "app", "to": "bi", "port": 22})  # app and att-a share subnet q
+    assert [(b.code, b.leg, b.component) for b in result.blockers] == [("SUBNET_ACL_RESTRICTION", "forward", "subnet:a/q")]
+    back = _ask(_vary(change), **{"from": "bi", "to": "app", "port": 22})  # TGW -> app in q: q's NACL not evaluated
+    assert back.verdict == "reachable"

@@ -369,7 +369,9 @@ class Leg:
                        "hop (an internet gateway for a public NAT gateway)")
             return
         next_subnet = self._next_subnet(route, packet, subnet)
-        if next_subnet is None or next_subnet != subnet.node:
+        # Traffic to a transit gateway is checked by the NACLs even when the attachment's
+        # interface is in the same subnet (AWS's "Network ACLs for transit gateways").
+        if next_subnet is None or next_subnet != subnet.node or route.target_kind == "transit_gateway":
             packet = self.nacl(subnet, "egress", packet)
         self._dispatch(route, subnet, packet, sender)
 
@@ -777,7 +779,14 @@ class Leg:
     # ------------------------------------------------------------------ transit gateways
 
     def tgw_from_vpc(self, tgw_node: str, subnet: SubnetInfo, packet: Packet) -> None:
-        """Into a transit gateway from a VPC subnet (TGW-02 AZ rule)."""
+        """Into a transit gateway from a VPC subnet (TGW-02 AZ rule).
+
+        NACLs as AWS documents them for transit gateways: traffic towards the gateway is checked
+        by the sender subnet's outbound rules and the attachment subnet's inbound rules (both, even
+        when they are the same subnet); traffic from the gateway by the attachment subnet's
+        outbound rules and the receiving subnet's inbound rules, and not at all when the receiver
+        is in the attachment's subnet.
+        """
         tgw = self.network.transit_gateways[tgw_node]
         attachments = [a for a in tgw.attachments.values() if a.vpc == subnet.vpc]
         attachment = next((a for a in attachments if a.state == "available"), attachments[0] if attachments else None)
@@ -791,8 +800,7 @@ class Leg:
                        f"add a subnet in {subnet.az} to attachment {attachment.name}")
             return
         eni_subnet = self.network.subnets[attachment.azs[subnet.az]]
-        if eni_subnet.node != subnet.node:
-            packet = self.nacl(eni_subnet, "ingress", packet)
+        packet = self.nacl(eni_subnet, "ingress", packet)  # also in the same subnet (tgw-nacls)
         self.hop(attachment.node, "forward", None, None, f"into transit gateway {tgw.name}")
         self.used_gateways.append(tgw_node)
         self.tgw_route(tgw_node, attachment.name, packet)
