@@ -546,3 +546,18 @@ def test_unrecognised_input_names_the_formats(tmp_path: Path, capsys: pytest.Cap
     for fmt in ("native", "terraform", "cloudformation"):
         assert fmt in err
     assert "--input-format" in err
+
+
+@pytest.mark.parametrize("text", [
+    "Resources: {A: {Type: AWS::EC2::VPC, Properties: [1]}}",
+    "Parameters: [1]\nMappings: 5\nConditions: x\nResources: {A: 1}",
+    "Resources: {A: {Type: AWS::EC2::VPC, Properties: {CidrBlock: !And 5}}}",
+    "Conditions: {C: {Condition: C}}\nResources: {A: {Type: AWS::EC2::VPC, Condition: C}}",
+    "Resources: {A: {Type: [AWS::EC2::VPC], Condition: [1]}}",
+    "Resources: {A: {Type: AWS::EC2::Instance, Properties: {NetworkInterfaces: [{DeviceIndex: [1]}], SubnetId: x}}}",
+    "Resources: {A: {Type: AWS::EC2::NetworkAclEntry, Properties: {NetworkAclId: x, RuleNumber: abc}}}",
+    "Resources: {S: {Type: AWS::EC2::SecurityGroup, Properties: {SecurityGroupIngress: [{IpProtocol: tcp, FromPort: x}]}}}",
+])
+def test_unexpected_shapes_are_warnings_not_crashes(text: str) -> None:
+    design = loads(text, "odd.yaml")
+    assert isinstance(design, Design)

@@ -520,3 +520,25 @@ def test_bad_plan_is_exit_2_with_position(tmp_path: Path, capsys: pytest.Capture
     assert main(["validate", str(path), "--input-format", "terraform"]) == 2
     err = capsys.readouterr().err
     assert f"{path}{where}: " in err and message in err
+
+
+@pytest.mark.parametrize("path", [
+    ("planned_values", "root_module", "resources", 0, "values"),
+    ("planned_values", "root_module", "child_modules"),
+    ("resource_changes", 2, "change"),
+    ("configuration", "root_module", "resources", 3, "expressions"),
+    ("configuration", "root_module", "module_calls", "net", "module", "outputs"),
+    ("configuration", "provider_config"),
+])
+@pytest.mark.parametrize("garbage", [None, 5, "x", [1, "a"], {"references": 5, "resources": "x"}])
+def test_unexpected_shapes_never_crash(path: tuple, garbage: Any) -> None:
+    plan = json.loads(HUB)
+    node = plan
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = garbage
+    try:
+        design = loads(json.dumps(plan), "odd.json")
+    except InputError:
+        return
+    assert isinstance(design, Design)

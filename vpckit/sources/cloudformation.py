@@ -182,16 +182,16 @@ class Template:
     def __init__(self, data: dict[str, Any], parameters: dict[str, str] | None = None, region: str = "us-east-1",
                  account: str = "123456789012", stack_name: str = "stack"):
         self.data = data
-        self.resources: dict[str, Any] = data.get("Resources") or {}
-        self.mappings: dict[str, Any] = data.get("Mappings") or {}
-        self.conditions: dict[str, Any] = data.get("Conditions") or {}
+        self.resources: dict[str, Any] = _mapping(data.get("Resources"))
+        self.mappings: dict[str, Any] = _mapping(data.get("Mappings"))
+        self.conditions: dict[str, Any] = _mapping(data.get("Conditions"))
         self.region = region
         self.pseudo = {**_PSEUDO, "AWS::Region": region, "AWS::AccountId": account, "AWS::StackName": stack_name,
                        "AWS::NoValue": NO_VALUE}
         self.parameters: dict[str, Any] = {}
         self.missing: dict[str, str] = {}
         given = dict(parameters or {})
-        for name, spec in (data.get("Parameters") or {}).items():
+        for name, spec in _mapping(data.get("Parameters")).items():
             spec = spec if isinstance(spec, dict) else {}
             if name in given:
                 raw: Any = given.pop(name)
@@ -257,7 +257,10 @@ class Template:
         if name not in _SUPPORTED:
             raise Unresolved(f"unsupported intrinsic function {name}")
         handler: Callable[[Any], Any] = getattr(self, "_fn_" + name.removeprefix("Fn::").lower())
-        return handler(argument)
+        try:
+            return handler(argument)
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
+            raise Unresolved(f"{name}: malformed arguments {json.dumps(argument, default=str)[:80]}") from None
 
     def _fn_ref(self, name: Any) -> Any:
         if not isinstance(name, str):
@@ -414,6 +417,10 @@ class Template:
         return self.evaluate(argument)
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return str(value).lower()
@@ -524,13 +531,16 @@ class _Reader:
                 if kind.startswith(("AWS::EC2::", "AWS::NetworkFirewall::", "AWS::ElasticLoadBalancing", "AWS::RDS::")):
                     skipped[kind] = skipped.get(kind, 0) + 1
                 continue
-            raw = (resource or {}).get("Properties") or {}
+            raw = resource.get("Properties") or {}
+            if not isinstance(raw, dict):
+                self.warn(logical_id, "Properties is not a mapping; not read")
+                continue
             used_getazs = used_getazs or "Fn::GetAZs" in json.dumps(raw, default=str)
             properties = self.properties(logical_id, raw)
             try:
                 handler(self, logical_id, properties)
-            except (ValueError, TypeError, KeyError) as error:
-                self.warn(logical_id, f"not read: {error}")
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+                self.warn(logical_id, f"not read: unexpected value ({type(error).__name__}: {error})")
         self._merge_primary_interfaces()
         if skipped:
             self.warn(self.file, "resource types not read: " + ", ".join(f"{k} ({v})" for k, v in sorted(skipped.items())))

@@ -102,7 +102,31 @@ def loads(text: str, file: str = "<string>", region: str | None = None) -> Desig
             "not the output of `terraform show -json`: expected `planned_values` (a plan) or `values` (a state)",
             Position(file, 1, 1),
         )
+    for key, kind in (("planned_values", dict), ("values", dict), ("prior_state", dict), ("configuration", dict),
+                      ("resource_changes", list)):
+        if key in data and data[key] is not None and not isinstance(data[key], kind):
+            raise InputError(f"`{key}` should be a {'mapping' if kind is dict else 'list'}, got "
+                             f"{type(data[key]).__name__}", _key_position(text, key, file))
     return _Reader(data, text, file, region).read()
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dig(data: Any, *keys: str) -> dict[str, Any] | None:
+    """``data[k1][k2]…`` when every step is a mapping, else None."""
+    for key in keys:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data if isinstance(data, dict) else None
+
+
+def _key_position(text: str, key: str, file: str) -> Position:
+    offset = max(text.find(f'"{key}"'), 0)
+    line = text.count("\n", 0, offset) + 1
+    return Position(file, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
 class _Reader:
@@ -110,12 +134,10 @@ class _Reader:
         self.data = data
         self.file = file
         self.lines = _address_positions(text)
-        config = data.get("configuration") or {}
-        self.config_root = config.get("root_module") or {}
-        provider_region = (((config.get("provider_config") or {}).get("aws") or {}).get("expressions") or {}).get(
-            "region", {}
-        )
-        self.region = region or provider_region.get("constant_value") or "us-east-1"
+        self.config_root = _dig(data, "configuration", "root_module") or {}
+        provider_region = _dig(data, "configuration", "provider_config", "aws", "expressions", "region") or {}
+        constant = provider_region.get("constant_value")
+        self.region = region or (constant if isinstance(constant, str) else None) or "us-east-1"
         self.builder = Builder(file, "terraform", region=self.region, name=_design_name(file))
         self.instances: dict[str, Instance] = {}
         self.by_block: dict[tuple[str, str], list[Instance]] = {}
@@ -125,13 +147,13 @@ class _Reader:
 
     def _collect(self) -> None:
         unknown = {
-            change["address"]: (change.get("change") or {}).get("after_unknown") or {}
-            for change in self.data.get("resource_changes") or []
-            if isinstance(change, dict) and "address" in change
+            change["address"]: _dig(change, "change", "after_unknown") or {}
+            for change in _list(self.data.get("resource_changes"))
+            if isinstance(change, dict) and isinstance(change.get("address"), str)
         }
-        planned = (self.data.get("planned_values") or {}).get("root_module")
-        state = (self.data.get("values") or {}).get("root_module")
-        prior = ((self.data.get("prior_state") or {}).get("values") or {}).get("root_module")
+        planned = _dig(self.data, "planned_values", "root_module")
+        state = _dig(self.data, "values", "root_module")
+        prior = _dig(self.data, "prior_state", "values", "root_module")
         for module in (planned, state):
             if module:
                 self._walk(module, "", unknown, lambda r: True)
@@ -139,7 +161,9 @@ class _Reader:
             self._walk(prior, "", {}, lambda r: r.get("mode") == "data")
 
     def _walk(self, module: dict[str, Any], prefix: str, unknown: dict[str, Any], keep: Any) -> None:
-        for raw in module.get("resources") or []:
+        for raw in _list(module.get("resources")):
+            if not isinstance(raw, dict) or not isinstance(raw.get("address"), str):
+                continue
             if not keep(raw) or raw.get("address") in self.instances:
                 continue
             address = raw["address"]
@@ -150,13 +174,14 @@ class _Reader:
                 mode=raw.get("mode", "managed"),
                 module=_module_of(address),
                 index=raw.get("index"),
-                values=raw.get("values") or {},
-                unknown=unknown.get(address) or {},
+                values=raw["values"] if isinstance(raw.get("values"), dict) else {},
+                unknown=unknown.get(address) if isinstance(unknown.get(address), dict) else {},
             )
             self.instances[address] = instance
             self.by_block.setdefault((instance.module, instance.block), []).append(instance)
-        for child in module.get("child_modules") or []:
-            self._walk(child, child.get("address", ""), unknown, keep)
+        for child in _list(module.get("child_modules")):
+            if isinstance(child, dict):
+                self._walk(child, child.get("address", ""), unknown, keep)
 
     def position(self, address: str) -> Position:
         line, column = self.lines.get(address, (None, None))
@@ -165,37 +190,37 @@ class _Reader:
     # ------------------------------------------------------------------ configuration
 
     def config_module(self, module: str) -> dict[str, Any] | None:
-        current = self.config_root
+        current: dict[str, Any] | None = self.config_root
         for name, _ in _MODULE.findall(module):
-            call = (current.get("module_calls") or {}).get(name)
-            if call is None:
+            current = _dig(current, "module_calls", name, "module")
+            if current is None:
                 return None
-            current = call.get("module") or {}
         return current
 
     def config_of(self, instance: Instance) -> dict[str, Any] | None:
         """The configuration block of an instance's resource, if the file has one."""
         module = self.config_module(instance.module) or {}
-        for resource in module.get("resources") or []:
-            if resource.get("address") == instance.block:
+        resources = module.get("resources")
+        for resource in resources if isinstance(resources, list) else []:
+            if isinstance(resource, dict) and resource.get("address") == instance.block:
                 return resource
         return None
 
     def expression(self, instance: Instance, path: tuple[str | int, ...]) -> Any:
         resource = self.config_of(instance)
-        if resource is not None:
-                node: Any = resource.get("expressions") or {}
-                for part in path:
-                    if isinstance(part, int):
-                        node = node[part] if isinstance(node, list) and part < len(node) else None
-                    elif isinstance(node, dict):
-                        node = node.get(part)
-                    else:
-                        node = None
-                    if node is None:
-                        return None
-                return node
-        return None
+        if resource is None:
+            return None
+        node: Any = resource.get("expressions") or {}
+        for part in path:
+            if isinstance(part, int):
+                node = node[part] if isinstance(node, list) and part < len(node) else None
+            elif isinstance(node, dict):
+                node = node.get(part)
+            else:
+                node = None
+            if node is None:
+                return None
+        return node
 
     def references(self, instance: Instance, path: tuple[str | int, ...]) -> list[str] | None:
         node = self.expression(instance, path)
@@ -213,6 +238,8 @@ class _Reader:
         blocks: dict[tuple[str, str], str | None] = {}
         found: list[list[Instance]] = []
         for ref in refs:
+            if not isinstance(ref, str):
+                continue
             parts = _REF_PART.findall(ref)
             head = parts[0][0] if parts else ""
             if head == "module" and len(parts) >= 3:
@@ -251,10 +278,10 @@ class _Reader:
         return [chosen]
 
     def _output(self, module: str, output: str, instance: Instance, depth: int) -> list[list[Instance]]:
-        config = self.config_module(module) or {}
-        expression = ((config.get("outputs") or {}).get(output) or {}).get("expression") or {}
-        refs = expression.get("references") or []
-        scopes = [module] if any(i.module.startswith(module) for i in self.instances.values()) else []
+        expression = _dig(self.config_module(module), "outputs", output, "expression") or {}
+        refs = expression.get("references") if isinstance(expression.get("references"), list) else []
+        scopes = [module] if any(i.module == module or i.module.startswith(module + ".")
+                                 for i in self.instances.values()) else []
         if not scopes:  # `module.x` without its key: every instance of that module call
             scopes = sorted({i.module for i in self.instances.values() if i.module.startswith(module + "[")})
         result: list[list[Instance]] = []
@@ -267,9 +294,9 @@ class _Reader:
             return []
         parent, _, call = scope.rpartition(".module.") if ".module." in scope else ("", "", scope[len("module."):])
         name = _MODULE.match(f"module.{call}")
-        parent_config = self.config_module(parent) or {}
-        module_call = (parent_config.get("module_calls") or {}).get(name.group(1) if name else call) or {}
-        refs = ((module_call.get("expressions") or {}).get(variable) or {}).get("references") or []
+        given = _dig(self.config_module(parent), "module_calls", name.group(1) if name else call, "expressions",
+                     variable) or {}
+        refs = given.get("references") if isinstance(given.get("references"), list) else []
         return self.targets(refs, parent, instance, depth + 1)
 
     def link(self, instance: Instance, attribute: str, what: str, path: tuple[str | int, ...] | None = None,
@@ -357,8 +384,9 @@ class _Reader:
                 continue
             try:
                 handler(self, instance)
-            except (ValueError, TypeError, KeyError) as error:
-                self.builder.warn(instance.address, f"not read: {error}")
+            except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+                # A shape `terraform show -json` does not produce: say so, keep reading the rest.
+                self.builder.warn(instance.address, f"not read: unexpected value ({type(error).__name__}: {error})")
         network = sorted(t for t in skipped if t.startswith(("aws_lb", "aws_alb", "aws_elb", "aws_db", "aws_vpn",
                                                               "aws_customer_gateway", "aws_networkfirewall")))
         if network:
