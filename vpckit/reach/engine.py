@@ -372,6 +372,8 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
                       "register targets in the target group")
         return None
     proto = 17 if tg_protocol == "UDP" else 6
+    handoff = Hop(lb.node, "lb", "forward", "forward", f"listener {protocol} {query.port.to_text()} -> target group "
+                  f"{group_name} ({tg_protocol} {tg_port})", None, f"load balancer {lb.name} opens a connection to a target")
     if lb.type == "network":
         forward.notes.append(
             f"network load balancer {lb.name}: the targets are checked from the load balancer's own addresses; with "
@@ -394,7 +396,8 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
             continue
         if sub.verdict == "reachable":
             forward.notes.extend(sub.notes)
-            return ([_relabel(h, "forward") for h in sub.forward], [_relabel(h, "return") for h in sub.return_path])
+            return ([handoff, *(_relabel(h, "forward") for h in sub.forward)],
+                    [_relabel(h, "return") for h in sub.return_path])
         sub_results.append(sub)
     if sub_results:
         first = sub_results[0]
@@ -408,7 +411,8 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
         if all(s.verdict == "partial" for s in sub_results):
             forward.hard = False
             forward.target_client_ports = [(p.low, p.high) for p in first.failing_client_ports]
-        return ([_relabel(h, "forward") for h in first.forward], [_relabel(h, "return") for h in first.return_path])
+        return ([handoff, *(_relabel(h, "forward") for h in first.forward)],
+                [_relabel(h, "return") for h in first.return_path])
     return None
 
 

@@ -174,7 +174,7 @@ class Leg:
             for p in pieces
         )
         if not denied:
-            self.hop(subnet.node, "allow", f"{_short(subnet.nacl)} {word}: {rules}", None,
+            self.hop(subnet.node, "allow", rules, None,
                      f"NACL {_short(subnet.nacl)} ({word})")
             return packet
         denied_ports: Ports | None = None
@@ -183,7 +183,7 @@ class Leg:
             for p in denied:
                 denied_ports = union(denied_ports, p.ports or [])
         partial = bool(allowed) and packet.ports is not None
-        self.hop(subnet.node, "allow" if partial else "deny", f"{_short(subnet.nacl)} {word}: {rules}",
+        self.hop(subnet.node, "allow" if partial else "deny", rules,
                  "SUBNET_ACL_RESTRICTION", f"NACL {_short(subnet.nacl)} ({word})")
         self.block(
             "SUBNET_ACL_RESTRICTION", subnet.node, subnet.nacl, "NACL-07" if self.direction == "return" else "NACL-03",
