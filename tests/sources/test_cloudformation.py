@@ -252,6 +252,17 @@ def test_validate_runs_on_corpus_template(template: str, capsys: pytest.CaptureF
     assert "Traceback" not in captured.err and "internal error" not in captured.err
 
 
+@pytest.mark.parametrize("template", sorted({c[0] for c in CORPUS_CASES}))
+def test_import_round_trip(template: str, tmp_path: Path) -> None:
+    """`vpckit import` of a template reads back to the same design (logical ids and tags kept)."""
+    from vpckit.sources.writer import dump
+
+    design = read(template)
+    path = tmp_path / "imported.yaml"
+    path.write_text(dump(design))
+    assert load(str(path)) == design
+
+
 def test_positions_are_the_logical_ids() -> None:
     design = read(TGW, (("AvailabilityZoneSelection", "us-east-1a"),))
     assert str(design.source.positions[("vpcs", "SpokeVPCA")]).endswith("tgw-no-firewall-manual.yaml:37:3")

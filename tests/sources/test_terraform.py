@@ -222,6 +222,17 @@ def test_validate_runs_on_corpus_plan(plan: str, capsys: pytest.CaptureFixture[s
     assert "Traceback" not in captured.err and "internal error" not in captured.err
 
 
+@pytest.mark.parametrize("plan", [c[0] for c in CORPUS_CASES])
+def test_import_round_trip(plan: str, tmp_path: Path) -> None:
+    """`vpckit import` of a plan reads back to the same design (names, ids and tags kept)."""
+    from vpckit.sources.writer import dump
+
+    design = read(plan)
+    path = tmp_path / "imported.yaml"
+    path.write_text(dump(design))
+    assert load(str(path)) == design
+
+
 def test_positions_point_at_the_resource_address() -> None:
     design = read(MODULE_VPC)
     position = design.source.positions[("vpcs", M, "subnets", "module.vpc.aws_subnet.private[1]")]
@@ -542,3 +553,13 @@ def test_unexpected_shapes_never_crash(path: tuple, garbage: Any) -> None:
     except InputError:
         return
     assert isinstance(design, Design)
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "terraform" / "hcl").rglob("*.tf"))[:2]
+                         + [CORPUS / "terraform" / "hcl" / "terraform-aws-vpc" / "examples" / "complete",
+                            PLANS / "regula/rego/tests/rules/tf/aws/security_group/inputs/ingress_anywhere_infra.tf"],
+                         ids=lambda p: p.name)
+def test_terraform_configuration_says_how_to_get_a_plan(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "cannot tell what kind of input this is" in err and "terraform show -json" in err

@@ -89,8 +89,12 @@ def detect(path: str) -> str:
         # Let the native reader explain a malformed YAML/JSON file, or a design with a typo, precisely.
         return "native"
     names = ", ".join(f"{f.name} ({f.summary})" for f in FORMATS.values())
+    hint = ""
+    if path.endswith(".tf") or (os.path.isdir(path) and any(n.endswith(".tf") for n in os.listdir(path))):
+        hint = (" Terraform configuration (.tf) is read through its plan: "
+                "terraform plan -out plan.bin && terraform show -json plan.bin > plan.json.")
     raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
-                     "Use --input-format to choose one", Position(path, 1, 1))
+                     f"Use --input-format to choose one.{hint}", Position(path, 1, 1))
 
 
 def _native_explains(path: str, data: Any) -> bool:
