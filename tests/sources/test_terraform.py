@@ -99,7 +99,9 @@ CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
         (lambda d: str(d.vpcs["aws_vpc.web_vpc"].network_interfaces["aws_network_interface.web-eni"].private_ip),
          "172.16.10.100"),
     ]),
-    (FOR_EACH, {"vpcs": 1, "security_groups": 3}, [
+    (FOR_EACH, {"vpcs": 1, "subnets": 1, "security_groups": 3}, [
+        (lambda d: (lambda s: (s.id, str(s.cidr), s.az))(d.vpcs["data.aws_vpc.sandbox"].subnets["data.aws_subnet.private"]),
+         ("subnet-04c460d388900659b", "10.213.220.0/24", "us-east-1c")),
         # The VPC comes from a data source read during planning (prior_state).
         (lambda d: (str(d.vpcs["data.aws_vpc.sandbox"].cidr), d.vpcs["data.aws_vpc.sandbox"].id),
          ("10.213.220.0/22", "vpc-123456abc")),

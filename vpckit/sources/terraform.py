@@ -1073,7 +1073,7 @@ _HANDLERS = {
     "aws_vpc": _vpc, "aws_default_vpc": _vpc, "data.aws_vpc": _vpc,
     "aws_vpc_ipv4_cidr_block_association": _cidr_association,
     "aws_vpc_ipv6_cidr_block_association": _cidr_association,
-    "aws_subnet": _subnet, "aws_default_subnet": _subnet,
+    "aws_subnet": _subnet, "aws_default_subnet": _subnet, "data.aws_subnet": _subnet,
     "aws_route_table": _route_table, "aws_default_route_table": _route_table,
     "aws_route": _route_resource,
     "aws_route_table_association": _route_association,
