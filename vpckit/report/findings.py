@@ -7,7 +7,8 @@ from typing import Iterable
 
 from ..checks import RULES, Finding
 
-__all__ = ["findings_text", "findings_json", "finding_dict", "summary_counts", "fingerprint", "JSON_SCHEMA_VERSION"]
+__all__ = ["findings_text", "findings_json", "finding_dict", "summary_counts", "fingerprint", "peers_text",
+           "JSON_SCHEMA_VERSION"]
 
 #: Version of the ``--format json`` document (docs/validate-json.md); bumped on incompatible changes.
 JSON_SCHEMA_VERSION = 1
@@ -45,6 +46,18 @@ def summary_counts(findings: Iterable[Finding]) -> dict[str, int]:
         if not finding.suppressed:
             counts[finding.severity] += 1
     return counts
+
+
+def peers_text(rule_id: str) -> str:
+    """The equivalent checks of other tools, compactly (``checkov CKV_AWS_24, trivy AWS-0107``).
+
+    >>> peers_text("NO-SUCH-RULE")
+    ''
+    """
+    rule = RULES.get(rule_id)
+    if rule is None or not rule.peers:
+        return ""
+    return ", ".join(f"{tool} {'/'.join(ids)}" for tool, ids in rule.peers.items())
 
 
 def finding_dict(finding: Finding) -> dict:
@@ -88,7 +101,9 @@ def findings_text(findings: list[Finding], source: str) -> str:
             continue
         where = str(finding.position) if finding.position else source
         resource = f" [{finding.resource}]" if finding.resource else ""
-        lines.append(f"{where}: {finding.severity} {finding.rule_id}{resource}: {finding.message}")
+        peers = peers_text(finding.rule_id)
+        lines.append(f"{where}: {finding.severity} {finding.rule_id}{resource}: {finding.message}"
+                     + (f" (same as {peers})" if peers else ""))
     counts = summary_counts(findings)
     suppressed = sum(1 for f in findings if f.suppressed)
     if not any(counts.values()):

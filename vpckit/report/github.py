@@ -12,7 +12,7 @@ import os
 from typing import Iterable
 
 from ..checks import RULES, Finding
-from .findings import summary_counts
+from .findings import peers_text, summary_counts
 
 __all__ = ["findings_github", "findings_markdown", "escape_data", "escape_property"]
 
@@ -67,7 +67,9 @@ def findings_github(findings: Iterable[Finding], source: str) -> str:
             title = f"{finding.rule_id} [{finding.severity}]: {rule.title}"
         properties.append(f"title={escape_property(title)}")
         resource = f"[{finding.resource}] " if finding.resource else ""
-        lines.append(f"::{_COMMAND[finding.severity]} {','.join(properties)}::{escape_data(resource + finding.message)}")
+        peers = peers_text(finding.rule_id)
+        message = resource + finding.message + (f" (same as {peers})" if peers else "")
+        lines.append(f"::{_COMMAND[finding.severity]} {','.join(properties)}::{escape_data(message)}")
     counts = summary_counts(findings)
     suppressed = sum(1 for f in findings if f.suppressed)
     tail = f"{source}: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info"

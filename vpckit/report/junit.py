@@ -13,6 +13,7 @@ from typing import Iterable
 
 from ..checks import RULES, SEVERITY_ORDER, Finding, Rule
 from ..model import Design
+from .findings import peers_text
 
 __all__ = ["findings_junit"]
 
@@ -40,7 +41,8 @@ def _failure(parent: ET.Element, findings: list[Finding]) -> None:
         return
     worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
     element = ET.SubElement(parent, "failure", message=first.message + more, type=f"{first.rule_id}.{worst}")
-    element.text = lines
+    peers = peers_text(first.rule_id)
+    element.text = lines + (f"\nSame as: {peers}" if peers else "")
 
 
 def findings_junit(findings: Iterable[Finding], source: str, design: Design | None = None,
