@@ -144,7 +144,7 @@ def test_one_edge_per_subnet_default_route(design: Design, parse_dot: Any) -> No
 
 def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: Any) -> None:
     dot = parse_dot(diagram_source(design))
-    labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
+    labelled = {(a, b): attrs.get("label") or attrs.get("xlabel", "") for a, b, attrs in dot.edges}
     for name, pcx in design.peering_connections.items():
         ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
         if None in ends:
@@ -248,7 +248,7 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
                         "office": {"cidrs": ["192.168.0.0/16"], "via": "vgw-a"}},
     })
     dot = parse_dot(diagram_source(design))
-    labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
+    labelled = {(a, b): attrs.get("label") or attrs.get("xlabel", "") for a, b, attrs in dot.edges}
     assert labelled[("router.a", "router.b")] == "a-b"
     assert labelled[("router.a", "tgw.core")] == "att-a\\nRT spokes"
     assert labelled[("tgw.core", "onprem.dc")] == "vpn-dc"

@@ -540,7 +540,12 @@ def _connections(b: _Builder) -> None:
             label = att_name + (f"\\nRT {attachment.route_table}" if attachment.route_table else "")
             extra = {} if attachment.state == "available" else {"style": "dashed"}
             # Written VPC → hub so that transit gateways rank below the VPCs they join.
-            b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", label, **extra)
+            if b.view == "vpcs":
+                b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", label, **extra)
+            else:
+                # An external label, placed after layout where it overlaps nothing: two attachments
+                # of one hub otherwise put their labels on top of each other.
+                b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", None, xlabel=label, **extra)
     if b.view == "vpcs":
         return
     # One edge per subnet: its default route (private subnet → NAT gateway, public subnet → IGW).
