@@ -134,12 +134,23 @@ class Builder:
         return record
 
     def name_of(self, ref: str | None) -> str | None:
-        """The design name for ``ref``: the record's name, or ``ref`` itself when it names no record."""
+        """The design name for ``ref``: the record's name, or ``ref`` itself when it names no record.
+
+        >>> b = Builder("f", "cloudformation")
+        >>> _ = b.add("vpcs", "Vpc", {"id": "vpc-1", "cidr": "10.0.0.0/16"})
+        >>> b.name_of("vpc-1"), b.name_of("vpc-elsewhere")
+        ('Vpc', 'vpc-elsewhere')
+        """
         record = self.lookup(ref)
         return record.name if record else ref
 
     def edit(self, ref: str | None, kind: str, who: str, what: str) -> Record | None:
-        """The record of ``kind`` that a relationship resource ``who`` edits; a warning when absent."""
+        """The record of ``kind`` that a relationship resource ``who`` edits; a warning when absent.
+
+        >>> b = Builder("t.yaml", "cloudformation")
+        >>> b.edit("rtb-123", "route_tables", "Route", "route table") is None, b.warnings
+        (True, ['Route: route table rtb-123 is not defined in t.yaml; not read'])
+        """
         record = self.lookup(ref, kind)
         if record is None:
             if ref is None:
@@ -149,7 +160,12 @@ class Builder:
         return record
 
     def ensure_default_vpc(self, who: str) -> str:
-        """The region's default VPC, for resources created without a VPC (a documented AWS default)."""
+        """The region's default VPC, for resources created without a VPC (a documented AWS default).
+
+        >>> b = Builder("t.yaml", "cloudformation")
+        >>> b.ensure_default_vpc("Sg"), b.records["default-vpc"].body["cidr"]
+        ('default-vpc', '172.31.0.0/16')
+        """
         if DEFAULT_VPC not in self.records:
             self.add("vpcs", DEFAULT_VPC, {"cidr": DEFAULT_VPC_CIDR, "description": "The region's default VPC"})
         self.warn(who, f"no VPC given, so it is in the region's default VPC ({DEFAULT_VPC}, {DEFAULT_VPC_CIDR})")
@@ -158,7 +174,15 @@ class Builder:
     # ------------------------------------------------------------------ building
 
     def vpc_of(self, ref: str | None) -> str | None:
-        """The VPC record name that ``ref`` is in (following subnets, route tables... to their VPC)."""
+        """The VPC record name that ``ref`` is in (following subnets, route tables... to their VPC).
+
+        >>> b = Builder("f", "terraform")
+        >>> _ = b.add("vpcs", "v", {"cidr": "10.0.0.0/16"})
+        >>> _ = b.add("subnets", "s", {"az": "a", "cidr": "10.0.0.0/24"}, vpc="v")
+        >>> _ = b.add("nat_gateways", "n", {"subnet": "s"}, vpc="s")
+        >>> b.vpc_of("n"), b.vpc_of("nowhere")
+        ('v', None)
+        """
         seen: set[str] = set()
         while ref is not None and ref not in seen:
             seen.add(ref)

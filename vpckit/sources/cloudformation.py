@@ -214,7 +214,11 @@ class Template:
     # -------------------------------------------------------------- conditions
 
     def condition(self, name: str) -> bool:
-        """The value of a named condition (raises :class:`Unresolved`)."""
+        """The value of a named condition (raises :class:`Unresolved`).
+
+        >>> Template({"Conditions": {"Yes": {"Fn::Equals": ["a", "a"]}}, "Resources": {}}).condition("Yes")
+        True
+        """
         if name not in self._condition_values:
             if name not in self.conditions:
                 raise Unresolved(f"condition {name} is not defined")

@@ -23,7 +23,7 @@ import bisect
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import InputError
 from ..model import Design, Position
@@ -156,11 +156,11 @@ class _Reader:
         prior = _dig(self.data, "prior_state", "values", "root_module")
         for module in (planned, state):
             if module:
-                self._walk(module, "", unknown, lambda r: True)
+                self._walk(module, unknown, lambda r: True)
         if prior:  # data sources read during planning (their values are real)
-            self._walk(prior, "", {}, lambda r: r.get("mode") == "data")
+            self._walk(prior, {}, lambda r: r.get("mode") == "data")
 
-    def _walk(self, module: dict[str, Any], prefix: str, unknown: dict[str, Any], keep: Any) -> None:
+    def _walk(self, module: dict[str, Any], unknown: dict[str, Any], keep: Callable[[dict[str, Any]], bool]) -> None:
         for raw in _list(module.get("resources")):
             if not isinstance(raw, dict) or not isinstance(raw.get("address"), str):
                 continue
@@ -181,7 +181,7 @@ class _Reader:
             self.by_block.setdefault((instance.module, instance.block), []).append(instance)
         for child in _list(module.get("child_modules")):
             if isinstance(child, dict):
-                self._walk(child, child.get("address", ""), unknown, keep)
+                self._walk(child, unknown, keep)
 
     def position(self, address: str) -> Position:
         line, column = self.lines.get(address, (None, None))
