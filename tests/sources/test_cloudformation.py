@@ -572,3 +572,23 @@ def test_unrecognised_input_names_the_formats(tmp_path: Path, capsys: pytest.Cap
 def test_unexpected_shapes_are_warnings_not_crashes(text: str) -> None:
     design = loads(text, "odd.yaml")
     assert isinstance(design, Design)
+
+
+@pytest.mark.parametrize("source, destination, extra, through", [
+    # Spoke → TGW (SpokeRouteTable 0/0 → egress attachment) → NAT → IGW.
+    ("EC2SubnetA", "internet", ["--port", "443"], ["tgw-attach:CentralTransitGateway/AttachEgressVPC",
+                                                   "nat:EgressVPC/SubnetCNATGateway"]),
+    # Spoke to spoke through the transit gateway (propagated routes in SpokeRouteTable).
+    ("EC2SubnetA", "EC2SubnetB", ["--protocol", "icmp"], ["tgw-rtb:CentralTransitGateway/SpokeRouteTable"]),
+])
+def test_reachability_on_a_read_template(source: str, destination: str, extra: list[str], through: list[str],
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """A template read offline answers reachability questions end to end (hub-and-spoke corpus file)."""
+    import json
+
+    status = main(["reach", str(CFN / TGW), "-p", "AvailabilityZoneSelection=us-east-1a", "--from", source,
+                   "--to", destination, *extra, "--format", "json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert status == 0 and answer["verdict"] == "reachable"
+    hops = [hop["component"] for hop in answer["forward"]]
+    assert all(component in hops for component in through)

@@ -565,3 +565,13 @@ def test_terraform_configuration_says_how_to_get_a_plan(path: Path, capsys: pyte
     assert main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert "cannot tell what kind of input this is" in err and "terraform show -json" in err
+
+
+def test_reachability_on_a_read_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    """The module-expanded plan answers reachability end to end: private subnet → its AZ's NAT → IGW."""
+    status = main(["reach", str(PLANS / MODULE_VPC), "--from", "module.vpc.aws_subnet.private[1]", "--to", "internet",
+                   "--port", "443", "--format", "json"])
+    answer = json.loads(capsys.readouterr().out)
+    assert status == 0 and answer["verdict"] == "reachable"
+    hops = [hop["component"] for hop in answer["forward"]]
+    assert f"nat:{M}/module.vpc.aws_nat_gateway.this[1]" in hops and f"igw:{M}/module.vpc.aws_internet_gateway.this[0]" in hops
