@@ -88,6 +88,8 @@ class Builder:
     name: str = "design"
     records: dict[str, Record] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: Every resource name the source declares (read or not), to tell "not read" from "not defined".
+    declared: set[str] = field(default_factory=set)
     #: Transit gateway → (default route table association, default propagation) enabled.
     tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)
@@ -156,8 +158,17 @@ class Builder:
             if ref is None:
                 self.warn(who, f"the {what} it belongs to is not known; not read")
             else:
-                self.warn(who, f"{what} {ref} is not defined in {self.file}; not read")
+                self.warn(who, f"{what} {self.missing(ref)}; not read")
         return record
+
+    def missing(self, ref: str) -> str:
+        """Why ``ref`` names no record: declared but not read, or not in the source at all.
+
+        >>> b = Builder("t.yaml", "cloudformation", declared={"Eth0"})
+        >>> b.missing("Eth0"), b.missing("subnet-1")
+        ('Eth0 was not read', 'subnet-1 is not defined in t.yaml')
+        """
+        return f"{ref} was not read" if ref in self.declared else f"{ref} is not defined in {self.file}"
 
     def ensure_default_vpc(self, who: str) -> str:
         """The region's default VPC, for resources created without a VPC (a documented AWS default).
@@ -207,7 +218,7 @@ class Builder:
         for record in self._of_kind(VPC_COLLECTIONS):
             vpc = self.vpc_of(record.vpc)
             if vpc is None:
-                where = f"{record.vpc} is not defined in {self.file}" if record.vpc else "it has no known VPC"
+                where = self.missing(record.vpc) if record.vpc else "it has no known VPC"
                 self.warn(record.name, f"not read: {where}")
                 continue
             placed[record.name] = vpc
@@ -269,7 +280,7 @@ class Builder:
                     children[key][record.name] = record.body
         for record in self._of_kind(TGW_CHILDREN):
             if self.lookup(record.parent, "transit_gateways") is None:
-                self.warn(record.name, f"transit gateway {record.parent} is not defined in {self.file}; not read")
+                self.warn(record.name, f"transit gateway {self.missing(str(record.parent))}; not read")
         return children
 
     def _localise(self, body: dict[str, Any], vpc: str, placed: dict[str, str]) -> dict[str, Any]:

@@ -514,7 +514,8 @@ class _Reader:
         self.template = template
         self.positions = positions
         self.file = file
-        self.builder = Builder(file, "cloudformation", region=template.region, name=template.pseudo["AWS::StackName"])
+        self.builder = Builder(file, "cloudformation", region=template.region, name=template.pseudo["AWS::StackName"],
+                               declared=set(template.resources))
         self.primary_interfaces: dict[str, str] = {}
 
     def warn(self, logical_id: str, message: str) -> None:

@@ -142,6 +142,7 @@ class _Reader:
         self.instances: dict[str, Instance] = {}
         self.by_block: dict[tuple[str, str], list[Instance]] = {}
         self._collect()
+        self.builder.declared = set(self.instances)
 
     # ------------------------------------------------------------------ reading the file
 
@@ -248,7 +249,9 @@ class _Reader:
             elif head == "var" and len(parts) >= 2:
                 found.extend(self._variable(scope, parts[1][0], instance, depth))
             elif head == "data" and len(parts) >= 3:
-                blocks.setdefault((scope, f"data.{parts[1][0]}.{parts[2][0]}"), parts[2][1] or None)
+                key = (scope, f"data.{parts[1][0]}.{parts[2][0]}")
+                if blocks.get(key) is None:
+                    blocks[key] = parts[2][1] or None
             elif len(parts) >= 2 and "_" in head and head not in ("count", "each", "local", "path", "terraform", "self"):
                 key = (scope, f"{head}.{parts[1][0]}")
                 if blocks.get(key) is None:
