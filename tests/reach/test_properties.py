@@ -152,3 +152,13 @@ def test_answers_are_deterministic(data, query) -> None:
     first = answer(network, parse_query(query)).to_dict()
     assert answer(network, parse_query(query)).to_dict() == first
     assert answer(build_network(Design.model_validate(data)), parse_query(query)).to_dict() == first
+
+
+@SETTINGS
+@given(designs(), st.sampled_from(PROTOCOLS), st.sampled_from([22, 443]))
+def test_nacls_never_matter_inside_a_subnet(data, protocol, port) -> None:  # NACL-08, RT-06
+    data["vpcs"]["a"]["instances"]["w3"] = {"subnet": "s1", "security_groups": ["g1", "g2"]}
+    query = {"from": "w1", "to": "w3", "protocol": protocol, **({"port": port} if protocol in ("tcp", "udp") else {})}
+    closed = copy.deepcopy(data)
+    closed["vpcs"]["a"]["nacls"] = {"n1": {}, "n2": {}}  # deny everything (NACL-06)
+    assert _verdict(closed, query) == _verdict(data, query)
