@@ -575,3 +575,24 @@ def test_reachability_on_a_read_plan(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 0 and answer["verdict"] == "reachable"
     hops = [hop["component"] for hop in answer["forward"]]
     assert f"nat:{M}/module.vpc.aws_nat_gateway.this[1]" in hops and f"igw:{M}/module.vpc.aws_internet_gateway.this[0]" in hops
+
+
+def test_primary_network_interface_is_read_as_part_of_its_instance() -> None:
+    plan = make_plan([
+        ("aws_vpc.v", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+        ("aws_subnet.s", {"cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"}, ["id", "vpc_id"]),
+        ("aws_network_interface.eth0", {"private_ips": ["10.0.0.20", "10.0.0.21"], "source_dest_check": False},
+         ["id", "subnet_id"]),
+        ("aws_instance.fw", {"network_interface": [{"device_index": 0}]}, ["id", "subnet_id"]),
+    ], {"resources": [
+        cfg("aws_subnet.s", vpc_id=ref("aws_vpc.v")),
+        cfg("aws_network_interface.eth0", subnet_id=ref("aws_subnet.s")),
+        {**cfg("aws_instance.fw"), "expressions": {"network_interface": [
+            {"device_index": {"constant_value": 0},
+             "network_interface_id": ref("aws_network_interface.eth0.id", "aws_network_interface.eth0")}]}},
+    ]})
+    vpc = loads(plan, "firewall.json").vpcs["aws_vpc.v"]
+    firewall = vpc.instances["aws_instance.fw"]
+    assert (firewall.subnet, str(firewall.private_ip), [str(a) for a in firewall.secondary_private_ips]) == (
+        "aws_subnet.s", "10.0.0.20", ["10.0.0.21"])
+    assert firewall.source_dest_check is False and not vpc.network_interfaces  # ENI-01: one interface, not two

@@ -90,6 +90,8 @@ class Builder:
     warnings: list[str] = field(default_factory=list)
     #: Every resource name the source declares (read or not), to tell "not read" from "not defined".
     declared: set[str] = field(default_factory=set)
+    #: Instance → the network interface record that is its primary (device 0) interface.
+    primary_interfaces: dict[str, str] = field(default_factory=dict)
     #: Transit gateway → (default route table association, default propagation) enabled.
     tgw_defaults: dict[str, tuple[bool, bool]] = field(default_factory=dict)
     _ids: dict[str, str] = field(default_factory=dict)
@@ -208,6 +210,7 @@ class Builder:
     def build(self) -> Design:
         """Place, validate and assemble every record into a :class:`Design`."""
         self._default_tgw_route_tables()
+        self._merge_primary_interfaces()
         positions: dict[tuple, Position] = {(): Position(self.file, 1, 1)}
         vpcs: dict[str, dict[str, Any]] = {}
         placed: dict[str, str] = {}
@@ -267,6 +270,22 @@ class Builder:
                     record.body["route_table"] = table
                 if propagate:
                     record.body.setdefault("propagate_to", []).append(table)
+
+    def _merge_primary_interfaces(self) -> None:
+        """An instance whose device-0 interface is a separate interface resource: that interface *is*
+        the instance's primary one, so its subnet, addresses and groups become the instance's."""
+        for instance_name, eni_name in self.primary_interfaces.items():
+            instance = self.lookup(instance_name, "instances")
+            eni = self.lookup(eni_name, "network_interfaces")
+            if instance is None or eni is None:
+                continue
+            for key in ("subnet", "private_ip", "secondary_private_ips", "security_groups", "source_dest_check",
+                        "public_ip", "ipv6_addresses"):
+                if key in eni.body:
+                    instance.body[key] = eni.body[key]
+            instance.vpc = eni.vpc
+            del self.records[eni.name]
+            self.warn(eni.name, f"the primary interface of {instance.name}; read as part of it")
 
     def _of_kind(self, kinds: Iterable[str]) -> list[Record]:
         wanted = set(kinds)

@@ -516,7 +516,6 @@ class _Reader:
         self.file = file
         self.builder = Builder(file, "cloudformation", region=template.region, name=template.pseudo["AWS::StackName"],
                                declared=set(template.resources))
-        self.primary_interfaces: dict[str, str] = {}
 
     def warn(self, logical_id: str, message: str) -> None:
         self.builder.warn(logical_id, message)
@@ -546,7 +545,6 @@ class _Reader:
                 handler(self, logical_id, properties)
             except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
                 self.warn(logical_id, f"not read: unexpected value ({type(error).__name__}: {error})")
-        self._merge_primary_interfaces()
         if skipped:
             self.warn(self.file, "resource types not read: " + ", ".join(f"{k} ({v})" for k, v in sorted(skipped.items())))
         if used_getazs:
@@ -597,21 +595,6 @@ class _Reader:
         if key in ((self.template.resources.get(logical_id) or {}).get("Properties") or {}):
             return None  # given but unresolvable: already a warning
         return self.builder.ensure_default_vpc(logical_id)
-
-    def _merge_primary_interfaces(self) -> None:
-        """An instance whose device-0 interface is an ENI of the template: that ENI is its primary interface."""
-        for instance_id, eni_id in self.primary_interfaces.items():
-            instance = self.builder.lookup(instance_id, "instances")
-            eni = self.builder.lookup(eni_id, "network_interfaces")
-            if instance is None or eni is None:
-                continue
-            for key in ("subnet", "private_ip", "secondary_private_ips", "security_groups", "source_dest_check",
-                        "public_ip", "ipv6_addresses"):
-                if key in eni.body:
-                    instance.body[key] = eni.body[key]
-            instance.vpc = eni.vpc
-            del self.builder.records[eni_id]
-            self.warn(eni_id, f"the primary interface of {instance_id}; read as part of it")
 
 
 class _Dropped:
@@ -993,7 +976,7 @@ def _instance(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
             if reader.builder.lookup(eni, "network_interfaces") is None and eni in reader.template.resources:
                 reader.warn(lid, f"its primary interface {eni} was not read; not read")
                 return
-            reader.primary_interfaces[lid] = eni
+            reader.builder.primary_interfaces[lid] = eni
             body["subnet"] = body["subnet"] or eni
             continue
         body["subnet"] = _ref(interface.get("SubnetId")) or body["subnet"]

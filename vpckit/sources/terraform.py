@@ -928,6 +928,15 @@ def _instance(reader: _Reader, instance: Instance) -> None:
         body["public_ip"] = bool(values["associate_public_ip_address"]) or None
     if values.get("public_ip"):
         body["public_ip"] = values["public_ip"]
+    for position, interface in enumerate(values.get("network_interface") or []):
+        if isinstance(interface, dict) and str(interface.get("device_index")) == "0":
+            flags = instance.unknown.get("network_interface") if isinstance(instance.unknown, dict) else None
+            eni = reader.link(instance, "network_interface_id", "network interface",
+                              path=("network_interface", position, "network_interface_id"), values=interface,
+                              unknown=flags[position] if isinstance(flags, list) and position < len(flags) else {})
+            if eni:
+                reader.builder.primary_interfaces[instance.address] = eni
+                subnet = subnet or eni
     if subnet is None:
         reader.builder.warn(instance.address, "its subnet is not known; not read")
         return
