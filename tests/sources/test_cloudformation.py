@@ -500,6 +500,9 @@ def test_parameter_option_reaches_the_template(capsys: pytest.CaptureFixture[str
     assert status in (0, 1)
     assert "AvailabilityZoneSelection has no default" not in capsys.readouterr().err
     assert main(["validate", str(CFN / TGW), "--parameter", "no-equals-sign"]) == 2
+    # A value CloudFormation would refuse (AllowedValues) is an input error at the parameter's position.
+    assert main(["validate", str(CFN / QUICKSTART), "--parameter", "NumberOfAZs=7"]) == 2
+    assert "aws-vpc.template.yaml:" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- detection

@@ -190,6 +190,7 @@ class Template:
                        "AWS::NoValue": NO_VALUE}
         self.parameters: dict[str, Any] = {}
         self.missing: dict[str, str] = {}
+        self.rejected: dict[str, str] = {}  # --parameter values CloudFormation itself would refuse
         given = dict(parameters or {})
         for name, spec in _mapping(data.get("Parameters")).items():
             spec = spec if isinstance(spec, dict) else {}
@@ -207,6 +208,11 @@ class Template:
                 raw = str(raw).lower()
             elif isinstance(raw, (int, float)):
                 raw = str(raw)
+            allowed = spec.get("AllowedValues")
+            if isinstance(allowed, list) and name in (parameters or {}):
+                texts = {_text(a) for a in allowed}
+                if any(_text(item) not in texts for item in (raw if isinstance(raw, list) else [raw])):
+                    self.rejected[name] = f"not one of its AllowedValues ({', '.join(sorted(texts))})"
             self.parameters[name] = raw
         self.unknown_parameters = sorted(given)
         self._condition_values: dict[str, bool] = {}
@@ -506,6 +512,9 @@ def loads(text: str, file: str = "<string>", parameters: dict[str, str] | None =
         raise InputError("not a CloudFormation template: expected a `Resources` mapping", Position(file, 1, 1))
     stack = os.path.splitext(os.path.basename(file))[0] or "stack"
     template = Template(data, parameters, region=region or "us-east-1", stack_name=stack)
+    for name, reason in template.rejected.items():
+        raise InputError(f"--parameter {name}={(parameters or {})[name]}: {reason}",
+                         positions.get(("Parameters", name), Position(file, 1, 1)))
     return _Reader(template, positions, file).read()
 
 
