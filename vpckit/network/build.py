@@ -442,7 +442,6 @@ def build_network(design: Design) -> Network:
     from .graph import build_graph
 
     network = Network(design)
-    _GROUP_CACHE.clear()
     _build_vpcs(network, design)
     _build_interfaces(network, design)
     _build_peerings(network, design)
@@ -454,7 +453,6 @@ def build_network(design: Design) -> Network:
     _build_nacls(network, design)
     _build_security_groups(network, design)
     build_graph(network)
-    _GROUP_CACHE.clear()
     return network
 
 
@@ -526,13 +524,10 @@ def _subnet_node(design: Design, vpc: str, ref: str | None) -> str | None:
     return f"subnet:{vpc}/{found}" if found else None
 
 
-_GROUP_CACHE: dict[int, dict[tuple[str, str], Any]] = {}
-
-
-def _groups(design: Design, vpc: str, refs: list[str], default: bool = True) -> list[str]:
+def _groups(design: Design, vpc: str, refs: list[str], cache: dict, default: bool = True) -> list[str]:
+    """Settings (``sg:<vpc>/<name>``) of an interface's groups; the VPC's default group when none are given."""
     vpc_model = design.vpcs[vpc]
     refs = refs or ([vpc_model.default_security_group] if default else [])
-    cache = _GROUP_CACHE.setdefault(id(design), {})
     out = []
     for ref in refs:
         key = (vpc, ref)
@@ -548,6 +543,7 @@ def _groups(design: Design, vpc: str, refs: list[str], default: bool = True) -> 
 
 def _interface_specs(network: Network, design: Design) -> list[_Spec]:
     specs: list[_Spec] = []
+    cache: dict[tuple[str, str], Any] = {}  # (vpc, group reference) -> resolved group
     for vname, vpc in design.iter_vpcs():
         def add(node, name, subnet_ref, explicit, public=None, elastic=None, **extra):
             subnet = _subnet_node(design, vname, subnet_ref)
@@ -562,7 +558,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 subnet = design.vpcs[vname].subnets.get(resolve.find_in(vpc.subnets, inst.subnet) or "")
                 public = bool(subnet and subnet.map_public_ip_on_launch)
             add(f"eni:{vname}/{name}", name, inst.subnet, [inst.private_ip, *inst.secondary_private_ips], public,
-                inst.elastic_ip, ipv6=list(inst.ipv6_addresses), groups=_groups(design, vname, inst.security_groups),
+                inst.elastic_ip, ipv6=list(inst.ipv6_addresses), groups=_groups(design, vname, inst.security_groups, cache),
                 sdc=inst.source_dest_check, owner_kind="instance", owner=name, state=inst.state,
                 usable=inst.state == _RUNNING, os=inst.os, ids=[inst.id, inst.tags.get("Name")])
         for name, nat in sorted(vpc.nat_gateways.items()):
@@ -581,7 +577,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 nodes.append(node)
                 public = (lb.public_ips[i] if i < len(lb.public_ips) else True) if lb.scheme == "internet-facing" else False
                 add(node, f"{name}@{sname}", sref, [lb.private_ips[i] if i < len(lb.private_ips) else None], public,
-                    groups=_groups(design, vname, lb.security_groups, default=lb.type == "application"), sdc=True,
+                    groups=_groups(design, vname, lb.security_groups, cache, default=lb.type == "application"), sdc=True,
                     owner_kind="load_balancer", owner=name, state="active", usable=True, os="elb", ids=[])
             groups = {}
             for tname, tg in vpc.target_groups.items():
@@ -604,7 +600,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 node = f"eni:{vname}/{name}@{sname}"
                 nodes.append(node)
                 add(node, f"{name}@{sname}", sref, [ep.private_ips[i] if i < len(ep.private_ips) else None], False,
-                    groups=_groups(design, vname, ep.security_groups), sdc=True, owner_kind="vpc_endpoint", owner=name,
+                    groups=_groups(design, vname, ep.security_groups, cache), sdc=True, owner_kind="vpc_endpoint", owner=name,
                     state=ep.state, usable=ep.state == "available", ports=list(ep.ports), ids=[])
             if nodes:
                 group = f"group:{vname}/{name}"
@@ -617,7 +613,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 group = vpc.db_subnet_groups.get(resolve.find_in(vpc.db_subnet_groups, rds.subnet_group) or "")
                 subnet = group.subnets[0] if group and group.subnets else None
             add(f"eni:{vname}/{name}", name, subnet, [rds.private_ip], rds.publicly_accessible,
-                groups=_groups(design, vname, rds.security_groups), sdc=True, owner_kind="rds", owner=name,
+                groups=_groups(design, vname, rds.security_groups, cache), sdc=True, owner_kind="rds", owner=name,
                 state="available", usable=True, os="linux", ids=[rds.id, rds.tags.get("Name")])
         for name, fn in sorted(vpc.lambda_functions.items()):
             nodes = []
@@ -625,7 +621,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 sname = resolve.find_in(vpc.subnets, sref) or sref
                 node = f"eni:{vname}/{name}@{sname}"
                 nodes.append(node)
-                add(node, f"{name}@{sname}", sref, [], False, groups=_groups(design, vname, fn.security_groups),
+                add(node, f"{name}@{sname}", sref, [], False, groups=_groups(design, vname, fn.security_groups, cache),
                     sdc=True, owner_kind="lambda", owner=name, state="active", usable=True, os="lambda", ids=[])
             if nodes:
                 group = f"group:{vname}/{name}"
@@ -634,7 +630,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                     network._register_name(alias, group)
         for name, efs in sorted(vpc.efs_mount_targets.items()):
             add(f"eni:{vname}/{name}", name, efs.subnet, [efs.private_ip], False,
-                groups=_groups(design, vname, efs.security_groups), sdc=True, owner_kind="efs", owner=name,
+                groups=_groups(design, vname, efs.security_groups, cache), sdc=True, owner_kind="efs", owner=name,
                 state="available", usable=True, os="linux", ids=[efs.id, efs.tags.get("Name")])
         managed_ips = {a for s in specs for a in s.explicit}
         for name, eni in sorted(vpc.network_interfaces.items()):
@@ -647,7 +643,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
             state = instance.state if instance else ("detached" if detached else (eni.status or "available"))
             usable = (instance is None or instance.state == _RUNNING) and not detached  # ENI-02
             add(f"eni:{vname}/{name}", name, eni.subnet, [eni.private_ip, *eni.secondary_private_ips], eni.public_ip,
-                eni.elastic_ip, ipv6=list(eni.ipv6_addresses), groups=_groups(design, vname, eni.security_groups),
+                eni.elastic_ip, ipv6=list(eni.ipv6_addresses), groups=_groups(design, vname, eni.security_groups, cache),
                 sdc=eni.source_dest_check, owner_kind=_ENI_OWNER_KINDS.get(eni.interface_type, "network_interface"),
                 owner=name, state=state, usable=usable,
                 os=instance.os if instance else "linux", ids=[eni.id, eni.tags.get("Name")],
