@@ -350,6 +350,16 @@ def test_snapshot_writes_every_call_of_the_table_and_nothing_else(aws: str, tmp_
         assert list(data) == [call.key] and isinstance(data[call.key], list)
     prefix_lists = json.loads((folder / "PrefixLists.json").read_text())["PrefixLists"]
     assert prefix_lists and all("Cidrs" in p and "Entries" in p for p in prefix_lists)
+    # What the per-item calls read arrives in the design too
+    design = load(str(out))
+    prod = _vpc_name(design, vpc)
+    [balancer] = design.vpcs[prod].load_balancers.values()
+    assert {design.vpcs[prod].subnets[find_in(design.vpcs[prod].subnets, s)].id for s in balancer.subnets} == set(subnets)
+    assert [g.port for g in design.vpcs[prod].target_groups.values()] == [8080]
+    s3 = next(p for p in design.prefix_lists.values() if p.tags.get("Name") == f"com.amazonaws.{REGION}.s3")
+    assert s3.cidrs and s3.id.startswith("pl-")
+    [gateway] = design.transit_gateways.values()
+    assert len(gateway.route_tables) == 1
 
 
 def test_iam_policy_allows_exactly_the_calls_in_the_table() -> None:
