@@ -204,6 +204,18 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
          ["PrivateSubnet1ARouteTable", "PrivateSubnet2ARouteTable"]),
         (lambda d: d.vpcs["VPC"].subnets["PrivateSubnet1A"].tags.get("Network"), "Private"),  # !Split "Key=Value"
     ]),
+    # Every condition on: 4 AZs with the "B" private subnets and their NACLs (README-iac: 12 subnets, 9 tables).
+    (QUICKSTART, {"AvailabilityZones": "us-east-1a,us-east-1b,us-east-1c,us-east-1d", "NumberOfAZs": "4",
+                  "CreateAdditionalPrivateSubnets": "true"}, {
+        "vpcs": 1, "subnets": 12, "route_tables": 9, "network_acls": 4, "nat_gateways": 4, "internet_gateways": 1,
+        "endpoints": 1,
+    }, [
+        (lambda d: (lambda s: (str(s.cidr), s.az, s.network_acl))(d.vpcs["VPC"].subnets["PrivateSubnet4B"]),
+         ("10.0.216.0/21", "us-east-1d", "PrivateSubnet4BNetworkAcl")),
+        (lambda d: [(r.rule, r.protocol, str(r.cidr)) for r in d.vpcs["VPC"].network_acls["PrivateSubnet3BNetworkAcl"].egress],
+         [(100, -1, "0.0.0.0/0")]),
+        (lambda d: routes(d, "VPC", "PrivateSubnet4BRouteTable"), [("0.0.0.0/0", "NATGateway4")]),
+    ]),
     (QUICKSTART, {}, {
         "vpcs": 1, "subnets": 4, "route_tables": 3, "nat_gateways": 2, "internet_gateways": 1, "endpoints": 1,
     }, [
@@ -226,7 +238,7 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
 
 
 def _case_id(case: tuple) -> str:
-    return Path(case[0]).name + ("+params" if case[1] else "")
+    return Path(case[0]).name + (f"+{len(case[1])}params" if case[1] else "")
 
 
 @pytest.mark.parametrize("template, parameters, expected, facts", CORPUS_CASES, ids=[_case_id(c) for c in CORPUS_CASES])
