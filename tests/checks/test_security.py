@@ -123,7 +123,8 @@ CASES: list[tuple[str, str, dict, bool]] = [
     ("sg002-single-host", "SG002", sg_design(tcp(3389, "203.0.113.5/32")), False),
     # ---- SG003 only authorized ports public (EC2.18)
     ("sg003-8443-world", "SG003", sg_design(tcp(8443, "0.0.0.0/0")), True),
-    ("sg003-443-world", "SG003", sg_design(tcp(443, "0.0.0.0/0"), tcp(80, "::/0")), False),
+    ("sg003-443-world", "SG003", sg_design(tcp(443, "0.0.0.0/0"), tcp(443, "::/0")), False),
+    ("sg003-plain-http-world-info", "SG003", sg_design(tcp(80, "::/0")), True),
     # ---- SG004 high-risk ports (EC2.19 profile by default)
     ("sg004-postgres-world", "SG004", sg_design(tcp(5432, "0.0.0.0/0")), True),
     ("sg004-postgres-split-prefix-list", "SG004", sg_design(tcp(5432, "pl-0world"), **WORLD_PL), True),
@@ -359,3 +360,9 @@ def test_exposure_context_from_the_reachability_engine() -> None:
     data["vpcs"]["prod"]["instances"]["web-1"]["public_ip"] = False
     (finding,) = run_rule("SG001", data)
     assert finding.data.get("reachable_from_internet") == [] and "Not reachable" in finding.message
+
+
+def test_plain_http_is_info_and_follows_authorized_ports() -> None:
+    data = sg_design(tcp(80, "0.0.0.0/0"))
+    assert [f.severity for f in run_rule("SG003", data)] == ["info"]
+    assert [f.severity for f in run_rule("SG003", data, Config(authorized_ports=(443,)))] == ["warning"]

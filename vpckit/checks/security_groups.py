@@ -146,7 +146,8 @@ def sg_rdp(ctx: CheckContext) -> Iterable[Finding]:
       semantics=("SG-01", "SG-02"),
       rationale="Security Hub EC2.18: unrestricted inbound access should be limited to ports meant to be public "
                 "(the `authorized_ports` setting, default 80 and 443). Ports reported by SG001/SG002/SG004/SG005 "
-                "are not repeated here.",
+                "are not repeated here. Plain HTTP (80) open to the world is reported at info even when authorized "
+                "(checkov CKV_AWS_260 fails it).",
       fix="Restrict the source of the rule, or add the port to `authorized_ports` if it is meant to be public.",
       peers={"checkov": "CKV_AWS_260", "cfn_nag": "W2", "securityhub": "EC2.18"})
 def sg_unauthorized_ports(ctx: CheckContext) -> Iterable[Finding]:
@@ -171,6 +172,20 @@ def sg_unauthorized_ports(ctx: CheckContext) -> Iterable[Finding]:
                     ("vpcs", vpc_name, "security_groups", name, "ingress", index),
                     f"vpc {vpc_name} / security group {name}",
                     key=f"{proto}/{intervals_text(ranges)}",
+                )
+        # Plain HTTP open to the world is authorized by EC2.18's default list but is what checkov's
+        # CKV_AWS_260 reports: say it, at info, so nothing checkov catches goes unmentioned.
+        if 80 in cfg.authorized_ports and 80 not in cfg.high_risk_ports:
+            for protocol, part in _open_ports(ctx, vpc_name, name, [80]).get(80, []):
+                if protocol != TCP:
+                    continue
+                yield ctx.finding(
+                    "SG003",
+                    f"security group {name} admits plain HTTP (tcp/80) from {world_label(part.admitted)}; authorized "
+                    f"by `authorized_ports`, but unencrypted — redirect to 443 at a load balancer instead",
+                    ("vpcs", vpc_name, "security_groups", name, "ingress",
+                     _contributing_rule(ctx, vpc_name, name, TCP, 80, 80)),
+                    f"vpc {vpc_name} / security group {name}", severity="info", key="tcp/80",
                 )
 
 
