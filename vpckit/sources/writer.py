@@ -82,12 +82,12 @@ def _restore_booleans(model: BaseModel, data: dict[str, Any]) -> None:
 def _drop_materialised_defaults(vpc: Vpc, data: dict[str, Any]) -> None:
     """Leave out what the reader re-creates: an untouched main table, default NACL and group."""
     has_ipv6 = bool(vpc.ipv6_cidrs)
-    for collection, key, name, default in (
-        ("route_tables", "route_tables", vpc.main_route_table, RouteTable()),
-        ("network_acls", "nacls", vpc.default_network_acl, default_network_acl(has_ipv6)),
-        ("security_groups", "security_groups", vpc.default_security_group,
-         default_security_group(vpc.default_security_group, has_ipv6)),
+    for collection, name, default in (
+        ("route_tables", vpc.main_route_table, RouteTable()),
+        ("network_acls", vpc.default_network_acl, default_network_acl(has_ipv6)),
+        ("security_groups", vpc.default_security_group, default_security_group(vpc.default_security_group, has_ipv6)),
     ):
+        key = Vpc.model_fields[collection].alias or collection  # as written: `nacls`
         if getattr(vpc, collection).get(name) == default and key in data:
             data[key].pop(name, None)
             if not data[key]:
