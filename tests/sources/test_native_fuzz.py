@@ -78,8 +78,9 @@ def _strings(data: Any) -> list[str]:
 
 ODD_VALUES = st.one_of(
     st.none(), st.booleans(), st.integers(-70000, 70000), st.floats(allow_nan=True), st.text(max_size=12),
-    st.builds(list), st.builds(dict), st.lists(st.integers(), max_size=3),  # fresh objects: mutations nest st.dictionaries(st.text(max_size=5),
-                                                                                    st.integers(), max_size=2),
+    # st.builds gives a fresh container per draw (st.just would share one that later mutations fill).
+    st.builds(list), st.builds(dict), st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
 CIDR_CORRUPTIONS = ["{}/33", "{}/-1", "{}/", "300.1.2.3/16", "{}x", "10.0.1.5/24", "::/129", "{}/0", "{}/32",
                     "1.2.3", "2600:1f18::/56", "fd00:ec2::/32", "", " ", "0.0.0.0/0", "10.0.0.0/8"]
