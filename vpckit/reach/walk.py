@@ -18,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..model.types import protocol_name
-from ..network.addressing import Interface, IpKey, is_internet_address, key_address
+from ..network.addressing import RFC6598, Interface, IpKey, is_internet_address, key_address
 from ..network.build import Network, SubnetInfo
-from ..network.filters import Ports, intersect, ports_text, rule_text, subtract, union
+from ..network.filters import Ports, ports_text, subtract, union
 from ..network.routes import CompiledRoute
 from .answer import Blocker, Hop
 
@@ -536,7 +536,7 @@ class Leg:
         """Leave through the internet gateway: 1:1 NAT of the source, private destinations dropped (IGW-04/05)."""
         dst = key_address(packet.dst)
         if packet.dst[0] == 4 and not is_internet_address(dst):
-            rfc6598 = dst in __import__("netaddr").IPNetwork("100.64.0.0/10")
+            rfc6598 = dst in RFC6598
             code = "IGW_DESTINATION_ADDRESS_NOT_IN_RFC6598_EGRESS" if rfc6598 else "IGW_DESTINATION_ADDRESS_NOT_IN_RFC1918_EGRESS"
             self.hop(igw, "drop", None, code, f"{dst} is a private address")
             self.block(code, igw, self._last_route_table(), "IGW-05",
@@ -755,7 +755,6 @@ class Leg:
         """A gateway endpoint: the AWS service answers TCP and ICMP from the VPC itself (VPCE-01..03)."""
         info = self.network.gateway_endpoints.get(node)
         if info is None:
-            iface = None
             self.block("UNSUPPORTED_COMPONENT", node, subnet.route_table, "VPCE-06",
                        f"vpckit does not follow packets through {node} (Gateway Load Balancer endpoints)",
                        "check this path by other means")
