@@ -74,7 +74,7 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
                 f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}{by}; evaluated first match by rule "
                 f"number)",
                 ("vpcs", vpc_name, "network_acls", name, "ingress", _entry_index(acl, "ingress", first_rule or 0)),
-                f"vpc {vpc_name} / nacl {name}", key=f"port/{port}",
+                f"vpc {vpc_name} / network ACL {name}", key=f"port/{port}",
             )
 
 
@@ -129,7 +129,7 @@ def nacl_all_ports(ctx: CheckContext) -> Iterable[Finding]:
                     "NACL003",
                     f"{_label(ctx, vpc_name, name, subnets)}: inbound rule {entry.rule} admits {what} from "
                     f"{world_label(decided)}{ignored}",
-                    ("vpcs", vpc_name, "network_acls", name, "ingress", index), f"vpc {vpc_name} / nacl {name}",
+                    ("vpcs", vpc_name, "network_acls", name, "ingress", index), f"vpc {vpc_name} / network ACL {name}",
                     key=f"ingress:{entry.rule}",
                 )
 
@@ -166,7 +166,7 @@ def nacl_shadowed(ctx: CheckContext) -> Iterable[Finding]:
                         "NACL005",
                         f"NACL {name} {direction} rule {entry.rule} ({entry.action} {_entry_text(entry)}) is shadowed by "
                         f"rule(s) {by}; {what}",
-                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / nacl {name}",
+                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / network ACL {name}",
                         severity=severity, key=f"{direction}:{entry.rule}",
                     )
 
@@ -245,7 +245,7 @@ def nacl_ephemeral(ctx: CheckContext) -> Iterable[Finding]:
                         "NACL006",
                         f"NACL {name}: {flow}, but its {other} entries do not allow the replies to all of "
                         f"{world_label(peers)} on {protocol_name(entry.protocol)} {intervals_text(missing)}, {consequence}",
-                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / nacl {name}",
+                        ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / network ACL {name}",
                         key=f"{direction}:{entry.rule}",
                     )
 
@@ -272,7 +272,7 @@ def nacl_unused(ctx: CheckContext) -> Iterable[Finding]:
         if subnets or name == ctx.design.vpcs[vpc_name].default_network_acl:
             continue
         yield ctx.finding("NACL007", f"NACL {name} is not associated with any subnet",
-                          ("vpcs", vpc_name, "network_acls", name), f"vpc {vpc_name} / nacl {name}", key="unused")
+                          ("vpcs", vpc_name, "network_acls", name), f"vpc {vpc_name} / network ACL {name}", key="unused")
 
 
 @rule("NACL010", "warning", "Restrictive NACLs let Path-MTU discovery through (ICMP 3/4, ICMPv6 2)",
@@ -312,7 +312,7 @@ def nacl_pmtud(ctx: CheckContext) -> Iterable[Finding]:
                     "NACL010",
                     f"NACL {name} admits TCP {word} {world_label(tcp)} but not {label} {word} "
                     f"{'those addresses' if missing == tcp else world_label(missing)}; {consequence}",
-                    ("vpcs", vpc_name, "network_acls", name, direction), f"vpc {vpc_name} / nacl {name}",
+                    ("vpcs", vpc_name, "network_acls", name, direction), f"vpc {vpc_name} / network ACL {name}",
                     severity="warning" if outside else "info",
                     key=f"{direction}:ipv{family}",
                 )
