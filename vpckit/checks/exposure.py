@@ -99,10 +99,17 @@ def net_public_instances(ctx: CheckContext) -> Iterable[Finding]:
                    else f"a public IP from subnet {subnet_name}'s auto-assign setting")
             reachable = _reachable_ports(ctx, vpc_name, name)
             tail = f"; reachable from the internet on {', '.join(reachable)}" if reachable else ""
+            tier = tier_of(subnet_name, vpc.subnets[subnet_name])
+            if tier is None:
+                routed = any(t is not None and t.kind == "internet_gateway" for _, _, t in
+                             default_routes(ctx.design, vpc_name, subnet_route_table(vpc, subnet_name)))
+                tier_text = ("no tier label; public by its routes — label it `tier: public` if the instance is meant "
+                             "to face the internet" if routed else "no tier label")
+            else:
+                tier_text = f"tier {tier}"
             yield ctx.finding(
                 "NET002",
-                f"instance {name} in subnet {subnet_name} (tier {tier_of(subnet_name, vpc.subnets[subnet_name]) or 'unlabelled'}) "
-                f"has {how}{tail}",
+                f"instance {name} in subnet {subnet_name} ({tier_text}) has {how}{tail}",
                 ("vpcs", vpc_name, "instances", name), f"vpc {vpc_name} / instance {name}", key="public-ip",
                 **({"reachable_ports": reachable} if reachable else {}),
             )
