@@ -520,6 +520,11 @@ def test_state_file_links_by_known_ids() -> None:
         (100, 6, "443")]
 
 
+def test_empty_state_is_an_empty_design() -> None:
+    design = loads('{"format_version": "1.0", "terraform_version": "1.9.5"}', "empty.json")
+    assert design.vpcs == {} and design.source.warnings == ["empty.json: an empty state (no resources)"]
+
+
 @pytest.mark.parametrize("text, message, where", [
     ('{"format_version": "1.2",\n "planned_values": {,}}', "invalid JSON", ":2:21"),
     ('{"format_version": "1.2"}', "not the output of `terraform show -json`", ":1:1"),

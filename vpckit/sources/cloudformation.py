@@ -530,6 +530,9 @@ class _Reader:
         self.builder.warn(logical_id, message)
 
     def read(self) -> Design:
+        transform = self.template.data.get("Transform")
+        if transform:
+            self.warn(self.file, f"Transform {transform} is not expanded: only the template's own resources are read")
         for name in self.template.unknown_parameters:
             self.warn(self.file, f"--parameter {name}: the template has no such parameter")
         order = sorted(self.template.resources.items(), key=lambda item: _PASS.get(_type(item[1]), 9))
@@ -541,7 +544,8 @@ class _Reader:
             if not self._enabled(logical_id, resource):
                 continue
             if handler is None:
-                if kind.startswith(("AWS::EC2::", "AWS::NetworkFirewall::", "AWS::ElasticLoadBalancing", "AWS::RDS::")):
+                if kind.startswith(("AWS::EC2::", "AWS::NetworkFirewall::", "AWS::ElasticLoadBalancing", "AWS::RDS::",
+                                    "AWS::CloudFormation::Stack", "AWS::Serverless::")):
                     skipped[kind] = skipped.get(kind, 0) + 1
                 continue
             raw = resource.get("Properties") or {}

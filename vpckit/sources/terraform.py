@@ -97,7 +97,7 @@ def loads(text: str, file: str = "<string>", region: str | None = None) -> Desig
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
-    if not isinstance(data, dict) or not ({"planned_values", "values", "resource_changes"} & set(data)):
+    if not isinstance(data, dict) or not ({"planned_values", "values", "resource_changes", "terraform_version"} & set(data)):
         raise InputError(
             "not the output of `terraform show -json`: expected `planned_values` (a plan) or `values` (a state)",
             Position(file, 1, 1),
@@ -107,7 +107,10 @@ def loads(text: str, file: str = "<string>", region: str | None = None) -> Desig
         if key in data and data[key] is not None and not isinstance(data[key], kind):
             raise InputError(f"`{key}` should be a {'mapping' if kind is dict else 'list'}, got "
                              f"{type(data[key]).__name__}", _key_position(text, key, file))
-    return _Reader(data, text, file, region).read()
+    design = _Reader(data, text, file, region).read()
+    if not ({"planned_values", "values", "resource_changes"} & set(data)):
+        design.source.warnings.append(f"{file}: an empty state (no resources)")
+    return design
 
 
 def _list(value: Any) -> list[Any]:
