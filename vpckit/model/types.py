@@ -121,7 +121,12 @@ _str_schema = WithJsonSchema({"type": "string"})
 Cidr = Annotated[IPNetwork, BeforeValidator(parse_cidr), PlainSerializer(str, return_type=str), _str_schema]
 """An IPv4 or IPv6 network, written ``10.0.0.0/16``."""
 
-Address = Annotated[IPAddress, BeforeValidator(_parse_address), PlainSerializer(str, return_type=str), _str_schema]
+def _address_text(value: Any) -> Any:
+    # In a union such as `Address | bool` pydantic may hand the other branch's value here too.
+    return value if isinstance(value, bool) or value is None else str(value)
+
+
+Address = Annotated[IPAddress, BeforeValidator(_parse_address), PlainSerializer(_address_text), _str_schema]
 """A single IPv4 or IPv6 address."""
 
 CidrOrName = Annotated[
