@@ -229,7 +229,7 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
         (lambda d: [(str(r.cidr), str(r.ports)) for r in d.vpcs["InvalidVpc03"].network_acls["InvalidVpc03Nacl"].ingress],
          [("::/0", "22"), ("::/0", "0-1000")]),
         (lambda d: [r.rule for r in d.vpcs["ValidVpc03"].network_acls["ValidVpc03Nacl"].egress], [10]),
-        # TCP without a PortRange is rejected by AWS: reported, not read as "all ports".
+        # TCP without a PortRange is rejected by AWS (NACL-09): reported, not read as "all ports".
         (lambda d: (d.vpcs["ValidVpc01"].network_acls["ValidVpc01Nacl"].ingress, warned(d, "ValidVpc01NaclEntry01")),
          ([], True)),
         (lambda d: d.vpcs["InvalidVpc02"].network_acls["InvalidVpc02Nacl"].ingress[0].protocol, 1),

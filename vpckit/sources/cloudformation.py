@@ -788,7 +788,7 @@ def _nacl_entry(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
         return
     port_range = p.get("PortRange") if isinstance(p.get("PortRange"), dict) else None
     if protocol in (6, 17) and port_range is None:
-        reader.warn(lid, "a tcp/udp entry needs a PortRange (AWS rejects it without one); entry not read")
+        reader.warn(lid, "a tcp/udp entry needs a PortRange (AWS rejects it without one, NACL-09); entry not read")
         return
     rule: dict[str, Any] = {"rule": int(p["RuleNumber"]), "protocol": protocol, "cidr": cidr,
                             "action": _text(p.get("RuleAction", "allow")).lower()}

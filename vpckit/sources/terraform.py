@@ -671,8 +671,10 @@ def _nacl_rule(reader: _Reader, instance: Instance, rule: dict[str, Any]) -> dic
     }
     if ports:
         built["ports"] = ports
-    elif protocol in (6, 17) and rule.get("from_port") is None:
-        reader.builder.warn(instance.address, f"rule {number}: tcp/udp without ports (AWS requires a port range)")
+    elif protocol in (6, 17) and (rule.get("from_port") is None or rule.get("to_port") is None):
+        reader.builder.warn(instance.address, f"rule {number}: a tcp/udp entry needs from_port and to_port "
+                            "(AWS rejects it without them, NACL-09); not read")
+        return None
     built.update(icmp_of(protocol, rule.get("icmp_type"), rule.get("icmp_code")))
     return built
 
