@@ -996,7 +996,7 @@ def _instance(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
         body["private_ip"] = interface.get("PrivateIpAddress") or body["private_ip"]
         body["security_groups"] = [GroupRef(g) for g in _refs(interface.get("GroupSet"))] or body["security_groups"]
         if "AssociatePublicIpAddress" in interface:
-            body["public_ip"] = True if _bool(interface["AssociatePublicIpAddress"]) else None
+            body["public_ip"] = _bool(interface["AssociatePublicIpAddress"])  # false: none, whatever the subnet says
     if body["subnet"] is None:
         reader.warn(lid, "its subnet is not known; not read")
         return

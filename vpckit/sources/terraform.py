@@ -930,7 +930,7 @@ def _instance(reader: _Reader, instance: Instance) -> None:
         "source_dest_check": values.get("source_dest_check", True) is not False,
     }
     if values.get("associate_public_ip_address") is not None:
-        body["public_ip"] = bool(values["associate_public_ip_address"]) or None
+        body["public_ip"] = bool(values["associate_public_ip_address"])  # false: none, whatever the subnet says
     if values.get("public_ip"):
         body["public_ip"] = values["public_ip"]
     for position, interface in enumerate(values.get("network_interface") or []):
