@@ -467,6 +467,10 @@ def test_hand_written_plan(hub: Design, fact: Fact, expected: Any) -> None:
     assert fact(hub) == expected
 
 
+def test_region_option_overrides_the_provider() -> None:
+    assert loads(HUB, "hub.json", region="ap-south-1").region == "ap-south-1"
+
+
 def test_unresolvable_values_are_warnings_naming_the_address(hub: Design) -> None:
     # The second inline rule's to_port comes from a variable: not read (never "all ports").
     assert warned(hub, "aws_security_group.web", "ports of an ingress rule are not known")

@@ -2,7 +2,8 @@
 
 Names in the design are the template's logical ids. Intrinsic functions are evaluated
 offline: parameters take their ``Default`` or the value given with ``--parameter K=V``;
-``AWS::Region`` is the region given to :func:`load` (default ``us-east-1``);
+``AWS::Region`` is the region given to :func:`load` (default ``us-east-1``), ``AWS::AccountId``
+``123456789012`` and ``AWS::StackName`` the file's name without its extension;
 ``Fn::GetAZs`` gives ``<region>a``, ``<region>b``, ``<region>c``. A ``Ref`` or ``Fn::GetAtt``
 of a resource of the template becomes a link to that resource. What cannot be known before
 deployment (a physical id inside a string, an Amazon-provided IPv6 block, a cross-stack
