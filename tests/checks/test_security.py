@@ -164,7 +164,11 @@ CASES: list[tuple[str, str, dict, bool]] = [
      nacl_design([entry(50, "0.0.0.0/0", ports=22, action="deny"), entry(60, "0.0.0.0/0", ports=3389, action="deny"),
                   entry(60 + 40, "0.0.0.0/0", ports="0-65535")]), False),
     ("nacl001-vpc-only", "NACL001", nacl_design([entry(100, "10.0.0.0/16", ports=22)]), False),
-    ("nacl001-unassociated", "NACL001", nacl_design([entry(100, "0.0.0.0/0", ports=22)], associate=False), False),
+    ("nacl001-unassociated-custom", "NACL001", nacl_design([entry(100, "0.0.0.0/0", ports=22)], associate=False), True),
+    ("nacl001-unused-default-nacl", "NACL001",
+     base(subnets={"public-a": {"az": AZ_A, "cidr": "10.0.0.0/24", "route_table": "public", "nacl": "n"},
+                   "app-a": {"az": AZ_A, "cidr": "10.0.10.0/24", "route_table": "private", "nacl": "n"}},
+          nacls={"n": {"ingress": [entry(100, "10.0.0.0/16", ports=22)]}}), False),
     # ---- NACL002 FTP
     ("nacl002-ftp-world", "NACL002", nacl_design([entry(100, "0.0.0.0/0", ports="20-21")]), True),
     ("nacl002-ftp-denied-first", "NACL002",

@@ -22,11 +22,16 @@ from .registry import CheckContext, Finding, rule
 LINUX_EPHEMERAL = (32768, 60999)
 
 
-def _nacls(design: Design, used_only: bool = True) -> Iterator[tuple[str, str, NetworkAcl, list[str]]]:
+def _nacls(design: Design, used_only: bool = True, custom_too: bool = False) -> Iterator[tuple[str, str, NetworkAcl, list[str]]]:
+    """NACLs with their subnets: the used ones, plus unassociated custom ones when ``custom_too``.
+
+    The exposure rules look at custom NACLs even before they are associated (as peers do: they are
+    written to be associated), but not at an unused default NACL, which AWS creates by itself.
+    """
     for vpc_name, vpc in design.iter_vpcs():
         for name, acl in sorted(vpc.network_acls.items()):
             subnets = nacl_subnets(vpc, name)
-            if subnets or not used_only:
+            if subnets or not used_only or (custom_too and name != vpc.default_network_acl):
                 yield vpc_name, name, acl, subnets
 
 
@@ -45,13 +50,13 @@ def _entry_index(acl: NetworkAcl, direction: str, number: int) -> int:
 
 def _label(ctx: CheckContext, vpc_name: str, name: str, subnets: list[str]) -> str:
     default = " (the VPC's default NACL)" if name == ctx.design.vpcs[vpc_name].default_network_acl else ""
-    used = f", used by subnet(s) {', '.join(subnets)}" if subnets else ""
+    used = f", used by subnet(s) {', '.join(subnets)}" if subnets else " (not associated with any subnet yet)"
     return f"NACL {name}{default}{used}"
 
 
 def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str) -> Iterator[Finding]:
     cfg = settings(ctx)
-    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+    for vpc_name, name, acl, subnets in _nacls(ctx.design, custom_too=True):
         for port in ports:
             opened = []
             first_rule = None
@@ -110,7 +115,7 @@ def nacl_ftp(ctx: CheckContext) -> Iterable[Finding]:
       peers={"checkov": "CKV_AWS_352", "trivy": "AWS-0102", "cfn_nag": ("W66", "W67")})
 def nacl_all_ports(ctx: CheckContext) -> Iterable[Finding]:
     cfg = settings(ctx)
-    for vpc_name, name, acl, subnets in _nacls(ctx.design):
+    for vpc_name, name, acl, subnets in _nacls(ctx.design, custom_too=True):
         for family in nacl_families(acl):
             verdict = _verdict(ctx, vpc_name, name, "ingress", family)
             for index, entry in enumerate(acl.ingress):
