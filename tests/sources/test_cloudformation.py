@@ -451,6 +451,21 @@ Resources:
     assert vpc.target_groups["Tg"].port == 8080
 
 
+def test_ipv6_blocks_given_in_the_template() -> None:
+    text = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  V6: {Type: AWS::EC2::VPCCidrBlock, Properties: {VpcId: !Ref Vpc, Ipv6CidrBlock: "2600:1f18:1::/56"}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  A6:
+    Type: AWS::EC2::SubnetCidrBlock
+    Properties: {SubnetId: !Ref A, Ipv6CidrBlock: !Select [1, !Cidr ["2600:1f18:1::/56", 2, 64]]}
+"""
+    vpc = loads(text, "t.yaml").vpcs["Vpc"]
+    assert ([str(c) for c in vpc.ipv6_cidrs], str(vpc.subnets["A"].ipv6_cidr)) == (["2600:1f18:1::/56"], "2600:1f18:1:1::/64")
+    assert [r.rule for r in vpc.network_acls["default"].ingress] == [100, 101]  # NACL-05: IPv6 rule with an IPv6 block
+
+
 def test_transit_gateway_default_route_table() -> None:
     # Default association and propagation are on unless disabled (TGW-03).
     text = """

@@ -467,6 +467,23 @@ def test_hand_written_plan(hub: Design, fact: Fact, expected: Any) -> None:
     assert fact(hub) == expected
 
 
+def test_vpn_gateway_route_propagation() -> None:
+    plan = make_plan([
+        ("aws_vpc.v", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+        ("aws_vpn_gateway.vgw", {"amazon_side_asn": "64512"}, ["id", "vpc_id"]),
+        ("aws_route_table.private", {"route": []}, ["id", "vpc_id"]),
+        ("aws_vpn_gateway_route_propagation.private", {}, ["vpn_gateway_id", "route_table_id"]),
+    ], {"resources": [
+        cfg("aws_vpn_gateway.vgw", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")),
+        cfg("aws_route_table.private", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")),
+        cfg("aws_vpn_gateway_route_propagation.private", vpn_gateway_id=ref("aws_vpn_gateway.vgw.id", "aws_vpn_gateway.vgw"),
+            route_table_id=ref("aws_route_table.private.id", "aws_route_table.private")),
+    ]})
+    vpc = loads(plan, "vpn.json").vpcs["aws_vpc.v"]
+    assert vpc.route_tables["aws_route_table.private"].propagating_vpn_gateways == ["aws_vpn_gateway.vgw"]  # RT-14
+    assert vpc.vpn_gateways["aws_vpn_gateway.vgw"].asn == 64512
+
+
 def test_region_option_overrides_the_provider() -> None:
     assert loads(HUB, "hub.json", region="ap-south-1").region == "ap-south-1"
 

@@ -691,6 +691,16 @@ def _subnet(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     reader.add("subnets", lid, body, vpc=p.get("VpcId"), properties=p)
 
 
+def _subnet_cidr(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    subnet = reader.builder.edit(_ref(p.get("SubnetId")), "subnets", lid, "subnet")
+    if subnet is None:
+        return
+    if _cidr(p.get("Ipv6CidrBlock")):
+        subnet.body["ipv6_cidr"] = p["Ipv6CidrBlock"]
+    else:
+        reader.warn(lid, "its IPv6 block is not known before deployment; not read")
+
+
 def _route_table(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     reader.add("route_tables", lid, {"routes": []}, vpc=p.get("VpcId"), properties=p)
 
@@ -1069,6 +1079,7 @@ _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::EC2::VPC": _vpc,
     "AWS::EC2::VPCCidrBlock": _vpc_cidr,
     "AWS::EC2::Subnet": _subnet,
+    "AWS::EC2::SubnetCidrBlock": _subnet_cidr,
     "AWS::EC2::RouteTable": _route_table,
     "AWS::EC2::Route": _route,
     "AWS::EC2::SubnetRouteTableAssociation": _subnet_route_table,

@@ -565,6 +565,14 @@ def _route_association(reader: _Reader, instance: Instance) -> None:
         subnet.body["route_table"] = reader.builder.name_of(table)
 
 
+def _vgw_propagation(reader: _Reader, instance: Instance) -> None:
+    table = reader.builder.edit(reader.link(instance, "route_table_id", "route table"), "route_tables",
+                                instance.address, "route table")
+    gateway = reader.link(instance, "vpn_gateway_id", "VPN gateway")
+    if table is not None and gateway:
+        table.body.setdefault("propagating_vpn_gateways", []).append(gateway)
+
+
 def _main_association(reader: _Reader, instance: Instance) -> None:
     vpc = reader.builder.edit(reader.link(instance, "vpc_id", "VPC"), "vpcs", instance.address, "VPC")
     table = reader.link(instance, "route_table_id", "route table")
@@ -1095,6 +1103,7 @@ _HANDLERS = {
     "aws_route": _route_resource,
     "aws_route_table_association": _route_association,
     "aws_main_route_table_association": _main_association,
+    "aws_vpn_gateway_route_propagation": _vgw_propagation,
     "aws_internet_gateway": _gateway("internet_gateways"),
     "aws_egress_only_internet_gateway": _gateway("egress_only_internet_gateways"),
     "aws_vpn_gateway": _gateway("vpn_gateways"),
