@@ -85,3 +85,17 @@ def test_disabled_rules_are_not_listed(design_file: Path, tmp_path: Path) -> Non
     ids = {r["id"] for r in document["runs"][0]["tool"]["driver"]["rules"]}
     assert "SG001" not in ids and "NACL005" in ids
     assert not any(r["ruleId"].startswith("SG00") for r in document["runs"][0]["results"])
+
+
+@pytest.mark.parametrize("relative", [
+    "cloudformation/aws-cloudformation-templates/VPC/VPC_With_Managed_NAT_And_Private_Subnet.yaml",
+    "terraform/plan-json/checkov/tests/terraform/runner/resources/plan/tfplan.json",
+])
+def test_infrastructure_code_inputs_have_line_locations(relative: str, corpus_dir: Path, tmp_path: Path) -> None:
+    document = sarif_of(corpus_dir / relative, tmp_path)
+    jsonschema.Draft4Validator(SCHEMA).validate(document)
+    results = document["runs"][0]["results"]
+    located = [r for r in results if "region" in r["locations"][0].get("physicalLocation", {})]
+    assert results and len(located) == len(results)
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(Path(relative).name)
+               for r in results)
