@@ -622,3 +622,93 @@ def test_primary_network_interface_is_read_as_part_of_its_instance() -> None:
     assert (firewall.subnet, str(firewall.private_ip), [str(a) for a in firewall.secondary_private_ips]) == (
         "aws_subnet.s", "10.0.0.20", ["10.0.0.21"])
     assert firewall.source_dest_check is False and not vpc.network_interfaces  # ENI-01: one interface, not two
+
+
+EDGES = make_plan([
+    ("aws_vpc.a", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+    ("aws_vpc.b", {"cidr_block": "10.9.0.0/16"}, ["id"]),
+    ("aws_vpc_ipv6_cidr_block_association.a", {"ipv6_cidr_block": "2600:1f18:2::/56"}, ["id", "vpc_id"]),
+    ("aws_subnet.a", {"cidr_block": "10.0.1.0/24", "availability_zone": "eu-west-1a"}, ["id", "vpc_id"]),
+    ("aws_internet_gateway.gw", {}, ["id"]),
+    ("aws_internet_gateway_attachment.gw", {}, ["internet_gateway_id", "vpc_id"]),
+    ("aws_egress_only_internet_gateway.eigw", {}, ["id", "vpc_id"]),
+    ("aws_route_table.r", {"route": [{"ipv6_cidr_block": "::/0"}]}, ["id", "vpc_id"]),
+    ("aws_main_route_table_association.a", {}, ["vpc_id", "route_table_id"]),
+    ("aws_network_acl.n", {}, ["id", "vpc_id", "ingress", "egress"]),
+    ("aws_network_acl_association.a", {}, ["network_acl_id", "subnet_id"]),
+    ("aws_default_security_group.a", {}, ["id", "vpc_id", "ingress", "egress"]),
+    ("aws_network_interface.eni", {"private_ips": ["10.0.1.50"]}, ["id", "subnet_id"]),
+    ("aws_eip.e", {"domain": "vpc"}, ["id", "public_ip"]),
+    ("aws_eip_association.e", {}, ["allocation_id", "network_interface_id"]),
+    ("aws_ec2_managed_prefix_list.p", {"address_family": "IPv4", "max_entries": 2}, ["id", "entry"]),
+    ("aws_ec2_managed_prefix_list_entry.p", {"cidr": "192.0.2.0/24"}, ["prefix_list_id"]),
+    ("aws_vpc_endpoint.s3", {"service_name": "com.amazonaws.eu-west-1.s3"}, ["id", "vpc_id", "vpc_endpoint_type"]),
+    ("aws_vpc_endpoint_route_table_association.s3", {}, ["vpc_endpoint_id", "route_table_id"]),
+    ("aws_vpc_peering_connection.ab", {"auto_accept": False}, ["id", "vpc_id", "peer_vpc_id"]),
+    ("aws_vpc_peering_connection_accepter.ab", {"auto_accept": True}, ["vpc_peering_connection_id"]),
+], {"resources": [
+    cfg("aws_vpc_ipv6_cidr_block_association.a", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a")),
+    cfg("aws_subnet.a", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a")),
+    cfg("aws_internet_gateway.gw"),
+    cfg("aws_internet_gateway_attachment.gw", internet_gateway_id=ref("aws_internet_gateway.gw.id", "aws_internet_gateway.gw"),
+        vpc_id=ref("aws_vpc.a.id", "aws_vpc.a")),
+    cfg("aws_egress_only_internet_gateway.eigw", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a")),
+    {**cfg("aws_route_table.r"), "expressions": {
+        "vpc_id": ref("aws_vpc.a.id", "aws_vpc.a"),
+        "route": [{"ipv6_cidr_block": {"constant_value": "::/0"},
+                   "egress_only_gateway_id": ref("aws_egress_only_internet_gateway.eigw.id",
+                                                 "aws_egress_only_internet_gateway.eigw")}]}},
+    cfg("aws_main_route_table_association.a", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a"),
+        route_table_id=ref("aws_route_table.r.id", "aws_route_table.r")),
+    {**cfg("aws_network_acl.n"), "expressions": {
+        "vpc_id": ref("aws_vpc.a.id", "aws_vpc.a"),
+        "ingress": [{"rule_no": {"constant_value": 100}, "action": {"constant_value": "allow"},
+                     "protocol": {"constant_value": "icmp"}, "cidr_block": {"constant_value": "10.0.0.0/8"},
+                     "from_port": {"constant_value": 0}, "to_port": {"constant_value": 0},
+                     "icmp_type": {"constant_value": 8}, "icmp_code": {"constant_value": -1}}]}},
+    cfg("aws_network_acl_association.a", network_acl_id=ref("aws_network_acl.n.id", "aws_network_acl.n"),
+        subnet_id=ref("aws_subnet.a.id", "aws_subnet.a")),
+    {**cfg("aws_default_security_group.a"), "expressions": {
+        "vpc_id": ref("aws_vpc.a.id", "aws_vpc.a"),
+        "ingress": [{"protocol": {"constant_value": "-1"}, "from_port": {"constant_value": 0},
+                     "to_port": {"constant_value": 0}, "self": {"constant_value": True}}]}},
+    cfg("aws_network_interface.eni", subnet_id=ref("aws_subnet.a.id", "aws_subnet.a")),
+    cfg("aws_eip_association.e", allocation_id=ref("aws_eip.e.id", "aws_eip.e"),
+        network_interface_id=ref("aws_network_interface.eni.id", "aws_network_interface.eni")),
+    cfg("aws_ec2_managed_prefix_list_entry.p", prefix_list_id=ref("aws_ec2_managed_prefix_list.p.id",
+                                                                  "aws_ec2_managed_prefix_list.p")),
+    cfg("aws_vpc_endpoint.s3", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a")),
+    cfg("aws_vpc_endpoint_route_table_association.s3", vpc_endpoint_id=ref("aws_vpc_endpoint.s3.id", "aws_vpc_endpoint.s3"),
+        route_table_id=ref("aws_route_table.r.id", "aws_route_table.r")),
+    cfg("aws_vpc_peering_connection.ab", vpc_id=ref("aws_vpc.a.id", "aws_vpc.a"), peer_vpc_id=ref("aws_vpc.b.id", "aws_vpc.b")),
+    cfg("aws_vpc_peering_connection_accepter.ab",
+        vpc_peering_connection_id=ref("aws_vpc_peering_connection.ab.id", "aws_vpc_peering_connection.ab")),
+]})
+
+EDGE_FACTS: list[tuple[str, Fact, Any]] = [
+    ("IPv6 association", lambda d: [str(c) for c in d.vpcs["aws_vpc.a"].ipv6_cidrs], ["2600:1f18:2::/56"]),
+    ("IGW attachment", lambda d: sorted(d.vpcs["aws_vpc.a"].internet_gateways), ["aws_internet_gateway.gw"]),
+    ("inline IPv6 route from configuration", lambda d: routes(d, "aws_vpc.a", "aws_route_table.r"),
+     [("::/0", "aws_egress_only_internet_gateway.eigw")]),
+    ("main route table association", lambda d: d.vpcs["aws_vpc.a"].main_route_table, "aws_route_table.r"),
+    ("NACL from configuration, ICMP type", lambda d: [
+        (r.rule, r.protocol, r.icmp_type, r.icmp_code) for r in d.vpcs["aws_vpc.a"].network_acls["aws_network_acl.n"].ingress],
+     [(100, 1, 8, None)]),
+    ("NACL association", lambda d: d.vpcs["aws_vpc.a"].subnets["aws_subnet.a"].network_acl, "aws_network_acl.n"),
+    ("default security group with self rule", lambda d: (
+        d.vpcs["aws_vpc.a"].default_security_group, rules(d, "aws_vpc.a", "aws_default_security_group.a")),
+     ("aws_default_security_group.a", [{"protocol": "all", "source": "aws_default_security_group.a"}])),
+    ("EIP association gives the ENI a public address", lambda d: d.vpcs["aws_vpc.a"].network_interfaces[
+        "aws_network_interface.eni"].public_ip, True),
+    ("prefix list entry", lambda d: (lambda p: ([str(c) for c in p.cidrs], p.max_entries))(
+        d.prefix_lists["aws_ec2_managed_prefix_list.p"]), (["192.0.2.0/24"], 2)),
+    ("endpoint route table association", lambda d: d.vpcs["aws_vpc.a"].endpoints["aws_vpc_endpoint.s3"].model_dump(
+        include={"type", "route_tables"}), {"type": "gateway", "route_tables": ["aws_route_table.r"]}),
+    ("peering accepted by the accepter", lambda d: d.peering_connections["aws_vpc_peering_connection.ab"].model_dump(
+        include={"requester", "accepter", "state"}), {"requester": "aws_vpc.a", "accepter": "aws_vpc.b", "state": "active"}),
+]
+
+
+@pytest.mark.parametrize("fact, expected", [f[1:] for f in EDGE_FACTS], ids=[f[0] for f in EDGE_FACTS])
+def test_relationship_resources(fact: Fact, expected: Any) -> None:
+    assert fact(loads(EDGES, "edges.json")) == expected
