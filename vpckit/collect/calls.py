@@ -137,7 +137,7 @@ CALLS: tuple[Call, ...] = (
     Call("ec2", "describe_transit_gateway_attachments", "TransitGatewayAttachments"),
     Call("ec2", "describe_transit_gateway_vpc_attachments", "TransitGatewayVpcAttachments"),
     Call("ec2", "describe_transit_gateway_route_tables", "TransitGatewayRouteTables"),
-    Call("ec2", "get_transit_gateway_route_table_associations", "TransitGatewayAssociations",
+    Call("ec2", "get_transit_gateway_route_table_associations", "TransitGatewayRouteTableAssociations",
          result="Associations", **_TGW_RTB),
     Call("ec2", "get_transit_gateway_route_table_propagations", "TransitGatewayPropagations",
          result="TransitGatewayRouteTablePropagations", **_TGW_RTB),

@@ -254,6 +254,9 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
     if not isinstance(data, dict):
         snapshot.warn(Position(file, 1, 1), f"top level is a {type(data).__name__}, not a describe output; skipped")
         return 0
+    if str(data.get("format", "")).startswith("vpckit-snapshot/"):
+        _read_manifest(snapshot, file, data)
+        return 0
     region, account = _folder_context(snapshot.root, file)
     positions: _FilePositions | None = None
     recognised = 0
@@ -295,6 +298,23 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
         snapshot.warn(Position(file, 1, 1), f"top-level keys {names} are not AWS describe outputs vpckit reads; "
                       "skipped")
     return recognised
+
+
+def _read_manifest(snapshot: _Snapshot, file: str, manifest: dict) -> None:
+    """``vpckit snapshot``'s manifest: an incomplete snapshot is said to be incomplete, never read silently."""
+    if manifest.get("complete", True):
+        return
+    failed = [f"{f.get('action')} in {f.get('region')} ({f.get('code') or f.get('kind')})"
+              for f in manifest.get("failed") or [] if isinstance(f, dict)]
+    skipped = [f"{c.get('action')} in {c.get('region')}" for c in manifest.get("not_attempted") or []
+               if isinstance(c, dict)]
+    parts = []
+    if failed:
+        parts.append("failed: " + ", ".join(failed))
+    if skipped:
+        parts.append("not attempted: " + ", ".join(skipped))
+    snapshot.warn(Position(file, 1, 1), "this snapshot is INCOMPLETE, answers may miss resources; "
+                  + ("; ".join(parts) or "the manifest says so"))
 
 
 def _prefix_list_entries(data: dict, file: str) -> tuple[str | None, Any]:
