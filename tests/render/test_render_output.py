@@ -6,6 +6,7 @@ import html
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,37 @@ def test_cli_bad_output_is_exit_2_with_a_clear_message(
 def test_cli_bad_view_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diagram", str(THREE_TIER), "-o", str(tmp_path / "d.dot"), "--view", "tiny"]) == 2
     assert "tiny" in capsys.readouterr().err
+
+
+RENDERERS = [p for p in ("dot", "graphviz-pure") if shutil.which(p)]
+SOURCES = [*sorted((ROOT / "designs").glob("*.yaml")),
+           ROOT.parent / "shared" / "corpus" / "batfish-aws" / "hybrid-cloud-aws",
+           ROOT.parent / "shared" / "corpus" / "batfish-aws" / "pybatfish-hybrid-cloud"]
+
+
+@pytest.mark.parametrize("program", RENDERERS)
+@pytest.mark.parametrize("source_path", SOURCES, ids=lambda p: p.stem)
+def test_every_view_lays_out_without_graphviz_errors(program: str, source_path: Path) -> None:
+    """Ranked edges between clusters once made Graphviz fail ("trouble in init_rank"); none may."""
+    design = load(str(source_path))
+    for view in ("detailed", "subnets", "vpcs"):
+        done = subprocess.run([shutil.which(program), "-Tsvg"], input=diagram_source(design, view).encode(),
+                              capture_output=True, check=False)
+        assert done.returncode == 0 and not done.stderr.strip(), (view, done.stderr.decode()[:300])
+
+
+def test_a_peered_organisation_lays_out_without_graphviz_errors() -> None:
+    """Ten VPCs in two regions: transit-gateway hubs and a peering chain (the benchmark's shape)."""
+    import importlib.util
+
+    from vpckit.model import Design
+
+    spec = importlib.util.spec_from_file_location("render_bench", ROOT / "benchmarks" / "render_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    design = Design.model_validate(bench.organisation(10))
+    for program in RENDERERS:
+        for view in ("detailed", "subnets", "vpcs"):
+            done = subprocess.run([shutil.which(program), "-Tsvg"], input=diagram_source(design, view).encode(),
+                                  capture_output=True, check=False)
+            assert done.returncode == 0 and not done.stderr.strip(), (program, view, done.stderr.decode()[:300])

@@ -519,7 +519,6 @@ def _connections(b: _Builder) -> None:
             attachment = resolve.find_in(tgw.attachments, via)
             if attachment is not None:
                 b.edge(f"tgw:{tgw_name}", f"onprem:{name}", "vpn", attachment)
-    ranked: set[str] = set()
     for pcx_name, pcx in sorted(design.peering_connections.items()):
         ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
         if None in ends:
@@ -528,13 +527,10 @@ def _connections(b: _Builder) -> None:
         head = _vpc_anchor(b, ends[1])
         extra = {} if pcx.state == "active" else {"style": "dashed"}
         label = pcx_name if pcx.state == "active" else f"{pcx_name} ({pcx.state})"
-        # A peering may rank its two VPCs (they then sit side by side, close together) only if
-        # neither is ranked by another one: a chain of peerings would make the picture as deep
-        # as the chain is long, and laying that out takes minutes for a large organisation.
-        attrs = {} if b.view != "vpcs" and not ranked & set(ends) else {"constraint": "false"}
-        if not attrs:
-            ranked.update(ends)
-        b.edge(tail, head, "peering", label, **extra, **attrs)
+        # Peerings do not rank VPCs: a chain of them would make the picture as deep as the chain
+        # is long (minutes of layout for a large organisation), and ranked edges between
+        # clusters make Graphviz's ranking fail ("trouble in init_rank") on some organisations.
+        b.edge(tail, head, "peering", label, constraint="false", **extra)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
         for att_name, attachment in sorted(tgw.attachments.items()):
             if attachment.type != "vpc" or attachment.vpc is None:

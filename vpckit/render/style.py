@@ -39,7 +39,6 @@ GRAPH = {
     "fontsize": "12",
     "rankdir": "TB",
     "compound": "true",
-    "newrank": "true",
     "nodesep": "0.3",
     "ranksep": "0.5",
     "pad": "0.3",
