@@ -146,6 +146,9 @@ class _Reader:
         self.by_block: dict[tuple[str, str], list[Instance]] = {}
         self._collect()
         self.builder.declared = set(self.instances)
+        for items in self.by_block.values():
+            items.sort(key=lambda i: (isinstance(i.index, str), i.index if i.index is not None else -1))
+        self.by_index = {(i.module, i.block, i.index): i for i in self.instances.values()}
 
     # ------------------------------------------------------------------ reading the file
 
@@ -260,12 +263,12 @@ class _Reader:
                 if blocks.get(key) is None:
                     blocks[key] = parts[1][1] or None
         for key, index in blocks.items():
-            candidates = sorted(self.by_block.get(key, []), key=lambda i: str(i.index))
+            candidates = self.by_block.get(key, [])
             if not candidates:
                 continue
             if index is not None:
-                wanted = _index_value(index)
-                chosen = [c for c in candidates if c.index == wanted]
+                wanted = self.by_index.get((*key, _index_value(index)))
+                chosen = [wanted] if wanted is not None else []
             elif len(candidates) > 1 and keyed and instance.index is not None:
                 chosen = self._same_index(candidates, instance)
             else:
@@ -275,12 +278,12 @@ class _Reader:
         return found
 
     def _same_index(self, candidates: list[Instance], instance: Instance) -> list[Instance]:
-        same = [c for c in candidates if c.index == instance.index]
-        if same or not isinstance(instance.index, int):
-            return same
-        ordered = sorted(candidates, key=lambda c: c.index if isinstance(c.index, int) else 0)
-        chosen = ordered[instance.index % len(ordered)]
-        self.builder.warn(instance.address, f"matched {chosen.address} by count.index modulo {len(ordered)}")
+        first = candidates[0]
+        same = self.by_index.get((first.module, first.block, instance.index))
+        if same is not None or not isinstance(instance.index, int):
+            return [same] if same is not None else []
+        chosen = candidates[instance.index % len(candidates)]  # sorted by index
+        self.builder.warn(instance.address, f"matched {chosen.address} by count.index modulo {len(candidates)}")
         return [chosen]
 
     def _output(self, module: str, output: str, instance: Instance, depth: int) -> list[list[Instance]]:
@@ -1173,7 +1176,7 @@ def _address_positions(text: str) -> dict[str, tuple[int, int]]:
     {'aws_vpc.x': (2, 3)}
     """
     positions: dict[str, tuple[int, int]] = {}
-    line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     for match in re.finditer(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"', text):
         try:
             address = json.loads(f'"{match.group(1)}"')
