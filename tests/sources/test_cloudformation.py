@@ -508,6 +508,7 @@ Resources:
 @pytest.mark.parametrize("name, text, where", [
     ("bad.yaml", "Resources:\n  Vpc: {Type: AWS::EC2::VPC\n", "bad.yaml:3:1"),
     ("bad.yaml", "Resources:\n  A: 1\n  A: 2\n", "bad.yaml:3:3"),
+    ("bad.yaml", "Resources:\n  !Ref A: 1\n", "bad.yaml:2:3"),
     ("bad.json", '{"Resources": {"Vpc": {"Type": "AWS::EC2::VPC",}}}', "bad.json:1:48"),
 ])
 def test_malformed_template_is_exit_2_with_position(tmp_path: Path, capsys: pytest.CaptureFixture[str],

@@ -75,7 +75,10 @@ def _convert(node: yaml.Node, loader: _TemplateLoader, path: tuple, positions: d
         loader.flatten_mapping(node)
         value: Any = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            try:
+                key = loader.construct_object(key_node, deep=True)
+            except yaml.YAMLError:
+                raise InputError("a mapping key must be a plain value", _mark(key_node, file)) from None
             key = str(key).lower() if isinstance(key, bool) else str(key)
             if key in value:
                 raise InputError(f"duplicate key {key!r}", _mark(key_node, file))
@@ -84,7 +87,7 @@ def _convert(node: yaml.Node, loader: _TemplateLoader, path: tuple, positions: d
     elif isinstance(node, yaml.SequenceNode):
         value = [_convert(item, loader, (*path, i), positions, file) for i, item in enumerate(node.value)]
     elif tag is not None:
-        value = node.value if node.value != "" or tag not in ("!GetAZs",) else ""
+        value = node.value  # the scalar's text: `!GetAZs ''` and a bare `!GetAZs` are both ""
         if tag == "!GetAtt" and isinstance(value, str):
             value = value.split(".", 1)
     else:
