@@ -92,12 +92,22 @@ def test_reachable_query_draws_forward_and_return_paths(three_tier: Any, parse_d
         diagram_source(three_tier, network=network, answer=answer)
 
 
-@pytest.mark.parametrize(("view", "holder"), [("subnets", "subnet.prod/db-a"), ("vpcs", "vpc.prod")])
-def test_other_views_mark_the_box_that_holds_the_blocker(three_tier: Any, parse_dot: Any, view: str,
-                                                         holder: str) -> None:
-    network, answer = path_answer(three_tier, "app-1 -> orders-db : tcp/22")
-    dot = parse_dot(diagram_source(three_tier, view, network=network, answer=answer))
+@pytest.mark.parametrize(
+    ("design_file", "query", "view", "holder"),
+    [
+        ("three-tier", "app-1 -> orders-db : tcp/22", "subnets", "subnet.prod/db-a"),
+        ("three-tier", "app-1 -> orders-db : tcp/22", "vpcs", "vpc.prod"),
+        # A VPC with a router drawn (it peers): the interface's subnet still wins over the router.
+        ("broken", "app-3 -> db-1 : tcp/5432", "subnets", "subnet.prod/db-a"),
+    ],
+)
+def test_other_views_mark_the_box_that_holds_the_blocker(parse_dot: Any, design_file: str, query: str,
+                                                         view: str, holder: str) -> None:
+    design = load(str(DESIGNS / f"{design_file}.yaml"))
+    network, answer = path_answer(design, query)
+    dot = parse_dot(diagram_source(design, view, network=network, answer=answer))
     assert "BLOCKED ENI_SG_RULES_MISMATCH" in dot.node_attrs[holder]["xlabel"]
+    assert not any("xlabel" in attrs for name, attrs in dot.node_attrs.items() if name.startswith("router."))
 
 
 @pytest.mark.parametrize(

@@ -80,11 +80,18 @@ def _drawn_ids(graph: graphviz.Digraph) -> set[str]:
     return set(iter_node_ids(graph))
 
 
+def _shown(component: str, drawn: set[str], view: str, locate: dict[str, str]) -> str | None:
+    """The node that shows ``component``: itself, else the subnet that holds it, else a stand-in."""
+    if component in drawn:
+        return component
+    return locate.get(component) or stand_in(component, drawn, view)
+
+
 def _walk(hops: Iterable[Any], drawn: set[str], view: str, locate: dict[str, str]) -> list[str]:
     nodes: list[str] = []
     for hop in hops:
         component = getattr(hop, "component", None) or ""
-        shown = stand_in(component, drawn, view) or locate.get(component)
+        shown = _shown(component, drawn, view, locate)
         if shown and (not nodes or nodes[-1] != shown):
             nodes.append(shown)
     return nodes
@@ -126,7 +133,7 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
     for index, (tail, head) in enumerate(zip(back, back[1:])):
         graph.edge(dot_id(tail), dot_id(head), label=f"r{index + 1}", **style.EDGES["return"])
     target = getattr(answer, "destination", None)
-    target = stand_in(target, drawn, view) or locate.get(target) if target else None
+    target = _shown(target, drawn, view, locate) if target else None
     if answer.verdict != "reachable" and forward and target and target != forward[-1] and target not in forward:
         # Where the packet was going but never arrived.
         graph.edge(dot_id(forward[-1]), dot_id(target), label="not reached",
@@ -135,7 +142,7 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
         graph.node(dot_id(node), **style.ON_PATH)
     by_node: dict[str, list[Any]] = {}
     for blocker in answer.blockers:
-        shown = stand_in(blocker.component, drawn, view) or locate.get(blocker.component)
+        shown = _shown(blocker.component, drawn, view, locate)
         if shown is not None:
             by_node.setdefault(shown, []).append(blocker)
     for node, blockers in sorted(by_node.items()):
