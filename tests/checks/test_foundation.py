@@ -410,3 +410,15 @@ def test_severity_overrides() -> None:
     assert severities("VPC005", crowded) == ["warning"]
     assert severities("VPC007", nlb) == ["warning"]
     assert severities("VPC007", alb) == ["error"]
+
+
+def test_ipv6_prefix_policy_from_the_config() -> None:
+    """CIDR-09: IPAM/BYOIPv6 allow other prefix lengths; a validation config may say which."""
+    from types import SimpleNamespace
+
+    data = design(p=vpc(ipv6_cidrs=["2600:1f18::/48"], subnets={
+        "a": subnet("10.0.0.0/24", ipv6_cidr="2600:1f18::/60")}))
+    parsed = loads(yaml.safe_dump(data), "case.yaml")
+    assert len(list(RULES["VPC001"].check(CheckContext(parsed)))) == 2
+    policy = SimpleNamespace(ipv6_vpc_prefixes=(48, 56), ipv6_subnet_prefixes=(60, 64))
+    assert list(RULES["VPC001"].check(CheckContext(parsed, config=policy))) == []
