@@ -9,6 +9,7 @@ descriptions), so it cannot drift from what the reader accepts; tests fail when 
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 import typing
@@ -247,11 +248,11 @@ def _default(field: Any) -> str:
         value = field.default_factory()
         if value in ({}, []):
             return "empty"
-        if isinstance(value, list) and all(isinstance(v, BaseModel) for v in value):
-            return "; ".join(
-                ", ".join(f"{k}: {v}" for k, v in item.model_dump(mode="json", by_alias=True, exclude_defaults=True).items())
-                for item in value)
-        return f"`{value}`"
+        from pydantic import TypeAdapter
+
+        # Written as a design would write it (ports as `443`, rules as mappings).
+        dumped = TypeAdapter(field.annotation).dump_python(value, mode="json", by_alias=True, exclude_defaults=True)
+        return "`" + json.dumps(dumped).replace('"', "") + "`"
     value = field.default
     if value is None or value is PydanticUndefined:
         return "—"
