@@ -133,3 +133,18 @@ def test_explicit_config_option(tmp_path: Path, capsys) -> None:
     assert {f["rule"] for f in json.loads(out)["findings"]} == {"SG001"}
     code, _, err = _validate(tmp_path, capsys, "--config", str(tmp_path / "missing.toml"))
     assert code == 2 and "missing.toml" in err
+
+
+@pytest.mark.parametrize("addition, where", [
+    ("suppressions:\n  - {rule: NOPE9, resource: vpcs/prod, reason: typo}\n", ":16:"),
+], ids=["design-level"])
+def test_design_suppression_of_unknown_rule_is_exit_2(tmp_path: Path, capsys, addition: str, where: str) -> None:
+    code, _, err = _validate(tmp_path, capsys, design=DESIGN + addition)
+    assert code == 2 and where in err and "NOPE9" in err
+
+
+def test_inline_suppression_of_unknown_rule_is_exit_2(tmp_path: Path, capsys) -> None:
+    design = DESIGN.replace("        description: jump host\n", "        description: jump host\n"
+                            "        suppress: [{rule: SG0O1, reason: letter O instead of zero}]\n")
+    code, _, err = _validate(tmp_path, capsys, design=design)
+    assert code == 2 and "design.yaml:7:" in err and "SG0O1" in err

@@ -126,10 +126,11 @@ def _checked(design, source: str, config_file: Optional[Path]) -> tuple[list, li
     """Run the enabled rules with the configuration in force and apply its overrides and suppressions."""
     import os
 
-    from .config import Config, apply_config, find_config, load_config
+    from .config import Config, apply_config, check_suppressions, find_config, load_config
 
     found = config_file or find_config([os.path.dirname(os.path.abspath(source)), os.getcwd()])
     settings = load_config(found) if found else Config()
+    check_suppressions(design)
     findings = run_checks(design, enabled=lambda r: settings.is_enabled(r.id), config=settings)
     ran = [r for r in RULES.values() if settings.is_enabled(r.id)]
     return apply_config(findings, design, settings), ran

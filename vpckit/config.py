@@ -40,7 +40,7 @@ from .model import Design, Position, Suppression
 
 __all__ = [
     "PORT_PROFILES", "Config", "load_config", "find_config", "parse_config", "apply_config",
-    "suppression_for",
+    "suppression_for", "check_suppressions",
 ]
 
 #: Named high-risk port lists. ``securityhub-ec2.19`` is the list of Security Hub control EC2.19
@@ -339,6 +339,43 @@ def suppression_for(design: Design, config: Config, rule_id: str, path: tuple, r
         if _matches(suppression, rule_id, tuple(path), resource):
             return suppression.reason
     return None
+
+
+def _suppress_lists(node: Any, path: tuple) -> Iterable[tuple[tuple, Any]]:
+    """``(path, suppression)`` for every inline ``suppress`` entry under ``node``."""
+    from pydantic import BaseModel
+
+    if isinstance(node, BaseModel):
+        for index, item in enumerate(getattr(node, "suppress", None) or []):
+            yield (*path, "suppress", index), item
+        for name in type(node).model_fields:
+            if name != "suppress":
+                yield from _suppress_lists(getattr(node, name), (*path, name))
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _suppress_lists(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _suppress_lists(value, (*path, index))
+
+
+def check_suppressions(design: Design) -> None:
+    """Raise an :class:`InputError` at the place of a design suppression naming no known rule.
+
+    >>> check_suppressions(Design.model_validate({"suppressions": [{"rule": "XX9", "reason": "r"}]}))
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: <memory>: suppression names no known rule: 'XX9' (see `vpckit rules`)
+    """
+    from .checks import RULES, load_rules
+
+    load_rules()
+    entries = [(("suppressions", i), s) for i, s in enumerate(design.suppressions)]
+    entries += list(_suppress_lists(design, ()))
+    for path, suppression in entries:
+        if not any(fnmatch.fnmatchcase(rule_id, suppression.rule) for rule_id in RULES):
+            raise InputError(f"suppression names no known rule: {suppression.rule!r} (see `vpckit rules`)",
+                             design.source.locate((*path, "rule")))
 
 
 def apply_config(findings: Iterable, design: Design, config: Config) -> list:
