@@ -96,7 +96,8 @@ def test_subnets_show_cidr_free_addresses_and_public_colour(design: Design, pars
             assert _cluster_of(dot, node_id) == box
             label = dot.node_attrs[dot_id(node_id)]["label"]
             assert str(subnet.cidr) in label
-            assert f"{facts[node_id].free_addresses} free addresses" in label
+            count = facts[node_id].free_addresses
+            assert f"{count} free address{'' if count == 1 else 'es'}" in label
             assert facts[node_id].free_addresses <= subnet.cidr.size - 5
             public = _is_public(design, vpc_name, subnet_name)
             assert facts[node_id].public is public
@@ -263,3 +264,13 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     assert vpc_edges[("vpc.a", "vpc.b")] == "a-b"
     assert vpc_edges[("vpc.a", "tgw.core")] == "att-a\\nRT spokes"
     assert vpc_edges[("vpc.a", "onprem.office")] == "VPN"
+
+
+def test_subnet_naming_a_missing_route_table_or_nacl_says_so(parse_dot: Any) -> None:
+    design = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        "a": {"az": "us-east-1a", "cidr": "10.0.0.0/28", "route_table": "privat", "nacl": "gone"},
+        "b": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}}}}})
+    dot = parse_dot(diagram_source(design))
+    assert "route table privat (missing), NACL gone (missing)" in dot.node_attrs["subnet.p/a"]["label"]
+    assert "route table main, NACL default" in dot.node_attrs["subnet.p/b"]["label"]
+    assert "11 free addresses" in dot.node_attrs["subnet.p/a"]["label"]  # SUB-04: a /28 has 11

@@ -71,6 +71,7 @@ class SubnetFacts:
     route_table: str
     network_acl: str
     aws_id: str | None = None
+    missing: tuple[str, ...] = ()  # "route table" / "NACL" when the design names one that does not exist
 
 
 @dataclass
@@ -220,7 +221,7 @@ def _gather(design: Design, network: Any = None) -> _Facts:
     for vpc_name, vpc in design.iter_vpcs():
         for name, subnet in sorted(vpc.subnets.items()):
             node = _subnet_node(vpc_name, name)
-            table = _route_table_of(vpc, name)
+            table, nacl = _route_table_of(vpc, name), _nacl_of(vpc, name)
             attrs = _network_attrs(network, node)
             used = sum(item.addresses for item in facts.resources.get(node, []))
             size = IPNetwork(str(subnet.cidr)).size
@@ -229,7 +230,9 @@ def _gather(design: Design, network: Any = None) -> _Facts:
             public = attrs["public"] if "public" in attrs else _is_public(design, vpc_name, table)
             facts.subnets[node] = SubnetFacts(
                 vpc=vpc_name, name=name, az=subnet.az, cidr=str(subnet.cidr), public=bool(public),
-                free_addresses=int(free), route_table=table, network_acl=_nacl_of(vpc, name), aws_id=subnet.id,
+                free_addresses=int(free), route_table=table, network_acl=nacl, aws_id=subnet.id,
+                missing=tuple(word for word, found in (("route table", table in vpc.route_tables),
+                                                       ("NACL", nacl in vpc.network_acls)) if not found),
             )
     facts.located = {item.node_id: subnet for subnet, items in facts.resources.items() for item in items}
     if network is not None:
@@ -386,10 +389,15 @@ def _vpc_summary(name: str, vpc: Vpc, subnets: list[SubnetFacts]) -> str:
     return _label(name, cidrs, counts, ", ".join(gateways) or None)
 
 
+def _free_text(count: int) -> str:
+    return f"{count} free address" + ("" if count == 1 else "es")
+
+
 def _subnet_text(facts: SubnetFacts) -> str:
     kind = "public" if facts.public else "private"
-    return _label(f"{facts.cidr}, {kind}", f"{facts.free_addresses} free addresses",
-                  f"route table {facts.route_table}, NACL {facts.network_acl}")
+    table = facts.route_table + (" (missing)" if "route table" in facts.missing else "")
+    nacl = facts.network_acl + (" (missing)" if "NACL" in facts.missing else "")
+    return _label(f"{facts.cidr}, {kind}", _free_text(facts.free_addresses), f"route table {table}, NACL {nacl}")
 
 
 def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
