@@ -370,3 +370,9 @@ def test_plain_http_is_info_and_follows_authorized_ports() -> None:
     data = sg_design(tcp(80, "0.0.0.0/0"))
     assert [f.severity for f in run_rule("SG003", data)] == ["info"]
     assert [f.severity for f in run_rule("SG003", data, Config(authorized_ports=(443,)))] == ["warning"]
+
+
+def test_ports_of_disabled_rules_fall_back_to_sg003() -> None:
+    data = sg_design(tcp(5432, "0.0.0.0/0"))
+    assert not run_rule("SG003", data)  # SG004's
+    assert run_rule("SG003", data, Config(disable=("SG004",)))

@@ -152,7 +152,11 @@ def sg_rdp(ctx: CheckContext) -> Iterable[Finding]:
       peers={"checkov": "CKV_AWS_260", "cfn_nag": "W2", "securityhub": "EC2.18"})
 def sg_unauthorized_ports(ctx: CheckContext) -> Iterable[Finding]:
     cfg = settings(ctx)
-    skip = set(cfg.authorized_ports) | {22, 3389} | set(cfg.high_risk_ports)
+    # Ports another enabled rule reports are not repeated here.
+    skip = set(cfg.authorized_ports)
+    skip |= {22} if cfg.is_enabled("SG001") else set()
+    skip |= {3389} if cfg.is_enabled("SG002") else set()
+    skip |= set(cfg.high_risk_ports) if cfg.is_enabled("SG004") else set()
     for vpc_name, name, group in _groups(ctx.design):
         if _all_ports_open(ctx, vpc_name, name):
             continue  # SG005
