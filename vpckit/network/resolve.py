@@ -6,6 +6,7 @@ these functions, so that "what does `nat-a` mean in VPC prod" has one answer.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal
 
@@ -83,13 +84,37 @@ def find_in(items: dict[str, Any], ref: str) -> str | None:
     """
     if ref in items:
         return ref
+    by_id, by_tag = _index(items)
+    name = by_id.get(ref)
+    if name is None:
+        name = by_tag.get(ref)
+    return name if name in items else None
+
+
+# Designs are read-only once validated, so each collection's id/Name index is built once. The
+# cache holds the collection itself, so its id() cannot be reused while the entry lives.
+_INDEX_CACHE: "OrderedDict[int, tuple[dict[str, Any], int, dict[str, str], dict[str, str]]]" = OrderedDict()
+_INDEX_CACHE_SIZE = 4096
+
+
+def _index(items: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    cached = _INDEX_CACHE.get(id(items))
+    if cached is not None and cached[0] is items and cached[1] == len(items):
+        _INDEX_CACHE.move_to_end(id(items))
+        return cached[2], cached[3]
+    by_id: dict[str, str] = {}
+    by_tag: dict[str, str] = {}
     for name, resource in items.items():
-        if getattr(resource, "id", None) == ref:
-            return name
-    for name, resource in items.items():
-        if (getattr(resource, "tags", None) or {}).get("Name") == ref:
-            return name
-    return None
+        resource_id = getattr(resource, "id", None)
+        if resource_id is not None:
+            by_id.setdefault(resource_id, name)
+        tag = (getattr(resource, "tags", None) or {}).get("Name")
+        if tag is not None:
+            by_tag.setdefault(tag, name)
+    _INDEX_CACHE[id(items)] = (items, len(items), by_id, by_tag)
+    if len(_INDEX_CACHE) > _INDEX_CACHE_SIZE:
+        _INDEX_CACHE.popitem(last=False)
+    return by_id, by_tag
 
 
 def find_in_vpc(design: Design, vpc_name: str, collection: str, ref: str, kind: str | None = None) -> Ref | None:
