@@ -76,12 +76,10 @@ def _open_ports(ctx: CheckContext, vpc_name: str, name: str, ports: Iterable[int
     """For each of ``ports``, the TCP/UDP slices open to the world that contain it."""
     out: dict[int, list[tuple[int, Slice]]] = {}
     for part in _world_slices(ctx, vpc_name, name):
-        if part.protocol not in (TCP, UDP, OTHER):
-            continue
+        if part.protocol not in (TCP, UDP):
+            continue  # protocol -1 rules show up in the TCP and UDP slices too
         for port in ports:
-            if part.protocol == OTHER or part.low <= port <= part.high:
-                if part.protocol == OTHER:
-                    continue  # "other protocols" have no ports; protocol -1 shows up in the TCP/UDP slices too
+            if part.low <= port <= part.high:
                 out.setdefault(port, []).append((part.protocol, part))
     return out
 
