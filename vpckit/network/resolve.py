@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from ..model import Design, Vpc
 
@@ -176,9 +176,14 @@ def route_target(design: Design, vpc_name: str, target: str) -> Ref | None:
     """
     if target in ("local", "blackhole"):
         return Ref(target, target, vpc_name, ())
-    for candidate_vpc in _vpc_order(design, vpc_name):
-        for collection, kind in ROUTE_TARGET_COLLECTIONS:
-            found = find_in_vpc(design, candidate_vpc, collection, target, kind)
+    for collection, kind in ROUTE_TARGET_COLLECTIONS:
+        found = find_in_vpc(design, vpc_name, collection, target, kind)
+        if found is not None:
+            return found
+    kinds = dict(ROUTE_TARGET_COLLECTIONS)
+    for candidate_vpc, collection in _elsewhere(design, vpc_name, target):
+        if collection in kinds:
+            found = find_in_vpc(design, candidate_vpc, collection, target, kinds[collection])
             if found is not None:
                 return found
     return transit_gateway(design, target) or peering_connection(design, target)
@@ -200,15 +205,38 @@ def security_group(design: Design, vpc_name: str, ref: str) -> Ref | None:
         if owner_vpc is not None:
             return find_in_vpc(design, owner_vpc, "security_groups", group, "security_group")
         ref = group  # account-qualified id: 123456789012/sg-…
-    for candidate_vpc in _vpc_order(design, vpc_name):
-        found = find_in_vpc(design, candidate_vpc, "security_groups", ref, "security_group")
-        if found is not None and (candidate_vpc == vpc_name or ref.startswith("sg-") or found.resource.id == ref):
+    found = find_in_vpc(design, vpc_name, "security_groups", ref, "security_group")
+    if found is not None:
+        return found
+    for candidate_vpc, collection in _elsewhere(design, vpc_name, ref):
+        if collection != "security_groups":
+            continue
+        found = find_in_vpc(design, candidate_vpc, collection, ref, "security_group")
+        if found is not None and (ref.startswith("sg-") or found.resource.id == ref):
             return found
     return None
 
 
-def _vpc_order(design: Design, first: str) -> Iterable[str]:
-    yield first
-    for name in sorted(design.vpcs):
-        if name != first:
-            yield name
+_VPC_COLLECTIONS = tuple(c for c, _ in ROUTE_TARGET_COLLECTIONS) + ("security_groups",)
+_DESIGN_INDEX: "OrderedDict[int, tuple[dict[str, Any], dict[str, list[tuple[str, str]]]]]" = OrderedDict()
+
+
+def _elsewhere(design: Design, vpc_name: str, ref: str) -> list[tuple[str, str]]:
+    """The (VPC, collection) pairs outside ``vpc_name`` that may hold ``ref``, VPCs in name order."""
+    vpcs = design.vpcs
+    cached = _DESIGN_INDEX.get(id(vpcs))
+    if cached is None or cached[0] is not vpcs:
+        index: dict[str, list[tuple[str, str]]] = {}
+        for name in sorted(vpcs):
+            for collection in _VPC_COLLECTIONS:
+                for key, resource in getattr(vpcs[name], collection).items():
+                    refs = {key, getattr(resource, "id", None), (getattr(resource, "tags", None) or {}).get("Name")}
+                    for each in refs - {None}:
+                        places = index.setdefault(each, [])
+                        if (name, collection) not in places:
+                            places.append((name, collection))
+        cached = (vpcs, index)
+        _DESIGN_INDEX[id(vpcs)] = cached
+        if len(_DESIGN_INDEX) > 256:
+            _DESIGN_INDEX.popitem(last=False)
+    return [place for place in cached[1].get(ref, ()) if place[0] != vpc_name]
