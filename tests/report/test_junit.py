@@ -38,3 +38,17 @@ def test_one_case_per_expectation(design_file: Path, tmp_path: Path) -> None:
     root = junit_of(design_file, tmp_path)
     (suite,) = [s for s in root.findall("testsuite") if s.get("name") == "expectations"]
     assert [c.get("name") for c in suite.findall("testcase")] == ["ssh to the bastion"]
+
+
+def test_failing_expectation_is_a_failed_case(design_file: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "more.yaml"
+    extra.write_text("- {name: https to the bastion, from: internet, to: jump, protocol: tcp, port: 443, "
+                     "expect: reachable}\n", encoding="utf-8")
+    out = tmp_path / "report.xml"
+    assert main(["validate", str(design_file), "--expectations", str(extra), "-f", "junit", "-o", str(out)]) == 1
+    (suite,) = [s for s in ET.parse(out).getroot().findall("testsuite") if s.get("name") == "expectations"]
+    cases = {c.get("name"): c for c in suite.findall("testcase")}
+    assert cases["ssh to the bastion"].find("failure") is None
+    failure = cases["https to the bastion"].find("failure")
+    assert failure is not None and "REACH001" in failure.get("type")
+    assert suite.get("tests") == "2" and suite.get("failures") == "1"
