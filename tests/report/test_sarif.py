@@ -99,3 +99,4 @@ def test_infrastructure_code_inputs_have_line_locations(relative: str, corpus_di
     assert results and len(located) == len(results)
     assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith(Path(relative).name)
                for r in results)
+
