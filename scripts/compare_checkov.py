@@ -59,6 +59,14 @@ WHY = {
                    "into `elastic_ips` yet, so unattached EIPs in plans are not seen either",
 }
 
+#: Known reasons for vpckit-only findings whose checkov equivalent passed, per vpckit rule.
+ONLY_WHY = {
+    "VPC009": "the Terraform and CloudFormation readers do not import flow logs yet (`aws_flow_log`, "
+              "`AWS::EC2::FlowLog`), so a VPC that has one is reported: a reader gap, not a rule difference",
+    "SG008": "Terraform gives a group without a description 'Managed by Terraform', which checkov accepts; the "
+             "Terraform reader leaves the description empty",
+}
+
 #: Resource types checkov's VPC checks also cover that are not VPC resources (EC2-Classic era groups).
 NOT_VPC = ("aws_db_security_group", "aws_redshift_security_group", "aws_elasticache_security_group")
 
@@ -209,6 +217,8 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
             continue
         why = ("checkov ran the check and passed the resource" if set(ids) & checked_ids
                else f"checkov has no such check for {result.language} or did not evaluate this resource")
+        if finding.rule_id in ONLY_WHY and set(ids) & checked_ids:
+            why += f" ({ONLY_WHY[finding.rule_id]})"
         only.append((finding, ids, why))
     return {"same": same, "different": different, "missed": missed, "only": only, "out_of_scope": other}
 
@@ -267,7 +277,8 @@ def markdown(results: list[FileResult], peers: dict[str, set[str]], checkov_vers
               + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items())) + ".",
               f"- vpckit reports {totals['only']} findings of rules that have a checkov equivalent which checkov did not "
               "raise — mostly NACL rules (checkov has none for CloudFormation), first-match NACL evaluation, default "
-              "security groups and flow logs in CloudFormation, and coverage-based exposure.",
+              "security groups and flow logs in CloudFormation, and coverage-based exposure. A few are reader gaps "
+              "rather than rule differences (flow logs and group descriptions from Terraform), marked as such below.",
               f"- Time: checkov {totals['checkov_s']:.0f} s in total (one process per file, offline), vpckit "
               f"{totals['vpckit_s']:.1f} s (in-process, reading and checking).", ""]
     lines += ["## Per file", ""] + [line for block in details for line in block]
