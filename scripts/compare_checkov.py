@@ -61,8 +61,8 @@ WHY = {
 
 #: Known reasons for vpckit-only findings whose checkov equivalent passed, per vpckit rule.
 ONLY_WHY = {
-    "VPC009": "the Terraform and CloudFormation readers do not import flow logs yet (`aws_flow_log`, "
-              "`AWS::EC2::FlowLog`), so a VPC that has one is reported: a reader gap, not a rule difference",
+    "VPC009": "the file declares a flow log, but the Terraform and CloudFormation readers do not import flow logs "
+              "yet (`aws_flow_log`, `AWS::EC2::FlowLog`), so it is reported: a reader gap, not a rule difference",
     "SG008": "Terraform gives a group without a description 'Managed by Terraform', which checkov accepts; the "
              "Terraform reader leaves the description empty",
 }
@@ -84,6 +84,7 @@ class FileResult:
     vpckit_warnings: list[str] = field(default_factory=list)
     vpckit_error: str | None = None
     design_names: set[str] = field(default_factory=set)
+    text: str = ""
 
 
 def checkov_peers() -> dict[str, set[str]]:
@@ -217,7 +218,8 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
             continue
         why = ("checkov ran the check and passed the resource" if set(ids) & checked_ids
                else f"checkov has no such check for {result.language} or did not evaluate this resource")
-        if finding.rule_id in ONLY_WHY and set(ids) & checked_ids:
+        declares_flow_log = any(m in result.text for m in ("AWS::EC2::FlowLog", "aws_flow_log"))
+        if finding.rule_id in ONLY_WHY and (set(ids) & checked_ids or (finding.rule_id == "VPC009" and declares_flow_log)):
             why += f" ({ONLY_WHY[finding.rule_id]})"
         only.append((finding, ids, why))
     return {"same": same, "different": different, "missed": missed, "only": only, "out_of_scope": other}
@@ -322,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for path, language in inputs():
         relative = path.relative_to(CORPUS).as_posix()
-        result = FileResult(relative, language)
+        result = FileResult(relative, language, text=path.read_text(encoding="utf-8", errors="replace"))
         result.checkov_seconds, report = run_checkov(args.checkov, path, language, args.cache)
         result.checkov_failed, result.checkov_passed = report.get("failed", []), report.get("passed", [])
         result.checkov_resources = report.get("resources", 0)
