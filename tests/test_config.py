@@ -148,3 +148,15 @@ def test_inline_suppression_of_unknown_rule_is_exit_2(tmp_path: Path, capsys) ->
                             "        suppress: [{rule: SG0O1, reason: letter O instead of zero}]\n")
     code, _, err = _validate(tmp_path, capsys, design=design)
     assert code == 2 and "design.yaml:7:" in err and "SG0O1" in err
+
+
+def test_ipv6_prefix_policy_reaches_vpc001(tmp_path: Path, capsys) -> None:
+    # CIDR-09: IPAM/BYOIPv6 VPCs may use other prefix lengths; the config says which are accepted.
+    design = DESIGN.replace("    cidr: 10.0.0.0/16\n", "    cidr: 10.0.0.0/16\n    ipv6_cidrs: [2600:1f18::/48]\n", 1)
+    code, out, _ = _validate(tmp_path, capsys, "-f", "json", design=design)
+    assert "VPC001" in {f["rule"] for f in json.loads(out)["findings"]}
+    (tmp_path / "vpckit.toml").write_text("ipv6_vpc_prefixes = [48, 56]\n")
+    code, out, _ = _validate(tmp_path, capsys, "-f", "json", design=design)
+    assert "VPC001" not in {f["rule"] for f in json.loads(out)["findings"]}
+    with pytest.raises(InputError):
+        parse_config("ipv6_subnet_prefixes = []\n")

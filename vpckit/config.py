@@ -13,6 +13,8 @@ with ``--config FILE``::
     wide_prefix_ipv6 = 32
     max_port_range = 100                    # SG010: wider inbound ranges are reported
     ephemeral_ports = "1024-65535"          # NACL006: client ports replies must be allowed to
+    ipv6_vpc_prefixes = [56]                # VPC001: IPv6 prefix lengths accepted (IPAM/BYOIP allow others)
+    ipv6_subnet_prefixes = [64]
 
     [severity]                              # per-rule severity overrides
     SG006 = "info"
@@ -58,7 +60,7 @@ PORT_PROFILES: dict[str, tuple[int, ...]] = {
 
 _KEYS = {
     "enable", "disable", "severity", "high_risk_ports", "authorized_ports", "admin_ports", "wide_prefix_ipv4",
-    "wide_prefix_ipv6", "max_port_range", "ephemeral_ports", "suppress",
+    "wide_prefix_ipv6", "max_port_range", "ephemeral_ports", "suppress", "ipv6_vpc_prefixes", "ipv6_subnet_prefixes",
 }
 _SEVERITIES = ("error", "warning", "info")
 
@@ -84,6 +86,8 @@ class Config:
     wide_prefix_ipv6: int = 32
     max_port_range: int = 100
     ephemeral_ports: tuple[int, int] = (1024, 65535)
+    ipv6_vpc_prefixes: tuple[int, ...] | None = None  # None: the rule's own default (/56)
+    ipv6_subnet_prefixes: tuple[int, ...] | None = None  # None: the rule's own default (/64)
     suppress: tuple[Suppression, ...] = ()
     file: str | None = None
 
@@ -207,6 +211,13 @@ def parse_config(text: str, file: str = "vpckit.toml", pyproject: bool = False) 
             if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
                 raise where.error(f"{key} must be an integer {low}-{high}", key)
             values[key] = value
+    for key in ("ipv6_vpc_prefixes", "ipv6_subnet_prefixes"):
+        if key in document:
+            value = document[key]
+            if not (isinstance(value, list) and value and all(
+                    isinstance(p, int) and not isinstance(p, bool) and 0 <= p <= 128 for p in value)):
+                raise where.error(f"{key} must be a non-empty list of prefix lengths 0-128, e.g. [56]", key)
+            values[key] = tuple(value)
     if "ephemeral_ports" in document:
         from .model import parse_port_range
 
