@@ -60,3 +60,13 @@ def design_file(tmp_path: Path) -> Path:
     path = tmp_path / "exposed.yaml"
     path.write_text(DESIGN, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def design_text() -> str:
+    return DESIGN
+
+
+@pytest.fixture
+def edited_design_text() -> str:
+    return UNRELATED_EDIT

@@ -10,7 +10,6 @@ import pytest
 
 from vpckit.cli import main
 
-from .conftest import DESIGN, UNRELATED_EDIT
 
 SCHEMA = json.loads((Path(__file__).parent / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +34,7 @@ def test_validates_against_the_sarif_schema(source: str, design_file: Path, tmp_
     assert document["version"] == "2.1.0"
 
 
-def test_results_carry_rules_locations_and_suppressions(design_file: Path, tmp_path: Path) -> None:
+def test_results_carry_rules_locations_and_suppressions(design_file: Path, design_text: str, tmp_path: Path) -> None:
     document = sarif_of(design_file, tmp_path)
     run = document["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
@@ -47,7 +46,7 @@ def test_results_carry_rules_locations_and_suppressions(design_file: Path, tmp_p
         assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
     (ssh,) = [r for r in by_rule["SG001"] if "bastion" in r["message"]["text"]]
     region = ssh["locations"][0]["physicalLocation"]["region"]
-    first_half = next(n for n, line in enumerate(DESIGN.splitlines(), 1) if "source: 0.0.0.0/1," in line)
+    first_half = next(n for n, line in enumerate(design_text.splitlines(), 1) if "source: 0.0.0.0/1," in line)
     assert region["startLine"] == first_half  # the first of the two half-internet rules
     assert ssh["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("vpcs/prod/security_groups/bastion")
     suppressed = {r["ruleId"]: r["suppressions"][0]["justification"] for r in run["results"] if "suppressions" in r}
@@ -61,11 +60,11 @@ def test_fingerprints_stable_across_runs(design_file: Path, tmp_path: Path) -> N
     assert first == second and len(first) == len(sarif_of(design_file, tmp_path)["runs"][0]["results"])
 
 
-def test_fingerprints_survive_an_unrelated_edit(design_file: Path, tmp_path: Path) -> None:
+def test_fingerprints_survive_an_unrelated_edit(design_file: Path, edited_design_text: str, tmp_path: Path) -> None:
     before = sarif_of(design_file, tmp_path)
     edited = tmp_path / "edited" / design_file.name
     edited.parent.mkdir()
-    edited.write_text(UNRELATED_EDIT, encoding="utf-8")
+    edited.write_text(edited_design_text, encoding="utf-8")
     after = sarif_of(edited, tmp_path / "edited")
     old, new = fingerprints(before), fingerprints(after)
     assert set(old) <= set(new), {old[k] for k in set(old) - set(new)}
