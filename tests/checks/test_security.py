@@ -376,3 +376,15 @@ def test_ports_of_disabled_rules_fall_back_to_sg003() -> None:
     data = sg_design(tcp(5432, "0.0.0.0/0"))
     assert not run_rule("SG003", data)  # SG004's
     assert run_rule("SG003", data, Config(disable=("SG004",)))
+
+
+def test_groups_that_together_open_ssh_are_reported_on_their_users() -> None:
+    # SG-01: the groups of an interface are unioned; each half alone is not the world, together they are.
+    # Two public /9s are each narrower than the /8 that counts as "the world" by default; together they are one.
+    strict = Config()
+    data = base(security_groups={"a": group(tcp(22, "11.0.0.0/9")), "b": group(tcp(22, "11.128.0.0/9"))},
+                instances={"jump": {"subnet": "public-a", "security_groups": ["a", "b"]}})
+    (finding,) = run_rule("SG001", data, strict)
+    assert "a + b together" in finding.message and finding.data["resources"] == ["jump"]
+    data["vpcs"]["prod"]["instances"]["jump"]["security_groups"] = ["a"]
+    assert not run_rule("SG001", data, strict)

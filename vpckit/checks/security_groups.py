@@ -117,6 +117,49 @@ def _port_rule_findings(ctx: CheckContext, rule_id: str, ports: Iterable[int], w
                     f"vpc {vpc_name} / security group {name}",
                     key=f"{proto}/{port}", **extra,
                 )
+    yield from _combined_group_findings(ctx, rule_id, ports, what)
+
+
+def _combined_group_findings(ctx: CheckContext, rule_id: str, ports: list[int], what: str) -> Iterator[Finding]:
+    """Resources whose groups together — none alone — open a port to the world (SG-01: groups are unioned)."""
+    cfg = settings(ctx)
+    for vpc_name, vpc in ctx.design.iter_vpcs():
+        combos: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for name_ in vpc.security_groups:
+            for collection, user in group_users(vpc, name_):
+                combos.setdefault((collection, user), []).append(name_)
+        by_groups: dict[tuple[str, ...], list[str]] = {}
+        for (collection, user), names in sorted(combos.items()):
+            if len(names) > 1:
+                by_groups.setdefault(tuple(sorted(names)), []).append(user)
+        for names, users in sorted(by_groups.items()):
+            for port in ports:
+                for protocol in (TCP, UDP):
+                    if any(_admits(ctx, vpc_name, n, protocol, port, cfg) for n in names):
+                        continue  # each such group is reported on its own
+                    union = IPSet()
+                    for n in names:
+                        for part in _slices(ctx, vpc_name, n, "ingress"):
+                            if part.protocol == protocol and part.low <= port <= part.high:
+                                union |= part.admitted
+                    if not open_to_world(union, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                        continue
+                    proto = "tcp" if protocol == TCP else "udp"
+                    yield ctx.finding(
+                        rule_id,
+                        f"security groups {' + '.join(names)} together admit {proto}/{port} ({what}) from "
+                        f"{world_label(union)} on {', '.join(users)} — no single group does, but AWS unions the "
+                        f"groups of an interface",
+                        ("vpcs", vpc_name, "security_groups", names[0]),
+                        f"vpc {vpc_name} / security groups {' + '.join(names)}", key=f"combined:{proto}/{port}",
+                        resources=users,
+                    )
+
+
+def _admits(ctx: CheckContext, vpc_name: str, name: str, protocol: int, port: int, cfg) -> bool:
+    return any(part.protocol == protocol and part.low <= port <= part.high
+               and open_to_world(part.admitted, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6)
+               for part in _slices(ctx, vpc_name, name, "ingress"))
 
 
 @rule("SG001", "error", "No security group admits SSH (22) from the whole internet",
