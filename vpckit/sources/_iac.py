@@ -53,11 +53,13 @@ VPC_COLLECTIONS: dict[str, type[BaseModel]] = {
     "target_groups": model.TargetGroup,
     "db_subnet_groups": model.DbSubnetGroup,
     "rds_instances": model.RdsInstance,
+    "flow_logs": model.FlowLog,
 }
 DESIGN_COLLECTIONS: dict[str, type[BaseModel]] = {
     "peering_connections": model.PeeringConnection,
     "transit_gateways": model.TransitGateway,
     "prefix_lists": model.PrefixList,
+    "elastic_ips": model.ElasticIp,
 }
 TGW_CHILDREN = {"tgw_attachments": "attachments", "tgw_route_tables": "route_tables"}
 
@@ -180,7 +182,8 @@ class Builder:
         ('default-vpc', '172.31.0.0/16')
         """
         if DEFAULT_VPC not in self.records:
-            self.add("vpcs", DEFAULT_VPC, {"cidr": DEFAULT_VPC_CIDR, "description": "The region's default VPC"})
+            self.add("vpcs", DEFAULT_VPC, {"cidr": DEFAULT_VPC_CIDR, "description": "The region's default VPC",
+                                           "is_default": True})
         self.warn(who, f"no VPC given, so it is in the region's default VPC ({DEFAULT_VPC}, {DEFAULT_VPC_CIDR})")
         return DEFAULT_VPC
 
@@ -241,6 +244,9 @@ class Builder:
             body = dict(record.body)
             if record.kind == "transit_gateways":
                 body.update(self._tgw_children(record))
+            if record.kind == "elastic_ips" and not body.get("vpc"):
+                user = body.get("instance") or body.get("network_interface") or body.get("nat_gateway")
+                body["vpc"] = self.vpc_of(user)
             resource = self._validate(DESIGN_COLLECTIONS[record.kind], body, record.name)
             if resource is not None:
                 design_level.setdefault(record.kind, {})[record.name] = resource

@@ -529,6 +529,10 @@ class _Reader:
         self.file = file
         self.builder = Builder(file, "cloudformation", region=template.region, name=template.pseudo["AWS::StackName"],
                                declared=set(template.resources))
+        #: EIP logical id → {"nat_gateway": NAT logical id} for allocations made by NAT gateways.
+        self.eip_users: dict[str, dict[str, str]] = {}
+        #: An allocation could not be resolved: which elastic IP it uses is not known.
+        self.unknown_eip_use = False
 
     def warn(self, logical_id: str, message: str) -> None:
         self.builder.warn(logical_id, message)
@@ -566,6 +570,7 @@ class _Reader:
             self.warn(self.file, "resource types not read: " + ", ".join(f"{k} ({v})" for k, v in sorted(skipped.items())))
         if used_getazs:
             self.warn(self.file, f"Fn::GetAZs gives {self.template.region}a..c; the real list depends on the account")
+        _unused_eips_of_unknown_use(self)
         return self.builder.build()
 
     def _enabled(self, logical_id: str, resource: Any) -> bool:
@@ -605,6 +610,10 @@ class _Reader:
             body["tags"] = tags
         self.builder.add(kind, logical_id, body, vpc=_ref(vpc), position=self.positions.get(("Resources", logical_id)),
                          parent=_ref(parent))
+
+    def given(self, logical_id: str, key: str) -> bool:
+        """Whether the template sets property ``key`` of ``logical_id`` (resolvable or not)."""
+        return key in ((self.template.resources.get(logical_id) or {}).get("Properties") or {})
 
     def vpc_or_default(self, logical_id: str, properties: dict[str, Any], key: str = "VpcId") -> str | None:
         if key in properties:
@@ -771,6 +780,12 @@ def _egress_only_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 
 
 def _nat_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    if str(p.get("ConnectivityType") or "public").lower() == "public":  # its EIP is in use, read or not
+        eip = _ref(p.get("AllocationId"))
+        if eip in reader.template.resources:
+            reader.eip_users.setdefault(eip, {})["nat_gateway"] = lid
+        elif eip is None and reader.given(lid, "AllocationId"):
+            reader.unknown_eip_use = True
     subnet = _ref(p.get("SubnetId"))
     if subnet is None:
         reader.warn(lid, "its subnet is not known; not read")
@@ -781,10 +796,72 @@ def _nat_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 
 
 def _eip(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
-    for key in ("InstanceId", "NetworkInterfaceId"):
-        target = reader.builder.lookup(_ref(p.get(key)))
+    """``AWS::EC2::EIP`` → ``elastic_ips`` with what it is associated with (NET004); an
+    ``AWS::EC2::EIPAssociation`` edits it. The instance or interface gets a public address."""
+    association: dict[str, str] = {}
+    for key, field_name in (("InstanceId", "instance"), ("NetworkInterfaceId", "network_interface")):
+        target_ref = _ref(p.get(key))
+        if target_ref is None:
+            if reader.given(lid, key):
+                reader.unknown_eip_use = True
+            continue
+        association[field_name] = target_ref
+        target = reader.builder.lookup(target_ref)
         if target is not None and target.kind in ("instances", "network_interfaces"):
             target.body["public_ip"] = True  # an elastic IP; its address is allocated at deployment
+        break
+    if _type(reader.template.resources.get(lid)) == "AWS::EC2::EIP":
+        domain = p.get("Domain")
+        if isinstance(domain, str) and domain != "vpc":
+            reader.warn(lid, f"Domain {domain} (EC2-Classic) addresses are not VPC addresses; not read")
+            return
+        reader.add("elastic_ips", lid, {**association, **reader.eip_users.get(lid, {})}, properties=p)
+        return
+    eip = _ref(p.get("AllocationId")) or _ref(p.get("EIP"))  # EIP: the address, i.e. `Ref` of the EIP
+    record = reader.builder.lookup(eip, "elastic_ips")
+    if record is not None:
+        record.body.update(association)
+    elif eip is None:
+        reader.unknown_eip_use = True  # which elastic IP it associates is not known
+
+
+def _unused_eips_of_unknown_use(reader: _Reader) -> None:
+    """When some allocation could not be resolved, elastic IPs without a known association may be
+    the one it uses: none is reported as unattached on a guess."""
+    if not reader.unknown_eip_use:
+        return
+    for record in [r for r in reader.builder.records.values() if r.kind == "elastic_ips"]:
+        if not (record.body.get("instance") or record.body.get("network_interface") or record.body.get("nat_gateway")):
+            del reader.builder.records[record.name]
+            reader.warn(record.name, "what it is associated with is not known from the template (an allocation that "
+                        "cannot be resolved); not recorded as an elastic IP")
+
+
+_FLOW_LOG_KINDS = {"Subnet": "subnet", "NetworkInterface": "network interface", "TransitGateway": "transit gateway",
+                   "TransitGatewayAttachment": "TGW attachment"}
+
+
+def _flow_log(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    """``AWS::EC2::FlowLog`` with ResourceType VPC (VPC009). Subnet, interface and transit gateway
+    flow logs capture only part of a VPC's traffic: a warning says they are not VPC flow logs."""
+    kind = p.get("ResourceType")
+    if kind != "VPC":
+        what = _FLOW_LOG_KINDS.get(str(kind))
+        reader.warn(lid, f"a {what} flow log, not a VPC flow log (it does not cover the whole VPC); not read" if what
+                    else f"ResourceType {kind!r} is not known; not read")
+        return
+    vpc = _ref(p.get("ResourceId"))
+    if vpc is None:
+        reader.warn(lid, "the VPC it logs is not known; not read")
+        return
+    traffic = p.get("TrafficType")
+    if not isinstance(traffic, str):
+        traffic = "ALL"
+        reader.warn(lid, "TrafficType is not known; read as ALL")
+    destination = p.get("LogDestination") if isinstance(p.get("LogDestination"), str) else p.get("LogGroupName")
+    body = {"traffic_type": traffic.upper(), "destination_type": _text(p.get("LogDestinationType", "cloud-watch-logs")),
+            "destination": destination if isinstance(destination, str) else None}
+    reader.add("flow_logs", lid, body, vpc=vpc, properties=p)
 
 
 def _network_acl(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
@@ -892,8 +969,11 @@ def _peering(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 
 def _transit_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     asn = p.get("AmazonSideAsn")
-    reader.add("transit_gateways", lid, {"region": reader.template.region,
-                                         "asn": int(asn) if asn is not None else None}, properties=p)
+    reader.add("transit_gateways", lid, {
+        "region": reader.template.region, "asn": int(asn) if asn is not None else None,
+        # AWS's default is "disable"; NET003 reports "enable".
+        "auto_accept_shared_attachments": _text(p.get("AutoAcceptSharedAttachments", "disable")) == "enable",
+    }, properties=p)
     reader.builder.tgw_defaults[lid] = (
         _text(p.get("DefaultRouteTableAssociation", "enable")) == "enable",
         _text(p.get("DefaultRouteTablePropagation", "enable")) == "enable",
@@ -1095,6 +1175,7 @@ _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::EC2::NatGateway": _nat_gateway,
     "AWS::EC2::EIP": _eip,
     "AWS::EC2::EIPAssociation": _eip,
+    "AWS::EC2::FlowLog": _flow_log,
     "AWS::EC2::NetworkAcl": _network_acl,
     "AWS::EC2::NetworkAclEntry": _nacl_entry,
     "AWS::EC2::SubnetNetworkAclAssociation": _nacl_association,
@@ -1129,7 +1210,7 @@ _PASS = {
     "AWS::EC2::TransitGatewayAttachment": 1, "AWS::EC2::TransitGatewayVpcAttachment": 1,
     "AWS::EC2::NetworkInterface": 2, "AWS::EC2::NatGateway": 2, "AWS::EC2::VPCEndpoint": 2,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 2,
-    "AWS::EC2::Instance": 3, "AWS::RDS::DBSubnetGroup": 2, "AWS::RDS::DBInstance": 3,
+    "AWS::EC2::Instance": 3, "AWS::RDS::DBSubnetGroup": 2, "AWS::RDS::DBInstance": 3, "AWS::EC2::EIP": 4,
 }
 _PASS.update({t: 5 for t in _HANDLERS if t not in _PASS})
 

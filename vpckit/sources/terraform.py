@@ -143,6 +143,10 @@ class _Reader:
         self.region = region or (constant if isinstance(constant, str) else None) or "us-east-1"
         self.builder = Builder(file, "terraform", region=self.region, name=_design_name(file))
         self.instances: dict[str, Instance] = {}
+        #: aws_eip address → {"nat_gateway": user} for allocations made by other resources.
+        self.eip_users: dict[str, dict[str, str]] = {}
+        #: Modules where an elastic IP allocation could not be resolved.
+        self.unknown_eip_use: set[str] = set()
         self.by_block: dict[tuple[str, str], list[Instance]] = {}
         self._collect()
         self.builder.declared = set(self.instances)
@@ -400,6 +404,7 @@ class _Reader:
                                                               "aws_customer_gateway", "aws_networkfirewall")))
         if network:
             self.builder.warn(self.file, f"resource types not read: {', '.join(network)}")
+        _unused_eips_of_unknown_use(self)
         return self.builder.build()
 
     def add(self, kind: str, instance: Instance, body: dict[str, Any], vpc: str | None = None,
@@ -446,6 +451,8 @@ def _vpc(reader: _Reader, instance: Instance) -> None:
         reader.builder.warn(instance.address, "cidr_block is known only after apply (IPAM?); VPC not read")
         return
     body: dict[str, Any] = {"cidr": cidr}
+    if instance.type == "aws_default_vpc" or (instance.mode == "data" and values.get("default") is True):
+        body["is_default"] = True  # VPC008
     if values.get("ipv6_cidr_block"):
         body["ipv6_cidrs"] = [values["ipv6_cidr_block"]]
     elif values.get("assign_generated_ipv6_cidr_block"):
@@ -605,6 +612,9 @@ def _gateway_attachment(reader: _Reader, instance: Instance) -> None:
 
 def _nat_gateway(reader: _Reader, instance: Instance) -> None:
     values = instance.values
+    if (values.get("connectivity_type") or "public") == "public" and (
+            values.get("allocation_id") or reader.references(instance, ("allocation_id",))):
+        _use_eip(reader, instance, "allocation_id", "nat_gateway", instance.address)  # in use, read or not
     subnet = reader.link(instance, "subnet_id", "subnet")
     body = {
         "subnet": subnet,
@@ -618,24 +628,103 @@ def _nat_gateway(reader: _Reader, instance: Instance) -> None:
     reader.add("nat_gateways", instance, body, vpc=subnet)
 
 
+def _use_eip(reader: _Reader, instance: Instance, attribute: str, use: str, user: str) -> None:
+    """Note that ``instance`` associates the elastic IP its ``attribute`` names with ``user``.
+
+    An allocation that cannot be resolved (a ``local`` value, which plans do not record) makes the
+    module's elastic IPs of unknown use: they are not reported as unattached on a guess.
+    """
+    eip = reader.link(instance, attribute, "elastic IP")
+    target = reader.instances.get(eip or "") or next(
+        (i for i in reader.instances.values() if i.type == "aws_eip" and eip and i.values.get("id") == eip), None)
+    if target is not None and target.type == "aws_eip":
+        reader.eip_users.setdefault(target.address, {})[use] = user
+    elif eip is None:
+        reader.unknown_eip_use.add(instance.module)
+
+
 def _eip(reader: _Reader, instance: Instance) -> None:
-    """An elastic IP gives its instance or interface a public address (known or not)."""
+    """An elastic IP: recorded in ``elastic_ips`` with what it is associated with (NET004), and giving
+    its instance or interface a public address (known or not)."""
     values = instance.values
     public_ip = values.get("public_ip")
+    association: dict[str, str] = {}
     if instance.type == "aws_eip_association":
         eip = reader.link(instance, "allocation_id", "elastic IP") if (
             values.get("allocation_id") or reader.references(instance, ("allocation_id",))) else None
+        if eip is None and (values.get("public_ip") or reader.references(instance, ("public_ip",))):
+            eip = reader.link(instance, "public_ip", "elastic IP")  # EC2-Classic style: by address
         eip_instance = reader.instances.get(eip or "")
         public_ip = public_ip or (eip_instance.values.get("public_ip") if eip_instance else None)
         keys = ("instance_id", "network_interface_id")
+        if eip is None:
+            reader.unknown_eip_use.add(instance.module)
     else:
+        eip = instance.address
         keys = ("instance", "network_interface")
     for key in keys:
         if values.get(key) or reader.references(instance, (key,)):
-            record = reader.builder.lookup(reader.link(instance, key, "instance"))
+            target = reader.link(instance, key, "instance")
+            record = reader.builder.lookup(target)
             if record is not None and record.kind in ("instances", "network_interfaces"):
                 record.body["public_ip"] = public_ip or True
-            return
+            if target is not None:
+                association[key.removesuffix("_id")] = reader.builder.name_of(target)
+            elif instance.type == "aws_eip":
+                reader.unknown_eip_use.add(instance.module)
+            break
+    if instance.type == "aws_eip":
+        body = {"address": public_ip or None, **association, **reader.eip_users.get(instance.address, {})}
+        reader.add("elastic_ips", instance, body)
+        return
+    record = reader.builder.lookup(eip, "elastic_ips")
+    if record is not None:
+        record.body.update(association)
+
+
+def _unused_eips_of_unknown_use(reader: _Reader) -> None:
+    """Elastic IPs without a known association in a module where some association could not be
+    resolved: which one is used is not known, so none is reported as unattached."""
+    for record in [r for r in reader.builder.records.values() if r.kind == "elastic_ips"]:
+        instance = reader.instances.get(record.name)
+        body = record.body
+        if instance is None or body.get("instance") or body.get("network_interface") or body.get("nat_gateway"):
+            continue
+        if instance.module in reader.unknown_eip_use:
+            del reader.builder.records[record.name]
+            reader.builder.warn(record.name, "what it is associated with is not known from the plan (an "
+                                "allocation_id that cannot be resolved); not recorded as an elastic IP")
+
+
+_FLOW_LOG_TARGETS = {"subnet_id": "subnet", "eni_id": "network interface",
+                     "transit_gateway_id": "transit gateway", "transit_gateway_attachment_id": "TGW attachment"}
+
+
+def _flow_log(reader: _Reader, instance: Instance) -> None:
+    """A VPC flow log (VPC009). Subnet, interface and transit gateway flow logs capture only part of
+    a VPC's traffic, so they are not VPC flow logs; a warning says so."""
+    values = instance.values
+    if not (values.get("vpc_id") or reader.references(instance, ("vpc_id",))):
+        for key, what in _FLOW_LOG_TARGETS.items():
+            if values.get(key) or reader.references(instance, (key,)):
+                reader.builder.warn(instance.address, f"a {what} flow log, not a VPC flow log (it does not cover the "
+                                    "whole VPC); not read")
+                return
+        reader.builder.warn(instance.address, "the resource it logs is not known; not read")
+        return
+    vpc = reader.link(instance, "vpc_id", "VPC")
+    if vpc is None:
+        return
+    traffic = values.get("traffic_type")
+    if not traffic:
+        traffic = "ALL"
+        reader.builder.warn(instance.address, "traffic_type is not known before apply; read as ALL")
+    body = {
+        "traffic_type": str(traffic).upper(),
+        "destination_type": values.get("log_destination_type") or "cloud-watch-logs",
+        "destination": values.get("log_destination") or values.get("log_group_name") or None,
+    }
+    reader.add("flow_logs", instance, body, vpc=vpc)
 
 
 def _network_acl(reader: _Reader, instance: Instance) -> None:
@@ -853,6 +942,8 @@ def _transit_gateway(reader: _Reader, instance: Instance) -> None:
     body: dict[str, Any] = {"region": reader.region}
     if values.get("amazon_side_asn"):
         body["asn"] = int(values["amazon_side_asn"])
+    # AWS's default is "disable"; NET003 reports "enable".
+    body["auto_accept_shared_attachments"] = values.get("auto_accept_shared_attachments") == "enable"
     reader.add("transit_gateways", instance, body)
     reader.builder.tgw_defaults[instance.address] = (
         values.get("default_route_table_association", "enable") == "enable",
@@ -1114,6 +1205,7 @@ _HANDLERS = {
     "aws_vpn_gateway_attachment": _gateway_attachment,
     "aws_nat_gateway": _nat_gateway,
     "aws_eip": _eip, "aws_eip_association": _eip,
+    "aws_flow_log": _flow_log,
     "aws_network_acl": _network_acl, "aws_default_network_acl": _network_acl,
     "aws_network_acl_rule": _nacl_rule_resource,
     "aws_network_acl_association": _nacl_association,
