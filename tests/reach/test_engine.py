@@ -278,7 +278,9 @@ def test_load_balancer_continues_to_targets(designs_dir) -> None:
     assert ok.verdict == "reachable"
     assert ok.forward[-1].component in ("eni:prod/app-1", "eni:prod/app-2")
     wrong_port = answer(network, parse_query({"from": "internet", "to": "web", "port": 80}))
-    assert [b.code for b in wrong_port.blockers] == ["ENI_SG_RULES_MISMATCH", "ELBV2_LISTENER_PORT_RESTRICTION"]
+    # The public subnets' NACL admits only 443, the load balancer's group too, and no listener is on 80.
+    assert [b.code for b in wrong_port.blockers] == [
+        "SUBNET_ACL_RESTRICTION", "ENI_SG_RULES_MISMATCH", "ELBV2_LISTENER_PORT_RESTRICTION"]
 
 
 def test_load_balancer_with_unreachable_targets_is_unreachable(designs_dir) -> None:

@@ -19,7 +19,6 @@ from ._filters import ALL, ICMP, ICMPV6, KEY_MAX, TCP, UDP, NaclVerdict, evaluat
 from .registry import CheckContext, Finding, rule
 
 #: Replies of clients whose ephemeral range is Linux's (32768-60999) — the least a NACL must allow.
-LINUX_EPHEMERAL = (32768, 60999)
 
 
 def _nacls(design: Design, used_only: bool = True, custom_too: bool = False) -> Iterator[tuple[str, str, NetworkAcl, list[str]]]:
@@ -214,8 +213,9 @@ def _return_like(entry, ephemeral: tuple[int, int]) -> bool:
                 "against the other direction on the client's ephemeral port — 32768-60999 for Linux, 49152-65535 for "
                 "Windows, 1024-65535 for NAT gateways, load balancers and unknown internet clients (aws-semantics "
                 "§1.7). Without a matching entry the connection hangs although every security group allows it.",
-      fix="Add an entry in the other direction for tcp/udp 1024-65535 (the `ephemeral_ports` setting) to the peers "
-          "of the flow; deny unwanted ports with lower-numbered entries.")
+      fix="Add an entry in the other direction covering the clients' ephemeral ports: those of the interfaces "
+          "that start the flow when they are in the design, 1024-65535 (the `ephemeral_ports` setting) for clients "
+          "outside; deny unwanted ports with lower-numbered entries.")
 def nacl_ephemeral(ctx: CheckContext) -> Iterable[Finding]:
     cfg = settings(ctx)
     low, high = cfg.ephemeral_ports
@@ -230,22 +230,20 @@ def nacl_ephemeral(ctx: CheckContext) -> Iterable[Finding]:
                     peers = forward.effective.get(entry.rule, IPSet())
                     if not peers:
                         continue
-                    allowed = [(s.low, s.high) for s in back.admitted_over(entry.protocol, low, high)
+                    needed, clients = _client_ports(ctx, vpc_name, subnets, direction, peers, (low, high))
+                    span_low, span_high = needed[0][0], needed[-1][1]
+                    allowed = [(s.low, s.high) for s in back.admitted_over(entry.protocol, span_low, span_high)
                                if peers.issubset(s.admitted)]
                     allowed = merge_intervals(allowed)
-                    if allowed == [(low, high)]:
+                    missing = [gap for interval in needed for gap in _missing(interval, allowed)]
+                    if not missing:
                         continue
-                    missing = _missing((low, high), allowed)
-                    linux_ok = any(a <= LINUX_EPHEMERAL[0] and LINUX_EPHEMERAL[1] <= b for a, b in allowed)
                     flow = (f"{direction} rule {entry.rule} admits {_entry_text(entry)}"
                             if direction == "ingress" else f"egress rule {entry.rule} lets out {_entry_text(entry)}")
-                    if not allowed:
-                        consequence = "so every reply is dropped and connections hang"
-                    elif linux_ok:
-                        consequence = ("so replies to clients using other ephemeral ranges (NAT gateways, load balancers, "
-                                       "Windows, internet clients: 1024-65535) are dropped on some connections")
+                    if missing == needed:
+                        consequence = f"so every reply to {clients} is dropped and connections hang"
                     else:
-                        consequence = "so many replies are dropped (Linux clients use 32768-60999)"
+                        consequence = f"so replies to {clients} are dropped on some connections"
                     yield ctx.finding(
                         "NACL006",
                         f"NACL {name}: {flow}, but its {other} entries do not allow the replies to all of "
@@ -253,6 +251,42 @@ def nacl_ephemeral(ctx: CheckContext) -> Iterable[Finding]:
                         ("vpcs", vpc_name, "network_acls", name, direction, index), f"vpc {vpc_name} / network ACL {name}",
                         key=f"{direction}:{entry.rule}",
                     )
+
+
+def _client_ports(
+    ctx: CheckContext, vpc_name: str, subnets: list[str], direction: str, peers: IPSet, fallback: tuple[int, int],
+) -> tuple[list[tuple[int, int]], str]:
+    """The ephemeral ports the clients of a flow really use, and who they are (aws-semantics §1.7).
+
+    Flows a NACL lets out start at the interfaces of its own subnets; flows it admits start at
+    the peers, which are known interfaces when the peers lie inside the design's VPCs. Clients
+    outside (the internet, on-premises) may use any of 1024-65535: the configured range.
+    """
+    from ..errors import VpckitError
+    from ..reach import default_client_ports
+
+    try:
+        network = ctx.network
+    except VpckitError:
+        return [fallback], f"clients on {fallback[0]}-{fallback[1]}"
+    if direction == "egress":
+        nodes = {f"subnet:{vpc_name}/{subnet}" for subnet in subnets}
+        interfaces = [i for i in network.interfaces.values() if i.subnet in nodes]
+    else:
+        inside = IPSet(cidr for vpc in ctx.design.vpcs.values() for cidr in (*vpc.cidrs, *vpc.ipv6_cidrs))
+        if not peers.issubset(inside):
+            return [fallback], f"clients outside the VPCs (they may use {fallback[0]}-{fallback[1]})"
+        interfaces = [i for i in network.interfaces.values()
+                      if any(ip in peers for ip in (*i.private_ips, *i.ipv6))]
+    if not interfaces:
+        return [fallback], f"clients on {fallback[0]}-{fallback[1]}"
+    kinds: dict[tuple[int, int], set[str]] = {}
+    for interface in interfaces:
+        kind = f"{interface.os} instance" if interface.owner_kind in ("instance", "network_interface") and interface.os \
+            else interface.owner_kind.replace("_", " ")
+        kinds.setdefault(default_client_ports(network, None, interface), set()).add(kind)  # type: ignore[arg-type]
+    who = "; ".join(f"{', '.join(sorted(k))} clients on {a}-{b}" for (a, b), k in sorted(kinds.items()))
+    return merge_intervals(sorted(kinds)), who
 
 
 def _missing(span: tuple[int, int], allowed: list[tuple[int, int]]) -> list[tuple[int, int]]:
