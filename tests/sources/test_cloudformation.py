@@ -68,6 +68,18 @@ def rules(design: Design, vpc: str, group: str, direction: str = "ingress") -> l
     return [r.model_dump(mode="json", exclude_defaults=True) for r in getattr(design.vpcs[vpc].security_groups[group], direction)]
 
 
+def findings(design: Design, rule_id: str) -> list:
+    from vpckit.checks import RULES, load_rules
+    from vpckit.checks.registry import CheckContext
+
+    load_rules()
+    return list(RULES[rule_id].check(CheckContext(design)))
+
+
+def fired(design: Design, rule_id: str) -> list[str]:
+    return sorted(f.resource for f in findings(design, rule_id))
+
+
 def warned(design: Design, logical_id: str) -> bool:
     return any(w.startswith(f"{logical_id}:") for w in design.source.warnings)
 
@@ -89,6 +101,10 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
         (lambda d: [(r.rule, r.protocol, r.ports) for r in d.vpcs["VPC"].network_acls["PublicNetworkAcl"].ingress],
          [(100, -1, None)]),
         (lambda d: d.vpcs["VPC"].nat_gateways["NATGateway0"].subnet, "PublicSubnet0"),
+        # AllocationId: !GetAtt ElasticIP0.AllocationId: the EIPs are in use (no NET004); no flow log (VPC009).
+        (lambda d: {n: (e.nat_gateway, e.vpc) for n, e in d.elastic_ips.items()},
+         {"ElasticIP0": ("NATGateway0", "VPC"), "ElasticIP1": ("NATGateway1", "VPC")}),
+        (lambda d: (fired(d, "NET004"), fired(d, "VPC009")), ([], ["vpc VPC"])),
     ]),
     (f"{MANAGED_NAT}.json", {}, {
         "vpcs": 1, "subnets": 4, "route_tables": 3, "network_acls": 1, "nat_gateways": 2, "internet_gateways": 1,
@@ -103,6 +119,8 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
         (lambda d: warned(d, "SSHSecurityGroup") and warned(d, "EC2Instance"), True),
         (lambda d: any("vpc-0abc is not defined" in w for w in d.source.warnings), True),
         (lambda d: any(w.startswith("Eth0: the primary interface of EC2Instance") for w in d.source.warnings), True),
+        # EIPAssoc1 associates EIP1 (AllocationId: !GetAtt EIP1.AllocationId) with Eth0.
+        (lambda d: (d.elastic_ips["EIP1"].network_interface, fired(d, "NET004")), ("Eth0", [])),
     ]),
     (FARGATE, {}, {
         "vpcs": 1, "subnets": 4, "route_tables": 3, "security_groups": 3, "nat_gateways": 2, "internet_gateways": 1,
@@ -117,6 +135,8 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
          {"service": "com.amazonaws.us-east-1.dynamodb", "type": "gateway",
           "route_tables": ["PrivateRouteTableOne", "PrivateRouteTableTwo"]}),
         (lambda d: d.vpcs["VPC"].load_balancers["PrivateLoadBalancer"].scheme, "internal"),
+        (lambda d: {n: e.nat_gateway for n, e in d.elastic_ips.items()},
+         {"NatGatewayOneAttachment": "NatGatewayOne", "NatGatewayTwoAttachment": "NatGatewayTwo"}),
     ]),
     (PEERING_UPDATES, {}, {"vpcs": 0}, [
         # Everything is a parameter without a default: each route/rule is a warning naming it.
@@ -140,6 +160,8 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
     (NAT_STACK, {}, {"vpcs": 0}, [
         (lambda d: any(w.startswith("NatGateway: SubnetId: Fn::ImportValue") for w in d.source.warnings), True),
         (lambda d: warned(d, "Route"), True),
+        # The NAT gateway is not read (its subnet is imported), but it still uses the EIP: no NET004.
+        (lambda d: (d.elastic_ips["EIP"].nat_gateway, fired(d, "NET004")), ("NatGateway", [])),
     ]),
     (TGW, {"AvailabilityZoneSelection": "us-east-1a"}, {
         "vpcs": 3, "subnets": 6, "route_tables": 6, "security_groups": 4, "nat_gateways": 1, "internet_gateways": 1,
@@ -163,6 +185,10 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
         (lambda d: rules(d, "SpokeVPCA", "SubnetASecGroup")[0],
          {"protocol": "icmp", "source": "10.0.0.0/8", "description": "Allow traffic from private networks"}),
         (lambda d: d.vpcs["SpokeVPCB"].endpoints["SpokeBSSMEndpoint"].service, "com.amazonaws.us-east-1.ssm"),
+        # AutoAcceptSharedAttachments: "disable": no NET003. SubnetCNATEIP is the NAT gateway's.
+        (lambda d: (d.transit_gateways["CentralTransitGateway"].auto_accept_shared_attachments, fired(d, "NET003")),
+         (False, [])),
+        (lambda d: {n: e.nat_gateway for n, e in d.elastic_ips.items()}, {"SubnetCNATEIP": "SubnetCNATGateway"}),
     ]),
     (FIREWALL, {"AvailabilityZoneSelection": "us-east-1b"}, {
         "vpcs": 1, "subnets": 2, "route_tables": 3, "security_groups": 2, "internet_gateways": 1, "instances": 1,
@@ -193,6 +219,7 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
          ("(chosen at deployment)", True)),
         # The peer's route tables come in as parameters without values: warnings naming each route.
         (lambda d: warned(d, "ONPREMPrivateRTAtoAWSRoute"), True),
+        (lambda d: {n: e.nat_gateway for n, e in d.elastic_ips.items()}, {"EIP": "NatGateway"}),
     ]),
     (QUICKSTART, {"AvailabilityZones": "us-east-1a,us-east-1b"}, {
         "vpcs": 1, "subnets": 4, "route_tables": 3, "nat_gateways": 2, "internet_gateways": 1, "endpoints": 1,
@@ -203,6 +230,19 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
         (lambda d: d.vpcs["VPC"].endpoints["S3VPCEndpoint"].route_tables,
          ["PrivateSubnet1ARouteTable", "PrivateSubnet2ARouteTable"]),
         (lambda d: d.vpcs["VPC"].subnets["PrivateSubnet1A"].tags.get("Network"), "Private"),  # !Split "Key=Value"
+        # CreateVPCFlowLogsToCloudWatch defaults to 'false': the flow log's condition is off.
+        (lambda d: (d.vpcs["VPC"].flow_logs, fired(d, "VPC009")), ({}, ["vpc VPC"])),
+        (lambda d: {n: e.nat_gateway for n, e in d.elastic_ips.items()}, {"NAT1EIP": "NATGateway1", "NAT2EIP": "NATGateway2"}),
+    ]),
+    # With the flow log: ResourceType VPC, TrafficType !Ref VPCFlowLogsTrafficType (default REJECT), so VPC009
+    # says only that it does not capture ALL traffic (info).
+    (QUICKSTART, {"AvailabilityZones": "us-east-1a,us-east-1b", "CreateVPCFlowLogsToCloudWatch": "true"}, {
+        "vpcs": 1, "subnets": 4, "route_tables": 3, "nat_gateways": 2, "internet_gateways": 1, "endpoints": 1,
+    }, [
+        (lambda d: d.vpcs["VPC"].flow_logs["VPCFlowLogsToCloudWatch"].model_dump(
+            include={"traffic_type", "destination_type"}), {"traffic_type": "REJECT", "destination_type": "cloud-watch-logs"}),
+        (lambda d: [(f.severity, f.message) for f in findings(d, "VPC009")],
+         [("info", "VPC VPC's flow logs capture only REJECT traffic")]),
     ]),
     # Every condition on: 4 AZs with the "B" private subnets and their NACLs (README-iac: 12 subnets, 9 tables).
     (QUICKSTART, {"AvailabilityZones": "us-east-1a,us-east-1b,us-east-1c,us-east-1d", "NumberOfAZs": "4",
@@ -623,3 +663,73 @@ def test_reachability_on_a_read_template(source: str, destination: str, extra: l
     assert status == 0 and answer["verdict"] == "reachable"
     hops = [hop["component"] for hop in answer["forward"]]
     assert all(component in hops for component in through)
+
+
+SECURITY = """
+Resources:
+  Logged: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Bare: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.1.0.0/16}}
+  SubnetLogged: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.2.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Logged, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  C: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref SubnetLogged, CidrBlock: 10.2.1.0/24, AvailabilityZone: us-east-1a}}
+  VpcFlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties: {ResourceId: !Ref Logged, ResourceType: VPC, TrafficType: ALL, LogDestinationType: s3,
+                 LogDestination: "arn:aws:s3:::flow-logs"}
+  SubnetFlowLog:
+    Type: AWS::EC2::FlowLog
+    Properties: {ResourceId: !Ref C, ResourceType: Subnet, TrafficType: ALL, LogGroupName: subnet-c}
+  Open: {Type: AWS::EC2::TransitGateway, Properties: {AutoAcceptSharedAttachments: enable}}
+  Reviewed: {Type: AWS::EC2::TransitGateway, Properties: {AutoAcceptSharedAttachments: disable}}
+  Default: {Type: AWS::EC2::TransitGateway}
+  Web: {Type: AWS::EC2::Instance, Properties: {SubnetId: !Ref A}}
+  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: !Ref A, AllocationId: !GetAtt NatEip.AllocationId}}
+  Spare: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}
+  OnWeb: {Type: AWS::EC2::EIP, Properties: {Domain: vpc, InstanceId: !Ref Web}}
+  NatEip: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}
+  Later: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}
+  LaterAssociation: {Type: AWS::EC2::EIPAssociation, Properties: {AllocationId: !GetAtt Later.AllocationId,
+                                                                  InstanceId: !Ref Web}}
+"""
+
+
+@pytest.mark.parametrize("rule_id, resources", [
+    # AWS::EC2::FlowLog with ResourceType VPC covers the VPC; a Subnet flow log does not (Security Hub EC2.6).
+    ("VPC009", ["vpc Bare", "vpc SubnetLogged"]),
+    ("NET003", ["transit gateway Open"]),  # "disable" is also AWS's default
+    # OnWeb (InstanceId), NatEip (a NAT's AllocationId) and Later (EIPAssociation) are in use.
+    ("NET004", ["elastic ip Spare"]),
+])
+def test_security_rules_on_a_template(rule_id: str, resources: list[str]) -> None:
+    assert fired(loads(SECURITY, "security.yaml"), rule_id) == sorted(resources)
+
+
+def test_security_fields_of_a_template() -> None:
+    design = loads(SECURITY, "security.yaml")
+    assert design.vpcs["Logged"].flow_logs["VpcFlowLog"].model_dump(
+        include={"traffic_type", "destination_type", "destination"}) == {
+        "traffic_type": "ALL", "destination_type": "s3", "destination": "arn:aws:s3:::flow-logs"}
+    assert design.vpcs["SubnetLogged"].flow_logs == {} and any(
+        w.startswith("SubnetFlowLog:") and "not a VPC flow log" in w for w in design.source.warnings)
+    assert {n: t.auto_accept_shared_attachments for n, t in design.transit_gateways.items()} == {
+        "Open": True, "Reviewed": False, "Default": False}
+    assert {n: e.model_dump(include={"instance", "nat_gateway", "vpc"}, exclude_none=True)
+            for n, e in design.elastic_ips.items()} == {
+        "Spare": {}, "OnWeb": {"instance": "Web", "vpc": "Logged"}, "NatEip": {"nat_gateway": "Nat", "vpc": "Logged"},
+        "Later": {"instance": "Web", "vpc": "Logged"}}
+    # An elastic IP gives its instance a public address (allocated at deployment).
+    assert design.vpcs["Logged"].instances["Web"].public_ip is True
+
+
+def test_unresolvable_allocation_leaves_elastic_ips_unreported() -> None:
+    """Which EIP a NAT gateway uses is not known (an imported allocation id): no EIP is called unattached."""
+    text = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  A: {Type: AWS::EC2::Subnet, Properties: {VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a}}
+  Eip: {Type: AWS::EC2::EIP, Properties: {Domain: vpc}}
+  Nat: {Type: AWS::EC2::NatGateway, Properties: {SubnetId: !Ref A, AllocationId: !ImportValue shared-eip}}
+"""
+    design = loads(text, "t.yaml")
+    assert design.elastic_ips == {} and fired(design, "NET004") == []
+    assert any(w.startswith("Eip:") and "not recorded as an elastic IP" in w for w in design.source.warnings)
