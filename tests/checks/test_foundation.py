@@ -120,6 +120,14 @@ CASES: list[tuple[str, str, dict, list[str]]] = [
      ["vpcs.p.db_subnet_groups.g.subnets"]),
     ("vpc007-rds-group-ok", "VPC007", design(p=vpc(subnets=TWO_SUBNETS, db_subnet_groups={"g": {"subnets": ["a", "b"]}})),
      []),
+    # AZs the Terraform/CloudFormation readers cannot know before deployment are not one AZ.
+    ("vpc007-az-known-after-apply", "VPC007", design(p=vpc(subnets={
+        "x": subnet("10.0.0.0/24", "(known after apply)", tier="app"),
+        "y": subnet("10.0.1.0/24", "(known after apply)", tier="app")},
+        db_subnet_groups={"g": {"subnets": ["x", "y"]}}, load_balancers={"lb": {"subnets": ["x", "y"]}})), []),
+    ("vpc007-one-az-unknown", "VPC007", design(p=vpc(subnets={
+        "x": subnet("10.0.0.0/24", tier="app"), "y": subnet("10.0.1.0/24", "(chosen at deployment)", tier="app")},
+        db_subnet_groups={"g": {"subnets": ["x", "y"]}})), []),
     # ---- VPC010 overlapping blocks within a VPC (CIDR-05)
     ("vpc010-ok", "VPC010", design(p=vpc(secondary_cidrs=["10.1.0.0/16"])), []),
     ("vpc010-overlap", "VPC010", design(p=vpc(secondary_cidrs=["10.1.0.0/16", "10.0.0.0/17"])),

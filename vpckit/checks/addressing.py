@@ -355,6 +355,8 @@ def single_az(ctx: CheckContext) -> Iterator[Finding]:
     design = ctx.design
     for vpc_name, vpc in design.vpcs.items():
         for tier, names in tier_groups(vpc).items():
+            if any(not az_known(vpc.subnets[n].az) for n in names):
+                continue  # an AZ chosen at deployment may be another one: not provably a single AZ
             azs = {vpc.subnets[n].az for n in names}
             if len(azs) == 1:
                 first = names[0]
@@ -365,7 +367,7 @@ def single_az(ctx: CheckContext) -> Iterator[Finding]:
                                   f"vpc {vpc_name} / tier {tier}")
         for lb_name, lb in vpc.load_balancers.items():
             azs = {a for a in (_az(vpc, s) for s in lb.subnets) if a is not None}
-            if len(azs) == 1:
+            if len(azs) == 1 and all(az_known(a) for a in azs):
                 az = azs.pop()
                 path = written(design, "vpcs", vpc_name, "load_balancers", lb_name, "subnets")
                 label = f"vpc {vpc_name} / load balancer {lb_name}"
@@ -378,11 +380,21 @@ def single_az(ctx: CheckContext) -> Iterator[Finding]:
                                       "fails with that AZ", path, label)
         for group_name, group in vpc.db_subnet_groups.items():
             azs = {a for a in (_az(vpc, s) for s in group.subnets) if a is not None}
-            if len(azs) == 1:
+            if len(azs) == 1 and all(az_known(a) for a in azs):
                 yield ctx.finding("VPC007", f"DB subnet group {group_name} has subnets only in {azs.pop()}; AWS "
                                   "requires subnets in at least two Availability Zones",
                                   written(design, "vpcs", vpc_name, "db_subnet_groups", group_name, "subnets"),
                                   f"vpc {vpc_name} / db subnet group {group_name}", severity="error")
+
+
+def az_known(az: str) -> bool:
+    """Whether a subnet's AZ is known: the infrastructure-code readers write one chosen at deployment
+    as a parenthesised note, such as ``(known after apply)``.
+
+    >>> az_known("us-east-1a"), az_known("(known after apply)"), az_known("(chosen at deployment)")
+    (True, False, False)
+    """
+    return not az.startswith("(")
 
 
 def _az(vpc: Vpc, ref: str) -> str | None:
