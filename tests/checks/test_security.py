@@ -146,9 +146,8 @@ CASES: list[tuple[str, str, dict, bool]] = [
     ("sg008-rule-without-description", "SG008",
      base(security_groups={"x": {"description": "d", "ingress": [tcp(443, "10.0.0.0/8")]}}), True),
     ("sg008-described", "SG008", sg_design(tcp(443, "10.0.0.0/8"), egress=[]), False),
-    # ---- SG009 unused groups, references that cannot match (SG-05/07/08)
+    # ---- SG009 unused groups (a reference to an unpeered VPC's group is REF002's, see below)
     ("sg009-unused", "SG009", sg_design(tcp(443, "10.0.0.0/8"), used=False), True),
-    ("sg009-cross-vpc-without-peering", "SG009", _cross_vpc_ref(peered=False), True),
     ("sg009-used", "SG009", sg_design(tcp(443, "10.0.0.0/8")), False),
     # ---- SG010 too wide (admin from networks, long ranges)
     ("sg010-ssh-from-public-network", "SG010", sg_design(tcp(22, "203.0.113.0/24")), True),
@@ -348,10 +347,15 @@ def test_pmtud_severity_depends_on_leaving_the_vpc(cidr: str, severity: str) -> 
     assert {f.severity for f in run_rule("NACL010", data)} == {severity}
 
 
-def test_cross_vpc_group_reference_over_active_peering_is_fine() -> None:
-    # SG-05: a reference to a peer VPC's group matches across an active same-Region peering.
-    assert not [f for f in run_rule("SG009", _cross_vpc_ref(peered=True)) if "references group" in f.message]
-    assert [f for f in run_rule("SG009", _cross_vpc_ref(peered=False)) if "references group" in f.message]
+@pytest.mark.parametrize("peered", [True, False])
+def test_cross_vpc_group_reference_is_ref002s_not_sg009s(peered: bool) -> None:
+    # SG-05: a reference to a peer VPC's group matches only across an active same-Region peering. The
+    # foundation rule REF002 (error) reports the one that cannot match; SG009 reports only unused groups
+    # (here `app`, which no resource uses), never the reference, so it is not said twice.
+    data = _cross_vpc_ref(peered=peered)
+    assert [f.resource for f in run_rule("SG009", data)] == ["vpc a / security group app"]
+    ref002 = [f for f in run_rule("REF002", data) if "b/db" in f.message]
+    assert bool(ref002) is not peered
 
 
 def test_exposure_context_from_the_reachability_engine() -> None:

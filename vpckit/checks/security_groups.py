@@ -371,37 +371,19 @@ def sg_descriptions(ctx: CheckContext) -> Iterable[Finding]:
                 )
 
 
-@rule("SG009", "info", "Security groups are used, and references to other VPCs' groups can match",
-      semantics=("SG-05", "SG-07", "SG-08"),
-      rationale="Unused groups accumulate permissive rules that are attached later by mistake. A rule naming a "
-                "group in another VPC matches only across an active same-Region peering (or a TGW attachment with "
-                "security group referencing); otherwise it is stale and matches nothing.",
-      fix="Delete unused groups; replace references to groups across regions or without peering by CIDRs.",
+@rule("SG009", "info", "Security groups are used",
+      rationale="Unused groups accumulate permissive rules that are attached later by mistake. (A rule naming a group "
+                "of another VPC that it cannot match — no active same-Region peering — is REF002's, an error.)",
+      fix="Delete unused groups, or attach them to the resources they were made for.",
       peers={"checkov": "CKV2_AWS_5", "securityhub": "EC2.22"})
-def sg_unused_and_stale(ctx: CheckContext) -> Iterable[Finding]:
+def sg_unused(ctx: CheckContext) -> Iterable[Finding]:
     design = ctx.design
     for vpc_name, name, group in _groups(design):
         vpc = design.vpcs[vpc_name]
-        resource = f"vpc {vpc_name} / security group {name}"
-        base = ("vpcs", vpc_name, "security_groups", name)
         if name != vpc.default_security_group and not group_users(vpc, name) and not _referenced(design, vpc_name, name):
-            yield ctx.finding("SG009", f"security group {name} is not used by any resource", base, resource,
+            yield ctx.finding("SG009", f"security group {name} is not used by any resource",
+                              ("vpcs", vpc_name, "security_groups", name), f"vpc {vpc_name} / security group {name}",
                               key="unused")
-        for direction, field in (("ingress", "source"), ("egress", "destination")):
-            for index, rule_ in enumerate(getattr(group, direction)):
-                peer = getattr(rule_, field)
-                if isinstance(peer, IPNetwork) or peer_addresses(design, peer) is not None:
-                    continue
-                found = security_group(design, vpc_name, str(peer))
-                if found is None or found.vpc == vpc_name:
-                    continue  # unresolved references are REF001's
-                why = _cross_vpc_problem(design, vpc_name, found.vpc)
-                if why:
-                    yield ctx.finding(
-                        "SG009", f"security group {name} {direction} rule #{index} references group "
-                        f"{found.vpc}/{found.name}, which cannot match: {why}",
-                        (*base, direction, index), resource, severity="warning", key=f"{direction}:{peer}",
-                    )
 
 
 def _referenced(design: Design, vpc_name: str, name: str) -> bool:
@@ -413,23 +395,6 @@ def _referenced(design: Design, vpc_name: str, name: str) -> bool:
                 if found is not None and (found.vpc, found.name) == (vpc_name, name):
                     return True
     return False
-
-
-def _cross_vpc_problem(design: Design, vpc_a: str, vpc_b: str) -> str | None:
-    for pcx in design.peering_connections.values():
-        ends = {design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)}
-        if ends == {vpc_a, vpc_b}:
-            if pcx.state != "active":
-                return f"the peering connection between them is {pcx.state}"
-            if design.vpc_region(vpc_a) != design.vpc_region(vpc_b):
-                return "the peering is inter-Region, where group references are not supported (SG-05)"
-            return None
-    for tgw in design.transit_gateways.values():
-        referencing = {design.find_vpc(a.vpc or "") for a in tgw.attachments.values()
-                       if a.type == "vpc" and a.security_group_referencing}
-        if {vpc_a, vpc_b} <= referencing:
-            return None
-    return "the VPCs are not peered (and no transit gateway attachment enables group referencing)"
 
 
 @rule("SG010", "info", "Inbound rules are no wider than needed (admin ports from single hosts, narrow port ranges)",
