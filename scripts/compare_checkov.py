@@ -46,7 +46,8 @@ WHY = {
                   "Terraform gives a group without one the description 'Managed by Terraform', which checkov accepts",
     "CKV2_AWS_12": "SG007 reports the default group of each VPC (vpckit materialises it, so it is reported even "
                    "when the template never mentions it)",
-    "CKV2_AWS_11": "VPC009: flow logs are read from the template when the reader imports them",
+    "CKV2_AWS_11": "VPC009: VPC flow logs are read from the file (`aws_flow_log` with vpc_id, `AWS::EC2::FlowLog` "
+                   "with ResourceType VPC); subnet and interface flow logs do not cover the VPC",
     "CKV_AWS_130": "NET001: the subnet attribute is compared, as checkov does",
     "CKV_AWS_382": "SG006 computes 'all ports to the world' on coverage; the default egress rule of a new group counts",
     "CKV_AWS_24": "SG001 computes coverage of tcp/udp 22 (protocol -1 and ranges included)",
@@ -55,14 +56,15 @@ WHY = {
     "CKV2_AWS_5": "SG009 counts a group as used when an instance, interface, endpoint, load balancer, RDS, Lambda "
                   "or EFS uses it, or another group's rule references it",
     "CKV2_AWS_19": "checkov wants every EIP attached to an EC2 instance, so the EIPs of NAT gateways fail; NET004 "
-                   "treats an EIP used by a NAT gateway as attached. The Terraform reader does not import `aws_eip` "
-                   "into `elastic_ips` yet, so unattached EIPs in plans are not seen either",
+                   "treats an EIP used by a NAT gateway as attached. When a plan does not say which EIP a NAT gateway "
+                   "uses (its allocation_id comes from a `local`, which plans do not record), the Terraform reader "
+                   "leaves those EIPs out of `elastic_ips` instead of calling them unattached",
 }
 
 #: Known reasons for vpckit-only findings whose checkov equivalent passed, per vpckit rule.
 ONLY_WHY = {
-    "VPC009": "the file declares a flow log, but the Terraform and CloudFormation readers do not import flow logs "
-              "yet (`aws_flow_log`, `AWS::EC2::FlowLog`), so it is reported: a reader gap, not a rule difference",
+    "VPC009": "the file declares a flow log, but none that covers this VPC with the parameters used: its Condition "
+              "is off, or it logs a subnet or network interface rather than the VPC (the reader's warnings say which)",
     "SG008": "Terraform gives a group without a description 'Managed by Terraform', which checkov accepts; the "
              "Terraform reader leaves the description empty",
 }
@@ -279,8 +281,9 @@ def markdown(results: list[FileResult], peers: dict[str, set[str]], checkov_vers
               + "; ".join(f"{n}× {why}" for why, n in sorted(reasons.items())) + ".",
               f"- vpckit reports {totals['only']} findings of rules that have a checkov equivalent which checkov did not "
               "raise — mostly NACL rules (checkov has none for CloudFormation), first-match NACL evaluation, default "
-              "security groups and flow logs in CloudFormation, and coverage-based exposure. A few are reader gaps "
-              "rather than rule differences (flow logs and group descriptions from Terraform), marked as such below.",
+              "security groups and flow logs in CloudFormation, the default VPC, and coverage-based exposure. A few "
+              "come from what the file leaves open (a flow log whose Condition is off) or are reader gaps (group "
+              "descriptions from Terraform), marked as such below.",
               f"- Time: checkov {totals['checkov_s']:.0f} s in total (one process per file, offline), vpckit "
               f"{totals['vpckit_s']:.1f} s (in-process, reading and checking).", ""]
     lines += ["## Per file", ""] + [line for block in details for line in block]
