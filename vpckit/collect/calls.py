@@ -115,6 +115,7 @@ _TGW_RTB = dict(each="TransitGatewayRouteTables", id_field="TransitGatewayRouteT
 CALLS: tuple[Call, ...] = (
     Call("ec2", "describe_availability_zones", "AvailabilityZones"),
     Call("ec2", "describe_vpcs", "Vpcs"),
+    Call("ec2", "describe_flow_logs", "FlowLogs"),
     Call("ec2", "describe_subnets", "Subnets"),
     Call("ec2", "describe_route_tables", "RouteTables"),
     Call("ec2", "describe_network_acls", "NetworkAcls"),

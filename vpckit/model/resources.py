@@ -382,8 +382,10 @@ class Vpc(Resource):
     rds_instances: dict[str, RdsInstance] = Field(default_factory=dict)
     lambda_functions: dict[str, LambdaFunction] = Field(default_factory=dict)
     efs_mount_targets: dict[str, EfsMountTarget] = Field(default_factory=dict)
-    flow_logs: dict[str, FlowLog] = Field(
-        default_factory=dict, description="Flow logs capturing this VPC's traffic (VPC009); none when omitted"
+    flow_logs: dict[str, FlowLog] | None = Field(
+        default_factory=dict,
+        description="Flow logs capturing this VPC's traffic (VPC009); none when omitted, null when unknown "
+        "(a snapshot without describe-flow-logs)",
     )
     is_default: bool = Field(False, description="The Region's default VPC (AWS IsDefault; VPC008)")
 

@@ -1064,6 +1064,11 @@ class _Builder:
                     self.place(("vpcs", options.get("VPCId"), "network_interfaces", key), record.at("VPCOptions"))
 
     def read_flow_logs(self) -> None:
+        if not self.s.has("FlowLogs"):
+            # Not collected: whether the VPCs log their traffic is unknown, not "no".
+            for vpc in self.vpcs.values():
+                vpc["flow_logs"] = None
+            return
         for record in self.unique(self.s["FlowLogs"], "FlowLogId"):
             resource = record.get("ResourceId") or ""
             if resource not in self.vpcs:
@@ -1400,6 +1405,8 @@ class _Builder:
             region = self.vpc_region.get(vpc_id) or self.region_from_zones(data) or self.default_region
             vpc = self.make(Vpc, record, vpc_id, region=region, **data)
             if vpc is not None:
+                if data.get("flow_logs", {}) is None:
+                    vpc.flow_logs = None  # make() drops None values; here None means "not collected"
                 vpcs[vpc_id] = vpc
         regions = Counter(v.region for v in vpcs.values() if v.region)
         regions.update(t.region for t in self.transit_gateways.values() if t.region)
