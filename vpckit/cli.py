@@ -91,7 +91,6 @@ def validate(
 ) -> None:
     """Check a network against AWS's rules; exit 1 when a finding is at or above --fail-on."""
     from .report.findings import findings_json, findings_text
-    from .sources import load
 
     if format not in ReportFormat.__members__:
         raise VpckitError(f"unknown format {format!r}; expected one of {', '.join(ReportFormat.__members__)}")
@@ -332,7 +331,6 @@ def diagram(
 ) -> None:
     """Draw an architecture diagram: region > VPC > AZ > subnet > resources, optionally with a path."""
     from .render import draw, format_of, path_answer
-    from .sources import load
 
     format_of(output)  # an unknown extension is a usage error before the source is read
     design = _load(source, input_format, parameter, region)

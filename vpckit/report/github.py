@@ -93,7 +93,7 @@ def findings_markdown(findings: Iterable[Finding], source: str) -> str:
     counts = summary_counts(findings)
     suppressed = sum(1 for f in findings if f.suppressed)
     out = [f"### vpckit validate `{source}`", "",
-           f"| errors | warnings | info | suppressed |", "|---:|---:|---:|---:|",
+           "| errors | warnings | info | suppressed |", "|---:|---:|---:|---:|",
            f"| {counts['error']} | {counts['warning']} | {counts['info']} | {suppressed} |", ""]
     if not findings:
         out.append("No findings.")
