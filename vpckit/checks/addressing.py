@@ -16,7 +16,7 @@ from typing import Iterable, Iterator
 from netaddr import IPAddress, IPNetwork
 
 from ..model import Vpc
-from ..network.resolve import find_in
+from ..network.resolve import find_in, vpc_attachments
 from ._foundation import assignments, cidr_text, inside, overlaps, placements, written
 from .registry import CheckContext, Finding, rule
 
@@ -221,11 +221,8 @@ def connected_overlap(ctx: CheckContext) -> Iterator[Finding]:
                               ("peering_connections", pcx_name), f"peering {pcx_name}")
     for tgw_name, tgw in design.transit_gateways.items():
         attached: list[tuple[str, str]] = []
-        for att_name, att in tgw.attachments.items():
-            if att.type != "vpc" or att.vpc is None or att.state in ("deleted", "deleting", "failed", "rejected"):
-                continue
-            vpc_name = design.find_vpc(att.vpc)
-            if vpc_name is None:
+        for att_name, att, vpc_name in vpc_attachments(design, tgw):
+            if att.state in ("deleted", "deleting", "failed", "rejected"):
                 continue
             for other_att, other_vpc in attached:
                 if other_vpc == vpc_name:

@@ -649,12 +649,7 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 os=instance.os if instance else "linux", ids=[eni.id, eni.tags.get("Name")],
                 attached=eni.instance is not None)
     for tname, tgw in sorted(design.transit_gateways.items()):
-        for aname, att in sorted(tgw.attachments.items()):
-            if att.type != "vpc" or att.vpc is None:
-                continue
-            vpc_name = design.find_vpc(att.vpc)
-            if vpc_name is None:
-                continue
+        for aname, att, vpc_name in resolve.vpc_attachments(design, tgw):
             vpc = design.vpcs[vpc_name]
             for sref in att.subnets:
                 sname = resolve.find_in(vpc.subnets, sref) or sref

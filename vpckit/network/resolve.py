@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Iterator, Literal
 
-from ..model import Design, Vpc
+from ..model import Design, TransitGateway, TransitGatewayAttachment, Vpc
 
 __all__ = [
     "Ref",
@@ -23,6 +23,7 @@ __all__ = [
     "prefix_list",
     "transit_gateway",
     "peering_connection",
+    "vpc_attachments",
 ]
 
 TargetKind = Literal[
@@ -159,6 +160,22 @@ def prefix_list(design: Design, ref: str) -> Ref | None:
     if name is None:
         return None
     return Ref("prefix_list", name, None, ("prefix_lists", name), design.prefix_lists[name])
+
+
+def vpc_attachments(design: Design, tgw: TransitGateway) -> Iterator[tuple[str, TransitGatewayAttachment, str]]:
+    """A transit gateway's VPC attachments whose VPC is in the design, by name: (name, attachment, VPC).
+
+    >>> d = Design.model_validate({"vpcs": {"a": {"cidr": "10.0.0.0/16", "id": "vpc-1"}},
+    ...     "transit_gateways": {"hub": {"attachments": {"x": {"vpc": "vpc-1"}, "y": {"vpc": "vpc-9"}}}}})
+    >>> [(name, vpc) for name, _, vpc in vpc_attachments(d, d.transit_gateways["hub"])]
+    [('x', 'a')]
+    """
+    for name, attachment in sorted(tgw.attachments.items()):
+        if attachment.type != "vpc" or attachment.vpc is None:
+            continue
+        vpc_name = design.find_vpc(attachment.vpc)
+        if vpc_name is not None:
+            yield name, attachment, vpc_name
 
 
 def route_target(design: Design, vpc_name: str, target: str) -> Ref | None:

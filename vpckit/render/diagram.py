@@ -540,12 +540,7 @@ def _connections(b: _Builder) -> None:
         # clusters make Graphviz's ranking fail ("trouble in init_rank") on some organisations.
         b.edge(tail, head, "peering", label, constraint="false", **extra)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
-        for att_name, attachment in sorted(tgw.attachments.items()):
-            if attachment.type != "vpc" or attachment.vpc is None:
-                continue
-            vpc_name = design.find_vpc(attachment.vpc)
-            if vpc_name is None:
-                continue
+        for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
             anchor = _vpc_anchor(b, vpc_name)
             label = att_name + (f"\\nRT {attachment.route_table}" if attachment.route_table else "")
             extra = {} if attachment.state == "available" else {"style": "dashed"}
