@@ -5,7 +5,9 @@ This is the only module that prints or exits.
 
 from __future__ import annotations
 
+import difflib
 import enum
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -29,6 +31,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 SourceArg = typer.Argument(..., help="A design file, an AWS snapshot directory, a Terraform plan/state or a CloudFormation template.")
 InputFormatOpt = typer.Option(None, "--input-format", help="Force the input kind instead of detecting it.")
 ParameterOpt = typer.Option([], "--parameter", "-p", help="CloudFormation parameter value K=V (repeatable).")
+ForceOpt = typer.Option(False, "--force", help="Write --output even when it is one of this run's inputs.")
 TemplateRegionOpt = typer.Option(None, "--region", help="Region of a CloudFormation template (AWS::Region, Fn::GetAZs) or Terraform plan (default: the plan's provider, else us-east-1).")
 
 
@@ -67,14 +70,24 @@ class ReportFormat(str, enum.Enum):
     github = "github"
 
 
+
+
 def _emit(text: str, output: Optional[Path]) -> None:
+    """Print ``text``, or write it to ``output`` atomically (a temporary file renamed over it)."""
     if output is None:
         typer.echo(text)
         return
-    try:
-        output.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
-    except OSError as error:
-        raise VpckitError(f"{output}: cannot write: {error.strerror}") from None
+    from .files import write_atomic
+
+    write_atomic(output, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8"))
+
+
+def _guard_output(output: Optional[Path], inputs: tuple, force: bool) -> None:
+    """Refuse, before any work, an ``--output`` that would overwrite one of the run's inputs."""
+    if output is not None and not force:
+        from .files import refuse_input_overwrite
+
+        refuse_input_overwrite(output, inputs)
 
 
 @app.command()
@@ -82,6 +95,7 @@ def validate(
     source: str = SourceArg,
     format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, sarif, junit or github."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the report here instead of stdout."),
+    force: bool = ForceOpt,
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
     config: Optional[Path] = typer.Option(None, "--config", help="vpckit.toml or pyproject.toml to use (default: found by walking up from SOURCE, then the working directory)."),
     expectations: Optional[Path] = typer.Option(None, "--expectations", help="A YAML/JSON list of reachability expectations to check as well (rule REACH001)."),
@@ -95,6 +109,7 @@ def validate(
     if format not in ReportFormat.__members__:
         raise VpckitError(f"unknown format {format!r}; expected one of {', '.join(ReportFormat.__members__)}")
     format = ReportFormat(format)
+    _guard_output(output, (source, config, expectations), force)
     design = _load(source, input_format, parameter, region)
     if expectations is not None:
         design.expectations.extend(_read_expectations(expectations))
@@ -210,6 +225,7 @@ def snapshot(
 def import_design(
     source: str = SourceArg,
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the design here instead of stdout."),
+    force: bool = ForceOpt,
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
     region: Optional[str] = TemplateRegionOpt,
@@ -217,6 +233,7 @@ def import_design(
     """Write any input vpckit reads as a native design file (YAML), keeping AWS ids and Name tags."""
     from .sources.writer import dump
 
+    _guard_output(output, (source,), force)
     _emit(dump(_load(source, input_format, parameter, region), source=source), output)
 
 
@@ -233,6 +250,7 @@ def reach(
     queries: Optional[Path] = typer.Option(None, "--queries", help="A YAML/JSON list of queries (keys as in expectations)."),
     format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    force: bool = ForceOpt,
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
     region: Optional[str] = TemplateRegionOpt,
@@ -244,10 +262,12 @@ def reach(
     from .errors import QueryError
     from .network import build_network
     from .reach import answer, parse_query
+    from .reach.query import FLAG_LABELS
     from .reach.report import answer_text, answers_json
 
     if queries is None and (from_ is None or to is None):
         raise VpckitError("give --from and --to, or --queries FILE")
+    _guard_output(output, (source, queries), force)
     design = _load(source, input_format, parameter, region)
     network = build_network(design)
     if queries is None:
@@ -256,7 +276,7 @@ def reach(
                            ("client_ports", client_ports)):
             if value is not None:
                 data[key] = value
-        result = answer(network, parse_query(data))
+        result = answer(network, parse_query(data, FLAG_LABELS))
         import json
 
         _emit(json.dumps(result.to_dict(), indent=2) if format is ValidateFormat.json else answer_text(result), output)
@@ -323,6 +343,7 @@ class DiagramView(str, enum.Enum):
 def diagram(
     source: str = SourceArg,
     output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf or FILE.dot (the suffix picks the format)."),
+    force: bool = ForceOpt,
     view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
     input_format: Optional[str] = InputFormatOpt,
@@ -333,6 +354,7 @@ def diagram(
     from .render import draw, format_of, path_answer
 
     format_of(output)  # an unknown extension is a usage error before the source is read
+    _guard_output(output, (source,), force)
     design = _load(source, input_format, parameter, region)
     network, answer = path_answer(design, path) if path else (None, None)
     fmt = draw(design, output, view.value, network=network, answer=answer)
@@ -370,14 +392,72 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo("vpckit: interrupted", err=True)
         return 130
     except Exception as error:  # noqa: BLE001 - the contract is: never a traceback
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
+        usage = _usage_error(error)
+        if usage is not None:
+            if usage:  # empty when click has already shown the help (`vpckit` alone)
+                typer.echo(usage, err=True)
             return EXIT_INPUT
         typer.echo(f"vpckit: internal error: {type(error).__name__}: {error}", err=True)
         return EXIT_INPUT
     return status if isinstance(status, int) else EXIT_OK
+
+
+def _is_click_error(error: BaseException) -> bool:
+    """Whether ``error`` is click's usage exception, whichever click is in use.
+
+    typer ships its own copy of click (``typer._click``) since 0.2x and used the ``click`` package
+    before, so the class is recognised by name rather than imported from either.
+    """
+    return any(cls.__name__ == "ClickException" for cls in type(error).__mro__) and hasattr(error, "format_message")
+
+
+def _usage_error(error: BaseException) -> str | None:
+    """One line for a usage error (naming the option and the valid choices), or None if it is not one.
+
+    >>> try:
+    ...     app(args=["rules", "--format", "xml"], standalone_mode=False)
+    ... except Exception as error:
+    ...     print(_usage_error(error))
+    vpckit rules: invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json' (see 'vpckit rules --help')
+    """
+    if not _is_click_error(error):
+        return None
+    if type(error).__name__ == "NoArgsIsHelpError":
+        return ""
+    message = error.format_message().strip()
+    message = message.replace("Value error, ", "")  # pydantic-style prefix of typer's enum coercion
+    message = re.sub(r"Missing argument '(\w+)'", lambda m: f"missing argument {m.group(1).upper()}", message)
+    message = re.sub(r" \(Possible options: ([^)]*)\)", r"; did you mean \1?", message.rstrip("."))
+    message = message[:1].lower() + message[1:]
+    param = getattr(error, "param", None)
+    given = _bad_value(message)
+    choices = list(getattr(getattr(param, "type", None), "choices", None) or _quoted_choices(message))
+    if given is not None and choices:
+        close = difflib.get_close_matches(given, [str(c) for c in choices], n=1, cutoff=0.6)
+        if close:
+            message += f"; did you mean {close[0]!r}?"
+    ctx = getattr(error, "ctx", None)
+    command = _command_path(ctx)
+    return f"{command}: {message} (see '{command} --help')"
+
+
+def _bad_value(message: str) -> str | None:
+    found = re.search(r": '([^']*)' is not one of", message)
+    return found.group(1) if found else None
+
+
+def _quoted_choices(message: str) -> list[str]:
+    tail = message.partition(" is not one of ")[2]
+    return re.findall(r"'([^']*)'", tail)
+
+
+def _command_path(ctx) -> str:
+    """``vpckit diagram`` for a context of the ``diagram`` command (click names the root after argv[0])."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["vpckit", *reversed([n for n in names if n])])
 
 
 def run() -> None:

@@ -59,7 +59,7 @@ def test_no_renderer_says_exactly_what_to_install() -> None:
     with pytest.raises(RenderError) as error:
         find_renderer("svg", which=lambda p: None)
     message = str(error.value)
-    assert "pip install 'vpckit[render]'" in message and "apt-get install graphviz" in message
+    assert "graphviz-pure (a dependency of vpckit" in message and "apt-get install graphviz" in message
     assert "writing .dot needs neither" in message
 
 

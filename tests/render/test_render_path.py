@@ -29,7 +29,6 @@ def three_tier() -> Any:
         ("app-1->orders-db:tcp/5432", {"from": "app-1", "to": "orders-db", "protocol": "tcp", "port": "5432"}),
         ("a -> b : udp/1024-2048", {"from": "a", "to": "b", "protocol": "udp", "port": "1024-2048"}),
         ("a -> 10.0.0.5 : ICMP", {"from": "a", "to": "10.0.0.5", "protocol": "icmp"}),
-        ("a -> b", {"from": "a", "to": "b", "protocol": "tcp"}),
     ],
 )
 def test_path_text_becomes_query_keys(text: str, expected: dict[str, str]) -> None:
@@ -130,6 +129,11 @@ def test_stand_in_for_components_a_view_does_not_draw(component: str, drawn: set
     [
         ("internet -> nope : tcp/1", "unknown endpoint 'nope'"),
         ("internet to web", "expected \"FROM -> TO : PROTO/PORT\""),
+        # messages in the --path syntax, not in query-file keys
+        ("internet -> web-1 : 443", "'443' after ':' is read as PROTO/PORT; for a port write \"internet -> web-1 : tcp/443\""),
+        ("internet -> web-1", "tcp needs a port; write \"internet -> web-1 : tcp/443\""),
+        ("app-1 -> app-2 : icmp/8", "ICMP has no ports; write \"app-1 -> app-2 : icmp\""),
+        ("internet -> web-1 : tcp/99999", "--path 'internet -> web-1 : tcp/99999': port: port 99999 is outside 0-65535"),
     ],
 )
 def test_cli_bad_path_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], path: str, message: str) -> None:

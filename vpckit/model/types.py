@@ -240,7 +240,8 @@ def parse_port_range(value: Any) -> PortRange:
     if not (isinstance(low, int) and isinstance(high, int)) or isinstance(low, bool) or isinstance(high, bool):
         raise ValueError(f"expected a port or a range lo-hi, got {value!r}")
     if not (0 <= low <= 65535 and 0 <= high <= 65535):
-        raise ValueError(f"port range {low}-{high} is outside 0-65535")
+        shown = f"port {low}" if low == high else f"port range {low}-{high}"
+        raise ValueError(f"{shown} is outside 0-65535")
     if low > high:
         raise ValueError(f"port range {low}-{high} is empty (low > high)")
     return PortRange(low=low, high=high)

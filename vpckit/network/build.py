@@ -349,12 +349,27 @@ class Network:
         nodes = self._names.get(raw, set()) or self._subnet_names.get(raw, set())
         if not nodes:
             raise QueryError(
-                f"unknown endpoint {raw!r}: not a name, AWS id or Name tag in the design, nor an IP address or 'internet'"
+                f"unknown endpoint {raw!r}: not a name, AWS id or Name tag in the design, nor an IP address or "
+                f"'internet'{self._close_names(raw)}"
             )
         if len(nodes) > 1:
             choices = ", ".join(sorted(_short(n) for n in nodes))
             raise QueryError(f"endpoint {raw!r} is ambiguous; it could be any of: {choices} (write vpc/name)")
         return self._endpoint_for_node(next(iter(nodes)), raw)
+
+    def _close_names(self, raw: str) -> str:
+        """``; did you mean 'app-1'? (close names: app-1, app-2)`` for a misspelt endpoint, else ``''``."""
+        import difflib
+
+        known = sorted(set(self._names) | set(self._subnet_names))
+        close = difflib.get_close_matches(raw, known, n=5, cutoff=0.6)
+        if not close:
+            folded = {k.lower(): k for k in known}
+            close = [folded[k] for k in difflib.get_close_matches(raw.lower(), list(folded), n=5, cutoff=0.6)]
+        if not close:
+            return ""
+        others = f" (close names: {', '.join(close)})" if len(close) > 1 else ""
+        return f"; did you mean {close[0]!r}?{others}"
 
     def _endpoint_for_node(self, node: str, text: str) -> Endpoint:
         if node in self.subnets:

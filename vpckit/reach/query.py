@@ -41,17 +41,18 @@ class Query:
     expect: str | None = None
 
     @classmethod
-    def from_expectation(cls, expectation: Expectation) -> "Query":
+    def from_expectation(cls, expectation: Expectation, checked: bool = True) -> "Query":
         """The query of a design expectation (validated like :func:`parse_query`).
 
         >>> Query.from_expectation(Expectation.model_validate({"from": "a", "to": "b", "protocol": "icmp"})).icmp
         (8, 0)
         """
-        return _checked(cls(
+        query = cls(
             source=expectation.source, destination=expectation.destination, protocol=expectation.protocol,
             port=expectation.port, icmp_type=expectation.icmp_type, icmp_code=expectation.icmp_code,
             client_ports=expectation.client_ports, name=expectation.name, expect=expectation.expect,
-        ))
+        )
+        return _checked(query) if checked else query
 
     @property
     def icmp(self) -> tuple[int, int] | None:
@@ -76,21 +77,35 @@ class Query:
         return out
 
 
-def _checked(query: Query) -> Query:
+#: How a query's keys are written in a query file; the command line passes its flag names instead.
+KEY_LABELS: dict[str, str] = {"port": "port", "icmp_type": "icmp_type", "icmp_code": "icmp_code",
+                              "protocol": "protocol", "client_ports": "client_ports", "from": "from", "to": "to"}
+
+#: The ``vpckit reach`` flags for the same keys, so messages speak the user's terms.
+FLAG_LABELS: dict[str, str] = {"port": "--port", "icmp_type": "--icmp-type", "icmp_code": "--icmp-code",
+                               "protocol": "--protocol", "client_ports": "--client-ports", "from": "--from",
+                               "to": "--to"}
+
+
+def _checked(query: Query, labels: dict[str, str] = KEY_LABELS) -> Query:
+    port, icmp_type, icmp_code = labels["port"], labels["icmp_type"], labels["icmp_code"]
+    flags = port.startswith("--")
     if query.protocol in (6, 17) and query.port is None:
-        raise QueryError(f"{protocol_name(query.protocol)} needs a port (e.g. port: 443 or port: 8000-8080)")
+        example = f"{port} 443 or {port} 8000-8080" if flags else f"{port}: 443 or {port}: 8000-8080"
+        raise QueryError(f"{protocol_name(query.protocol)} needs a port (e.g. {example})")
     if query.protocol in (1, 58) and query.port is not None:
-        raise QueryError("ICMP has no ports; give icmp_type and icmp_code instead (default: echo request)")
+        raise QueryError(f"{port} does not apply to {protocol_name(query.protocol)}: ICMP has no ports; "
+                         f"give {icmp_type} and {icmp_code} instead (default: echo request)")
     if query.protocol not in (6, 17) and query.port is not None:
         query = Query(query.source, query.destination, query.protocol, None, query.icmp_type, query.icmp_code,
                       None, query.name, query.expect)
     for value, label in ((query.icmp_type, "icmp_type"), (query.icmp_code, "icmp_code")):
         if value is not None and not -1 <= value <= 255:
-            raise QueryError(f"{label} {value} is out of range 0-255")
+            raise QueryError(f"{labels[label]} {value} is out of range 0-255")
     return query
 
 
-def parse_query(data: dict[str, Any]) -> Query:
+def parse_query(data: dict[str, Any], labels: dict[str, str] = KEY_LABELS) -> Query:
     """A :class:`Query` from a mapping with the keys of an expectation; :class:`QueryError` on bad input.
 
     >>> parse_query({"from": "a", "to": "b", "protocol": "icmp"}).icmp
@@ -99,6 +114,13 @@ def parse_query(data: dict[str, Any]) -> Query:
     Traceback (most recent call last):
     ...
     vpckit.errors.QueryError: tcp needs a port (e.g. port: 443 or port: 8000-8080)
+
+    ``labels`` names the keys in messages (``FLAG_LABELS`` for the command line's flags):
+
+    >>> parse_query({"from": "a", "to": "b", "port": "99999"}, FLAG_LABELS)
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.QueryError: --port 99999: port 99999 is outside 0-65535
     """
     if not isinstance(data, dict):
         raise QueryError(f"a query must be a mapping with from/to/protocol/port, got {type(data).__name__}")
@@ -118,9 +140,18 @@ def parse_query(data: dict[str, Any]) -> Query:
     try:
         expectation = Expectation.model_validate(body)
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'query'}: {e['msg'].removeprefix('Value error, ')}"
-            for e in error.errors()
-        )
-        raise QueryError(f"invalid query: {problems}") from None
-    return Query.from_expectation(expectation)
+        problems = "; ".join(_problem(e, body, labels) for e in error.errors())
+        raise QueryError(problems if labels is not KEY_LABELS else f"invalid query: {problems}") from None
+    return _checked_from(expectation, labels)
+
+
+def _problem(error: Any, body: dict[str, Any], labels: dict[str, str]) -> str:
+    key = str(error["loc"][0]) if error["loc"] else ""
+    message = error["msg"].removeprefix("Value error, ")
+    if labels is KEY_LABELS or key not in labels:
+        return f"{'.'.join(str(p) for p in error['loc']) or 'query'}: {message}"
+    return f"{labels[key]} {body.get(key)}: {message}"
+
+
+def _checked_from(expectation: Expectation, labels: dict[str, str]) -> Query:
+    return _checked(Query.from_expectation(expectation, checked=False), labels)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..errors import QueryError
 from ..model import Design
 from .diagram import VIEWS, build, cluster_id, dot_id, network_of, subnet_facts
 from .output import FORMATS, Renderer, find_renderer, format_of, write
@@ -66,6 +67,9 @@ def path_answer(design: Design, text: str) -> tuple[Any, Any]:
     from ..network import build_network
     from ..reach import answer, parse_query
 
-    query = parse_query(query_keys)
+    try:
+        query = parse_query(query_keys)
+    except QueryError as error:
+        raise QueryError(f"--path '{text}': {str(error).removeprefix('invalid query: ')}") from None
     network = build_network(design)
     return network, answer(network, query)

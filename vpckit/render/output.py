@@ -1,9 +1,8 @@
 """Writing a diagram: DOT as text, SVG/PNG/PDF through a Graphviz-compatible ``dot`` program.
 
 Which program: Graphviz's own ``dot`` when it is on PATH (every format); otherwise
-``graphviz-pure`` (the optional extra ``pip install 'vpckit[render]'``: a self-contained port of
-Graphviz shipped as a wheel, so rendering works after ``pip install`` alone; it writes SVG and
-PNG but not PDF). ``.dot`` needs neither. When nothing fits, :class:`RenderError` says exactly
+``graphviz-pure`` (a runtime dependency: a self-contained port of Graphviz shipped as a wheel, so
+rendering works after ``pip install vpckit`` alone; it writes SVG and PNG but not PDF). ``.dot`` needs neither. When nothing fits, :class:`RenderError` says exactly
 what to install.
 """
 
@@ -17,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..errors import RenderError
+from ..errors import RenderError, VpckitError
+from ..files import write_atomic
 
 __all__ = ["FORMATS", "Renderer", "format_of", "find_renderer", "render_bytes", "write"]
 
@@ -31,7 +31,8 @@ PROGRAMS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 INSTALL_HINT = (
-    "install a renderer: `pip install 'vpckit[render]'` (ships graphviz-pure, for .svg and .png), "
+    "graphviz-pure (a dependency of vpckit, for .svg and .png) is missing from this environment: "
+    "reinstall vpckit (`pip install --force-reinstall vpckit`), "
     "or Graphviz itself (`apt-get install graphviz`, `brew install graphviz`, `choco install graphviz`); "
     "writing .dot needs neither"
 )
@@ -132,7 +133,7 @@ def write(source: str, path: Path, renderer: Renderer | None = None) -> str:
         raise RenderError(f"{path}: cannot write: permission denied")
     data = render_bytes(source, fmt, renderer)
     try:
-        path.write_bytes(data)
-    except OSError as error:
-        raise RenderError(f"{path}: cannot write: {error.strerror}") from None
+        write_atomic(path, data)  # a browser or CI step never sees half a diagram
+    except VpckitError as error:
+        raise RenderError(str(error)) from None
     return fmt

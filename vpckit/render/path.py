@@ -30,8 +30,12 @@ def parse_path(text: str) -> dict[str, Any]:
 
     >>> parse_path("internet -> web : tcp/443")
     {'from': 'internet', 'to': 'web', 'protocol': 'tcp', 'port': '443'}
-    >>> parse_path("app-1 -> 10.0.20.10")
-    {'from': 'app-1', 'to': '10.0.20.10', 'protocol': 'tcp'}
+    >>> parse_path("app-1 -> 10.0.20.10 : icmp")
+    {'from': 'app-1', 'to': '10.0.20.10', 'protocol': 'icmp'}
+    >>> parse_path("app-1 -> db : 5432")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.QueryError: --path 'app-1 -> db : 5432': '5432' after ':' is read as PROTO/PORT; for a port write "app-1 -> db : tcp/5432" (or udp/…)
     >>> parse_path("app-1 to db")
     Traceback (most recent call last):
     ...
@@ -40,10 +44,22 @@ def parse_path(text: str) -> dict[str, Any]:
     match = _PATH.match(text or "")
     if not match or match.group("dst").startswith(":") or match.group("src").startswith("-"):
         raise QueryError(f"--path '{text}': expected \"FROM -> TO : PROTO/PORT\", e.g. \"internet -> web-1 : tcp/443\"")
+    if match.group("proto") and match.group("proto").isdigit() and not match.group("port"):
+        raise QueryError(
+            f"--path '{text}': '{match.group('proto')}' after ':' is read as PROTO/PORT; for a port write "
+            f"\"{match.group('src')} -> {match.group('dst')} : tcp/{match.group('proto')}\" (or udp/…)"
+        )
     query: dict[str, Any] = {"from": match.group("src"), "to": match.group("dst"),
                              "protocol": (match.group("proto") or "tcp").lower()}
+    route = f"{match.group('src')} -> {match.group('dst')}"
     if match.group("port"):
+        if query["protocol"] in ("icmp", "icmpv6", "1", "58"):
+            raise QueryError(f"--path '{text}': ICMP has no ports; write \"{route} : {query['protocol']}\" "
+                             "(an echo request is drawn)")
         query["port"] = match.group("port")
+    elif query["protocol"] in ("tcp", "udp", "6", "17"):
+        raise QueryError(f"--path '{text}': {query['protocol']} needs a port; write \"{route} : {query['protocol']}/443\" "
+                         "(or the port you mean)")
     return query
 
 
