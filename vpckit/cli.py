@@ -316,16 +316,15 @@ def _read_expectations(path: Path) -> list:
 
 def _read_queries(path: Path) -> list:
     """The queries of a YAML/JSON file: a list, or a mapping with a ``queries`` (or ``expectations``) list."""
-    import yaml
+    from .sources.positions import load_with_positions
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise VpckitError(f"{path}: cannot read: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise VpckitError(f"{where}: not valid YAML/JSON: {getattr(error, 'problem', error)}") from None
+    except UnicodeDecodeError as error:
+        raise VpckitError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    data, _ = load_with_positions(text, str(path))  # bounded alias expansion, file:line:col errors
     if isinstance(data, dict):
         data = data.get("queries", data.get("expectations"))
     if not isinstance(data, list):

@@ -41,17 +41,22 @@ def _parsed(path: str) -> Any:
             return json.loads(text)
         except json.JSONDecodeError:
             return None
-    from .positions import _Loader  # YAML with CloudFormation's short tags kept as plain data
+    from .positions import _Loader, check_aliases  # YAML with CloudFormation's short tags kept as plain data
     import yaml
 
     class _Tolerant(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc] - libyaml is ~10x faster
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
     _Tolerant.add_multi_constructor("!", lambda loader, suffix, node: None)
+    loader = _Tolerant(text)
     try:
-        return yaml.load(text, Loader=_Tolerant)  # noqa: S506 - a SafeLoader subclass
+        node = loader.get_single_node()
+        check_aliases(node, path)  # an alias bomb is reported here, before anything walks the data
+        return None if node is None else loader.construct_document(node)
     except yaml.YAMLError:
         return None
+    finally:
+        loader.dispose()
 
 
 def _is_native(path: str, data: Any) -> bool:

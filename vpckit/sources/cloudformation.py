@@ -31,7 +31,7 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
-from .positions import _Loader, read_text
+from .positions import check_aliases, _Loader, read_text
 
 __all__ = ["FORMAT", "load", "loads", "parse", "Template", "Unresolved", "ResourceRef", "NO_VALUE"]
 
@@ -126,6 +126,7 @@ def parse(text: str, file: str = "<string>") -> tuple[Any, dict[tuple, Position]
     loader = _TemplateLoader(text)
     try:
         node = loader.get_single_node()
+        check_aliases(node, file)
         data = None if node is None else _convert(node, loader, (), positions, file)
     except yaml.MarkedYAMLError as error:
         if json_data is not None:  # valid JSON that YAML 1.1 cannot read (tabs...): no positions

@@ -10,7 +10,12 @@ import yaml
 from ..errors import InputError
 from ..model.design import Path, Position
 
-__all__ = ["load_with_positions", "read_text"]
+__all__ = ["load_with_positions", "read_text", "check_aliases", "MAX_ALIAS_NODES"]
+
+#: How many nodes YAML aliases may add beyond those written in the file. A design that shares a
+#: rule list through an anchor adds hundreds; a "billion laughs" file (``&a [*a, *a, ...]`` nested)
+#: would add billions and hang every reader that walks the data.
+MAX_ALIAS_NODES = 100_000
 
 
 def read_text(path: str) -> str:
@@ -56,6 +61,56 @@ if getattr(yaml, "CSafeLoader", None) is not None:
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
 
+def check_aliases(node: yaml.Node | None, file: str, limit: int = MAX_ALIAS_NODES) -> None:
+    """Raise :class:`InputError` when aliases expand ``node`` beyond ``limit`` extra nodes, or recurse.
+
+    Sizes are counted once per distinct node, so the check is linear in the file, not in the
+    expansion.
+
+    >>> check_aliases(yaml.SafeLoader("[&x [1, 2], *x]").get_single_node(), "d.yaml")
+    >>> levels = "".join(f"&{n} [*{p}, *{p}, *{p}, *{p}], " for p, n in zip("abcdefghij", "bcdefghijk"))
+    >>> check_aliases(yaml.SafeLoader("[&a [x, x], " + levels + "]").get_single_node(), "d.yaml")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: d.yaml:...: YAML aliases expand this document to more than 100000 extra nodes (a 'billion laughs' file?); write the values out, or share fewer
+    """
+    if node is None:
+        return
+    sizes: dict[int, int] = {}
+    in_progress: set[int] = set()
+    unique = 0
+
+    def size(current: yaml.Node) -> int:
+        nonlocal unique
+        key = id(current)
+        if key in sizes:
+            return sizes[key]
+        if key in in_progress:
+            raise InputError("a YAML alias refers to a node that contains it (a recursive structure)", _mark(current, file))
+        in_progress.add(key)
+        unique += 1
+        total = 1
+        if isinstance(current, yaml.MappingNode):
+            children = [child for pair in current.value for child in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            children = list(current.value)
+        else:
+            children = []
+        for child in children:
+            total += size(child)
+            if total - unique > limit:
+                raise InputError(
+                    f"YAML aliases expand this document to more than {limit} extra nodes (a 'billion laughs' "
+                    "file?); write the values out, or share fewer",
+                    _mark(child, file),
+                )
+        in_progress.discard(key)
+        sizes[key] = total
+        return total
+
+    size(node)
+
+
 def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
     """Parse YAML (or JSON) text into plain data plus a map of key paths to positions.
 
@@ -81,6 +136,7 @@ def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]
         else:
             positions: dict[Path, Position] = {(): Position(file, 1, 1)}
             try:
+                check_aliases(node, file)
                 return (None if node is None else _build(node, (), positions, fast, file)), positions
             finally:
                 fast.dispose()
@@ -99,6 +155,7 @@ def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]
     positions = {(): Position(file, 1, 1)}
     if node is None:
         return None, positions
+    check_aliases(node, file)
     return _build(node, (), positions, loader, file), positions
 
 
