@@ -47,7 +47,7 @@ BAD: list[tuple[str, str, str | bytes | None, str, str]] = [
     ("host-bits", "d.yaml", "vpcs:\n  prod:\n    cidr: 10.0.1.5/24\n", "3:11",
      "'10.0.1.5/24' has host bits set (aws-semantics CIDR-02); did you mean 10.0.1.0/24?"),
     ("bad-port", "d.yaml", "vpcs: {}\nexpectations:\n  - {from: a, to: b, port: 99999}\n", "3:28",
-     "expectations.0.port: port range 99999-99999 is outside 0-65535"),
+     "expectations.0.port: port 99999 is outside 0-65535"),
     ("bad-protocol", "d.yaml", "vpcs: {}\nexpectations:\n  - {from: a, to: b, protocol: tcpp}\n", "3:32",
      "unknown protocol 'tcpp'"),
     ("duplicate-key", "d.yaml", VPC + "  prod:\n    cidr: 10.1.0.0/16\n", "4:3", "duplicate key 'prod'"),
