@@ -18,7 +18,7 @@ from vpckit.sources import load
 
 FOUNDATION = {"VPC001", "VPC002", "VPC003", "VPC004", "VPC005", "VPC007", "VPC010", "VPC011", "VPC012", "VPC013",
               "REF001", "REF002", "IGW001", "RT005", "RT006", "RT007", "RT008", "RT009", "RT010", "NACL004",
-              "NACL008", "NACL009", "SG011"}
+              "NACL008", "NACL009", "SG011", "VPC014", "VPC015"}
 
 DESIGNS = Path(__file__).resolve().parents[2] / "designs"
 
@@ -67,7 +67,11 @@ BROKEN = [
     ("118:7", "error", "RT005", "public NAT gateway nat-legacy is in VPC legacy, which has no internet gateway"),
     ("126:48", "error", "RT006", "routes 10.0.0.0/16 to peering prod-partner, which joins partner and prod, not VPC "
                                  "legacy"),
-    ("129:3", "error", "VPC004", "peering prod-partner joins VPC prod (10.0.0.0/16) and VPC partner (10.0.64.0/18), "
+    ("130:13", "error", "VPC014", "region us-east-3 does not exist in any AWS partition; did you mean 'us-east-2'?"),
+    ("135:20", "error", "VPC015", "subnet edge-a is in us-east-1z, which us-east-1 does not have (us-east-1a … us-east-1f)"),
+    ("136:20", "error", "VPC015", "subnet edge-b is in eu-west-1b, an Availability Zone of eu-west-1, but VPC edge is in "
+                                  "us-east-1"),
+    ("139:3", "error", "VPC004", "peering prod-partner joins VPC prod (10.0.0.0/16) and VPC partner (10.0.64.0/18), "
                                  "whose CIDRs overlap"),
 ]
 
