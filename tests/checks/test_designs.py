@@ -142,3 +142,16 @@ def test_broken_design_json_matches_text(capsys: pytest.CaptureFixture) -> None:
 @pytest.mark.parametrize("fail_on, status", [("error", 1), ("warning", 1), ("info", 1)])
 def test_broken_design_fail_on(fail_on: str, status: int, capsys: pytest.CaptureFixture) -> None:
     assert _validate(capsys, str(DESIGNS / "broken.yaml"), "--fail-on", fail_on)[0] == status
+
+
+#: The only warnings the bundled valid designs may give (docs/validate.md, "Severities").
+ALLOWED_WARNINGS = {"peered-vpcs.yaml": ["NACL010", "NACL010"]}
+
+
+@pytest.mark.parametrize("name", VALID)
+def test_bundled_designs_are_clean_of_warnings(capsys, name: str) -> None:
+    """AWS's defaults (default NACL, default egress rule) are info, so a good design gives no warnings."""
+    status, out, _ = _validate(capsys, str(DESIGNS / name), "--format", "json")
+    findings = [f for f in json.loads(out)["findings"] if not f["suppressed"]]
+    assert sorted(f["rule"] for f in findings if f["severity"] != "info") == ALLOWED_WARNINGS.get(name, [])
+    assert status == 0

@@ -155,7 +155,11 @@ CASES: list[tuple[str, str, dict, bool]] = [
     ("sg010-ssh-from-one-host", "SG010", sg_design(tcp(22, "203.0.113.5/32")), False),
     # ---- NACL001 SSH/RDP from the world, first match (NACL-03/04/09)
     ("nacl001-allow-ssh", "NACL001", nacl_design([entry(100, "0.0.0.0/0", ports=22)]), True),
-    ("nacl001-default-nacl-in-use", "NACL001", base(), True),
+    # AWS's untouched allow-all default NACL: one NACL003 at info, no per-port warnings (docs/validate.md)
+    ("nacl001-default-nacl-in-use", "NACL001", base(), False),
+    ("nacl003-default-nacl-in-use", "NACL003", base(), True),
+    ("nacl001-edited-default-nacl", "NACL001",
+     base(nacls={"default": {"ingress": [entry(100, "0.0.0.0/0", ports=22)], "egress": [entry(100, "0.0.0.0/0")]}}), True),
     ("nacl001-split-halves", "NACL001",
      nacl_design([entry(100, "0.0.0.0/1", ports=3389), entry(110, "128.0.0.0/1", ports=3389)]), True),
     ("nacl001-protocol-all-with-ports", "NACL001", nacl_design([entry(100, "0.0.0.0/0", protocol="-1", ports=80)]), True),
@@ -392,3 +396,18 @@ def test_groups_that_together_open_ssh_are_reported_on_their_users() -> None:
     assert "a + b together" in finding.message and finding.data["resources"] == ["jump"]
     data["vpcs"]["prod"]["instances"]["jump"]["security_groups"] = ["a"]
     assert not run_rule("SG001", data, strict)
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "data", "severity"),
+    [
+        # AWS's own defaults are reported for the record (info); what the author wrote is a warning.
+        ("NACL003", base(), "info"),
+        ("NACL003", nacl_design([entry(100, "0.0.0.0/0", protocol="-1")]), "warning"),
+        ("SG006", sg_design(tcp(443, "0.0.0.0/0")), "info"),  # lists no egress: AWS's default rule
+        ("SG006", sg_design(tcp(443, "0.0.0.0/0"), egress=[{"protocol": "all", "destination": "0.0.0.0/0"}]), "warning"),
+    ],
+    ids=["nacl003-aws-default", "nacl003-written", "sg006-aws-default", "sg006-written"],
+)
+def test_aws_defaults_are_info_written_rules_warn(rule_id: str, data: dict, severity: str) -> None:
+    assert [f.severity for f in run_rule(rule_id, data)] == [severity]

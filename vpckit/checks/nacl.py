@@ -34,6 +34,32 @@ def _nacls(design: Design, used_only: bool = True, custom_too: bool = False) -> 
                 yield vpc_name, name, acl, subnets
 
 
+def is_aws_default_allow_all(design: Design, vpc_name: str, name: str) -> bool:
+    """Whether NACL ``name`` is the VPC's default NACL exactly as AWS creates it: allow everything.
+
+    Such a NACL is AWS's choice, not the author's: every subnet starts with it and security groups
+    do the filtering (NACL-01). The exposure rules report it once, at info, instead of a warning per
+    port (see docs/validate.md).
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})
+    >>> is_aws_default_allow_all(d, "p", d.vpcs["p"].default_network_acl)
+    True
+    """
+    vpc = design.vpcs[vpc_name]
+    if name != vpc.default_network_acl:
+        return False
+    acl = vpc.network_acls[name]
+    for entries in (acl.ingress, acl.egress):
+        if not entries or len(entries) > 2:
+            return False
+        for entry in entries:
+            if (entry.action, entry.protocol, entry.rule) != ("allow", ALL, 100 if entry.cidr.version == 4 else 101):
+                return False
+            if entry.cidr.prefixlen != 0:
+                return False
+    return True
+
+
 def _verdict(ctx: CheckContext, vpc_name: str, name: str, direction: str, family: int) -> NaclVerdict:
     acl = ctx.design.vpcs[vpc_name].network_acls[name]
     return cached(ctx, ("nacl", vpc_name, name, direction, family),
@@ -56,6 +82,8 @@ def _label(ctx: CheckContext, vpc_name: str, name: str, subnets: list[str]) -> s
 def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str) -> Iterator[Finding]:
     cfg = settings(ctx)
     for vpc_name, name, acl, subnets in _nacls(ctx.design, custom_too=True):
+        if is_aws_default_allow_all(ctx.design, vpc_name, name):
+            continue  # reported once, at info, by NACL003
         for port in ports:
             opened = []
             first_rule = None
@@ -109,12 +137,23 @@ def nacl_ftp(ctx: CheckContext) -> Iterable[Finding]:
       semantics=("NACL-09",),
       rationale="An inbound ALLOW with protocol -1 (ports are ignored whatever the entry says) or tcp/udp 0-65535 "
                 "from the world leaves the subnet with no NACL protection. Only entries that still decide traffic "
-                "count (an entry fully shadowed by lower denies is NACL005's). AWS's default NACL is such an entry.",
+                "count (an entry fully shadowed by lower denies is NACL005's). AWS's untouched default NACL is reported "
+                "once, at info: allowing all is AWS's default and security groups still filter; peers do not flag "
+                "it either (NACL001/NACL002 skip it).",
       fix="Replace it with entries for the service ports plus the ephemeral return range 1024-65535.",
       peers={"checkov": "CKV_AWS_352", "trivy": "AWS-0102", "cfn_nag": ("W66", "W67")})
 def nacl_all_ports(ctx: CheckContext) -> Iterable[Finding]:
     cfg = settings(ctx)
     for vpc_name, name, acl, subnets in _nacls(ctx.design, custom_too=True):
+        if is_aws_default_allow_all(ctx.design, vpc_name, name):
+            yield ctx.finding(
+                "NACL003",
+                f"{_label(ctx, vpc_name, name, subnets)} is AWS's allow-all default: security groups alone filter "
+                "traffic to these subnets; give them a custom NACL for subnet-level defence in depth",
+                ("vpcs", vpc_name, "network_acls", name), f"vpc {vpc_name} / network ACL {name}",
+                severity="info", key="aws-default",
+            )
+            continue
         for family in nacl_families(acl):
             verdict = _verdict(ctx, vpc_name, name, "ingress", family)
             for index, entry in enumerate(acl.ingress):

@@ -300,7 +300,9 @@ def sg_all_ports(ctx: CheckContext) -> Iterable[Finding]:
       semantics=("SG-03",),
       rationale="AWS gives every new group an allow-all egress rule; it lets a compromised host exfiltrate data or "
                 "reach command-and-control anywhere. Policy-dependent: lower the severity in vpckit.toml if your "
-                "egress is filtered elsewhere. The default group is SG007's.",
+                "egress is filtered elsewhere. AWS's implicit default rule (a group that lists no egress) is reported at "
+                "info, a written allow-all at warning: peers flag only written rules (Terraform removes the default). "
+                "The default group is SG007's.",
       fix="Write explicit egress rules for the destinations and ports the workload needs.",
       peers={"checkov": "CKV_AWS_382", "trivy": "AWS-0104", "cfn_nag": ("W5", "W40", "F1000")})
 def sg_open_egress(ctx: CheckContext) -> Iterable[Finding]:
@@ -317,6 +319,8 @@ def sg_open_egress(ctx: CheckContext) -> Iterable[Finding]:
                 ("vpcs", vpc_name, "security_groups", name, "egress", index) if written
                 else ("vpcs", vpc_name, "security_groups", name),
                 f"vpc {vpc_name} / security group {name}", key="egress-all",
+                # AWS's own default rule is reported for the record; one the author wrote is a choice to review
+                severity=None if written else "info",
             )
 
 
