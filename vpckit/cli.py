@@ -82,6 +82,19 @@ def _emit(text: str, output: Optional[Path]) -> None:
     write_atomic(output, (text + ("" if text.endswith("\n") else "\n")).encode("utf-8"))
 
 
+def _text_width(output: Optional[Path] = None) -> Optional[int]:
+    """The terminal's width when text goes to a terminal (or ``COLUMNS`` is set), else None: no wrapping.
+
+    Text written to a file or a pipe keeps one finding per line, which editors and ``grep`` expect.
+    """
+    import os
+    import shutil
+
+    if output is None and (sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit()):
+        return shutil.get_terminal_size((100, 24)).columns
+    return None
+
+
 def _guard_output(output: Optional[Path], inputs: tuple, force: bool) -> None:
     """Refuse, before any work, an ``--output`` that would overwrite one of the run's inputs."""
     if output is not None and not force:
@@ -99,6 +112,7 @@ def validate(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Lowest severity that makes the exit status 1."),
     config: Optional[Path] = typer.Option(None, "--config", help="vpckit.toml or pyproject.toml to use (default: found by walking up from SOURCE, then the working directory)."),
     expectations: Optional[Path] = typer.Option(None, "--expectations", help="A YAML/JSON list of reachability expectations to check as well (rule REACH001)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: also name the equivalent checks of checkov, trivy, Security Hub..."),
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
     region: Optional[str] = TemplateRegionOpt,
@@ -130,7 +144,7 @@ def validate(
         _emit(findings_github(findings, source), output)
         _append_step_summary(findings_markdown(findings, source))
     else:
-        _emit(findings_text(findings, source), output)
+        _emit(findings_text(findings, source, width=_text_width(output), verbose=verbose), output)
     threshold = SEVERITY_ORDER[fail_on.value]
     failing = [f for f in findings if not f.suppressed and SEVERITY_ORDER[f.severity] >= threshold]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
@@ -184,11 +198,16 @@ def list_rules(
 
     table = Table(box=None, pad_edge=False)
     for column in ("id", "severity", "title", "semantics", "peers"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for r in rules:
         peers = ", ".join(f"{k}: {'/'.join(v)}" for k, v in r.peers.items())
         table.add_row(r.id, r.severity, r.title, " ".join(r.semantics), peers)
-    Console(width=200).print(table)
+    import io
+
+    buffer = io.StringIO()
+    # A pipe or a file gets one row per line at whatever width that takes; a terminal gets its width.
+    Console(file=buffer, width=_text_width() or 400, color_system=None, soft_wrap=False).print(table)
+    typer.echo("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))
 
 
 @app.command()
@@ -279,7 +298,8 @@ def reach(
         result = answer(network, parse_query(data, FLAG_LABELS))
         import json
 
-        _emit(json.dumps(result.to_dict(), indent=2) if format is ValidateFormat.json else answer_text(result), output)
+        _emit(json.dumps(result.to_dict(), indent=2) if format is ValidateFormat.json
+              else answer_text(result, width=_text_width(output) or 160), output)
         raise typer.Exit(EXIT_OK)
     items, texts, status = [], [], EXIT_OK
     for raw in _read_queries(queries):
@@ -291,7 +311,7 @@ def reach(
             status = EXIT_INPUT
             continue
         items.append(result.to_dict())
-        texts.append(answer_text(result))
+        texts.append(answer_text(result, width=_text_width(output) or 160))
         if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
             status = EXIT_FINDINGS
     _emit(answers_json(items) if format is ValidateFormat.json else "\n\n".join(texts), output)

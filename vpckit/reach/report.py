@@ -33,6 +33,24 @@ def answers_json(items: Iterable[dict[str, Any]]) -> str:
     return json.dumps(list(items), indent=2)
 
 
+#: Below this width the hops are listed as paragraphs rather than a table.
+_TABLE_WIDTH = 120
+
+
+def _hop_detail(hop: Any) -> str:
+    if hop.rule:
+        return f"{hop.detail}: {hop.rule}" if hop.detail else hop.rule
+    return hop.detail or ""
+
+
+def _wrap(text: str, width: int, indent: str) -> str:
+    """``text`` folded at ``width`` with a hanging ``indent``; words (ids, codes) are kept whole when they fit."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, max(width, 40), subsequent_indent=indent, break_long_words=True,
+                                   break_on_hyphens=False, drop_whitespace=True)) or text
+
+
 def answer_text(answer: Answer, width: int = 160) -> str:
     """The answer as text: the verdict, a table of forward and return hops, then the blockers.
 
@@ -45,7 +63,7 @@ def answer_text(answer: Answer, width: int = 160) -> str:
     from rich.text import Text
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False, soft_wrap=False)
+    console = Console(file=buffer, width=max(width, 40), color_system=None, highlight=False, soft_wrap=True)
     q = answer.query
     what = q.to_dict()
     traffic = what["protocol"]
@@ -63,23 +81,28 @@ def answer_text(answer: Answer, width: int = 160) -> str:
     if answer.failing_client_ports:
         console.print(f"failing client ports: {', '.join(p.to_text() for p in answer.failing_client_ports)}")
     hops = [*answer.forward, *answer.return_path]
-    if hops:
+    if hops and width >= _TABLE_WIDTH:
         table = Table(box=None, pad_edge=False, show_edge=False)
         for column in ("#", "leg", "component", "decision", "rule / detail", "code"):
-            table.add_column(column, overflow="fold")
+            # ids and codes are never folded; the free text takes what is left
+            table.add_column(column, overflow="fold", no_wrap=column in ("#", "leg", "component", "decision", "code"))
         for number, hop in enumerate(hops, 1):
-            detail = hop.detail
-            if hop.rule:
-                detail = f"{detail}: {hop.rule}" if detail else hop.rule
             table.add_row(str(number), hop.direction, hop.component,
-                          Text(hop.decision, style=_DECISION_STYLE.get(hop.decision, "")), detail, hop.code or "")
+                          Text(hop.decision, style=_DECISION_STYLE.get(hop.decision, "")), _hop_detail(hop),
+                          hop.code or "")
         console.print(table)
+    elif hops:  # a narrow terminal: one wrapped paragraph per hop instead of a table that would cut ids
+        for number, hop in enumerate(hops, 1):
+            code = f" [{hop.code}]" if hop.code else ""
+            detail = _hop_detail(hop)
+            text = f"{number}. {hop.direction} {hop.component}: {hop.decision}{code}" + (f" - {detail}" if detail else "")
+            console.print(_wrap(text, width, "   "), markup=False)
     if answer.blockers:
         console.print("blockers:")
         for blocker in answer.blockers:
-            console.print(f"  [{blocker.code}] ({blocker.leg}, {blocker.semantics or '-'}) {blocker.message}",
-                          markup=False)
-            console.print(f"      fix: {blocker.fix}", markup=False)
+            console.print(_wrap(f"  [{blocker.code}] ({blocker.leg}, {blocker.semantics or '-'}) {blocker.message}",
+                                width, "      "), markup=False)
+            console.print(_wrap(f"      fix: {blocker.fix}", width, "           "), markup=False)
     for note in answer.notes:
-        console.print(f"note: {note}", markup=False)
-    return buffer.getvalue().rstrip("\n")
+        console.print(_wrap(f"note: {note}", width, "      "), markup=False)
+    return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())

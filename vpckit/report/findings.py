@@ -89,21 +89,44 @@ def finding_dict(finding: Finding) -> dict:
     return result
 
 
-def findings_text(findings: list[Finding], source: str) -> str:
-    """``file:line:col: severity RULE message`` lines and a summary line.
+def findings_text(findings: list[Finding], source: str, width: int | None = None, verbose: bool = False) -> str:
+    """``file:line:col: severity RULE [resource]: message`` per finding, its fix, and a summary line.
+
+    With ``width`` (a terminal's), each finding wraps with a hanging indent and nothing is cut: an
+    id longer than the line is folded, never truncated. Without it, a finding stays on one line
+    (what editors and ``grep`` expect from a pipe or a file). ``verbose`` adds the equivalent
+    checks of other tools (always in JSON and SARIF).
 
     >>> findings_text([], "d.yaml")
     'd.yaml: no findings'
+    >>> from vpckit.checks import load_rules; load_rules()
+    >>> f = Finding("SG001", "error", "security group bastion admits tcp/22 from 0.0.0.0/0", (), "vpc prod / security group bastion")
+    >>> print(findings_text([f], "d.yaml", width=60))
+    d.yaml: error SG001 [vpc prod / security group bastion]:
+        security group bastion admits tcp/22 from 0.0.0.0/0
+        fix: Allow SSH only from known addresses (a /32 or a
+        corporate prefix list), or use Session Manager.
+    d.yaml: 1 error(s), 0 warning(s), 0 info
     """
-    lines = []
+    lines: list[str] = []
     for finding in findings:
         if finding.suppressed:
             continue
         where = str(finding.position) if finding.position else source
         resource = f" [{finding.resource}]" if finding.resource else ""
-        peers = peers_text(finding.rule_id)
-        lines.append(f"{where}: {finding.severity} {finding.rule_id}{resource}: {finding.message}"
-                     + (f" (same as {peers})" if peers else ""))
+        head = f"{where}: {finding.severity} {finding.rule_id}{resource}:"
+        rule = RULES.get(finding.rule_id)
+        extra = []
+        if rule is not None and rule.fix:
+            extra.append(f"fix: {rule.fix}")
+        peers = peers_text(finding.rule_id) if verbose else ""
+        if peers:
+            extra.append(f"same as: {peers}")
+        if width is None:
+            lines.append(f"{head} {finding.message}")
+            lines.extend(f"    {line}" for line in extra)
+        else:
+            lines.extend(_wrapped(head, [finding.message, *extra], width))
     counts = summary_counts(findings)
     suppressed = sum(1 for f in findings if f.suppressed)
     if not any(counts.values()):
@@ -113,6 +136,18 @@ def findings_text(findings: list[Finding], source: str) -> str:
             f", {suppressed} suppressed" if suppressed else ""
         )
     return "\n".join([*lines, tail])
+
+
+def _wrapped(head: str, parts: list[str], width: int) -> list[str]:
+    """``head`` then each part on its own lines, indented by four, folded at ``width``."""
+    import textwrap
+
+    width = max(width, 40)
+    out = textwrap.wrap(head, width, subsequent_indent="    ", break_long_words=True, break_on_hyphens=False)
+    for part in parts:
+        out += textwrap.wrap(part, width, initial_indent="    ", subsequent_indent="    ",
+                             break_long_words=True, break_on_hyphens=False)
+    return out
 
 
 def findings_json(findings: list[Finding], source: str) -> str:
