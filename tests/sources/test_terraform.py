@@ -143,9 +143,11 @@ CORPUS_CASES: list[tuple[str, dict[str, int], list[tuple[Fact, Any]]]] = [
          "aws_route_table.test-pub-rtb"),
         (lambda d: rules(d, "aws_vpc.test-vpc", "aws_security_group.sg-loadBalancer-noncompliant"),
          [{"protocol": "tcp", "ports": 443, "source": "0.0.0.0/0"}, {"protocol": "tcp", "ports": 80, "source": "0.0.0.0/0"}]),
-        # The inline route's gateway_id is unknown and the configuration has no reference for it.
+        # The inline route's gateway_id is unknown and this TF 0.12 plan records no reference for it: the
+        # VPC's only gateway is the only thing it can name, linked with a warning that says so.
         (lambda d: (routes(d, "aws_vpc.test-vpc", "aws_route_table.test-pub-rtb"),
-                    warned(d, "aws_route_table.test-pub-rtb", "known only after apply")), ([], True)),
+                    warned(d, "aws_route_table.test-pub-rtb", "the only internet gateway")),
+         ([("0.0.0.0/0", "aws_internet_gateway.test-igw")], True)),
         (lambda d: (d.vpcs["aws_vpc.test-vpc"].subnets["aws_subnet.test-subnet-privA"].az,
                     warned(d, "aws_subnet.test-subnet-privA", "availability_zone")), ("(known after apply)", True)),
     ]),
@@ -824,3 +826,82 @@ def test_state_eip_and_nat_by_known_ids() -> None:
     assert design.elastic_ips["aws_eip.nat"].nat_gateway == "aws_nat_gateway.n"
     assert str(design.elastic_ips["aws_eip.spare"].address) == "198.51.100.5"
     assert fired(design, "NET004") == ["elastic ip aws_eip.spare"]
+
+
+def _inline_route_plan(with_config: bool, nat_gateways: int = 0) -> str:
+    """A route table whose inline routes name targets created in the same plan (ids unknown)."""
+    resources = [
+        ("aws_vpc.v", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+        ("aws_subnet.public", {"cidr_block": "10.0.0.0/24", "availability_zone": "eu-west-1a"}, ["id", "vpc_id"]),
+        ("aws_internet_gateway.gw", {}, ["id", "vpc_id"]),
+        *((f"aws_nat_gateway.n{i}", {"connectivity_type": "public"}, ["id", "subnet_id", "allocation_id"])
+          for i in range(nat_gateways)),
+        # planned order: the default route first; the configuration writes it second (a set has no order)
+        ("aws_route_table.public", {"route": [
+            {"cidr_block": "0.0.0.0/0", "ipv6_cidr_block": "", "nat_gateway_id": ""},
+            {"cidr_block": "10.9.0.0/16", "ipv6_cidr_block": "", "gateway_id": "", "vpc_peering_connection_id": "pcx-0abc"},
+        ]}, ["id", "vpc_id"]),
+    ]
+    config = [
+        cfg("aws_subnet.public", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")),
+        cfg("aws_internet_gateway.gw", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")),
+        *(cfg(f"aws_nat_gateway.n{i}", subnet_id=ref("aws_subnet.public.id", "aws_subnet.public"))
+          for i in range(nat_gateways)),
+    ]
+    table = cfg("aws_route_table.public", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v"))
+    if with_config:
+        table["expressions"]["route"] = [
+            {"cidr_block": {"constant_value": "10.9.0.0/16"}, "vpc_peering_connection_id": {"constant_value": "pcx-0abc"}},
+            {"cidr_block": {"constant_value": "0.0.0.0/0"}, "gateway_id": ref("aws_internet_gateway.gw.id", "aws_internet_gateway.gw")},
+        ]
+    plan = json.loads(make_plan(resources, {"resources": [*config, table]}))
+    for change in plan["resource_changes"]:
+        if change["address"] == "aws_route_table.public":
+            change["change"]["after_unknown"]["route"] = [{"gateway_id": True}, {}]
+    return json.dumps(plan)
+
+
+@pytest.mark.parametrize(
+    ("with_config", "nat_gateways", "default_route", "warning"),
+    [
+        # TF >= 0.13 records the block's references: linked through them, matched on its constants
+        (True, 0, ("0.0.0.0/0", "aws_internet_gateway.gw"), None),
+        (True, 2, ("0.0.0.0/0", "aws_internet_gateway.gw"), None),
+        # TF 0.12 plans omit nested blocks from the configuration: the one gateway of the VPC, said so
+        (False, 0, ("0.0.0.0/0", "aws_internet_gateway.gw"), "linked to aws_internet_gateway.gw, the only"),
+    ],
+    ids=["configuration-references", "configuration-with-other-candidates", "sole-candidate"],
+)
+def test_inline_route_to_a_target_created_in_the_same_plan(with_config, nat_gateways, default_route, warning) -> None:
+    design = loads(_inline_route_plan(with_config, nat_gateways), "inline.json")
+    assert sorted(routes(design, "aws_vpc.v", "aws_route_table.public")) == sorted(
+        [default_route, ("10.9.0.0/16", "pcx-0abc")])
+    assert (warning is None) == (not warned(design, "aws_route_table.public", "linked to")), design.source.warnings
+    if warning:
+        assert warned(design, "aws_route_table.public", warning)
+
+
+def test_inline_route_without_a_decidable_target_is_a_warning_not_a_guess() -> None:
+    """Two candidates and no recorded reference: not read, and the warning says so."""
+    plan = json.loads(_inline_route_plan(False, nat_gateways=0))
+    for change in plan["resource_changes"]:
+        if change["address"] == "aws_route_table.public":
+            change["change"]["after_unknown"]["route"] = [{"nat_gateway_id": True}, {}]
+    for module in [plan["planned_values"]["root_module"]]:
+        module["resources"].append({"address": "aws_nat_gateway.a", "mode": "managed", "type": "aws_nat_gateway",
+                                    "name": "a", "values": {"subnet_id": "subnet-1"}})
+        module["resources"].append({"address": "aws_nat_gateway.b", "mode": "managed", "type": "aws_nat_gateway",
+                                    "name": "b", "values": {"subnet_id": "subnet-1"}})
+    design = loads(json.dumps(plan), "inline.json")
+    assert routes(design, "aws_vpc.v", "aws_route_table.public") == [("10.9.0.0/16", "pcx-0abc")]
+    assert warned(design, "aws_route_table.public", "the route to 0.0.0.0/0 has a target known only after apply")
+
+
+def test_inline_route_plan_answers_like_the_state() -> None:
+    """Reachable from the plan as it is from the state: the default route reaches the IGW (RT-01)."""
+    from vpckit.network import build_network
+
+    design = loads(_inline_route_plan(True), "inline.json")
+    network = build_network(design)
+    table = network.design.vpcs["aws_vpc.v"].route_tables["aws_route_table.public"]
+    assert any(r.target == "aws_internet_gateway.gw" for r in table.routes)

@@ -429,7 +429,9 @@ class _Reader:
 
 _PASS = {
     "aws_vpc": 0, "aws_default_vpc": 0,
-    "aws_subnet": 1, "aws_default_subnet": 1, "aws_route_table": 1, "aws_default_route_table": 1,
+    "aws_subnet": 1, "aws_default_subnet": 1,
+    # after every possible route target, so a target created in the same plan can be found (_pending_target)
+    "aws_route_table": 3, "aws_default_route_table": 3,
     "aws_security_group": 1, "aws_default_security_group": 1,
     "aws_internet_gateway": 1, "aws_egress_only_internet_gateway": 1, "aws_ec2_transit_gateway": 1,
     "aws_vpc_peering_connection": 1, "aws_ec2_managed_prefix_list": 1, "aws_vpn_gateway": 1,
@@ -530,15 +532,82 @@ def _route(reader: _Reader, instance: Instance, values: dict[str, Any], unknown:
             if key == "gateway_id" and target == "local":
                 return None
             return {"destination": destination, "target": target}
+    target = _pending_target(reader, instance, destination, unknown)
+    if target is not None:
+        return {"destination": destination, "target": target}
     reader.builder.warn(instance.address, f"the route to {destination} has a target known only after apply; not read")
     return None
+
+
+#: The kinds of resource each route target attribute can name.
+_TARGET_KINDS: dict[str, tuple[str, ...]] = {
+    "gateway_id": ("internet_gateways", "vpn_gateways"),
+    "nat_gateway_id": ("nat_gateways",),
+    "egress_only_gateway_id": ("egress_only_internet_gateways",),
+    "transit_gateway_id": ("transit_gateways",),
+    "vpc_peering_connection_id": ("peering_connections",),
+}
+
+
+def _pending_target(reader: _Reader, instance: Instance, destination: str, unknown: Any) -> str | None:
+    """The target of a route whose target is created in the same plan and not referenced in the
+    configuration (Terraform 0.12 plans omit nested blocks from it): the one resource of that kind
+    in the route table's VPC, with a warning saying so; None when there is not exactly one.
+    """
+    if not isinstance(unknown, dict):
+        return None
+    pending = [key for key in _ROUTE_TARGETS if unknown.get(key) is True]
+    if len(pending) != 1 or pending[0] not in _TARGET_KINDS:
+        return None
+    key = pending[0]
+    vpc = instance.values.get("vpc_id") and reader.builder.name_of(instance.values["vpc_id"])
+    vpc = vpc or reader.link(instance, "vpc_id", "VPC")
+    candidates = []
+    for record in reader.builder.records.values():
+        if record.kind not in _TARGET_KINDS[key]:
+            continue
+        if record.kind == "transit_gateways":
+            candidates.append(record)
+        elif record.kind == "peering_connections":
+            sides = {reader.builder.vpc_of(record.body.get(side)) for side in ("requester", "accepter")}
+            if vpc in sides or vpc in (record.body.get("requester"), record.body.get("accepter")):
+                candidates.append(record)
+        elif reader.builder.vpc_of(record.name) == vpc:
+            candidates.append(record)
+    if len(candidates) != 1:
+        return None
+    reader.builder.warn(instance.address, f"the route to {destination} has its {key} known only after apply and "
+                        f"the plan records no reference for it; linked to {candidates[0].name}, the only "
+                        f"{candidates[0].kind.replace('_', ' ')[:-1]} that it can name")
+    return candidates[0].name
+
+
+def _configured_path(reader: _Reader, instance: Instance, attribute: str, block: dict[str, Any],
+                     path: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The configuration's index of an inline block, matched on its constant values.
+
+    A plan lists set-typed blocks (``route``) in its own order, not the configuration's, so the
+    planned block ``i`` is found in the configuration by the constants they share.
+    """
+    expressions = reader.expression(instance, (attribute,))
+    if not isinstance(expressions, list):
+        return path
+    matches = []
+    for index, expression in enumerate(expressions):
+        if not isinstance(expression, dict):
+            continue
+        constants = {k: v["constant_value"] for k, v in expression.items()
+                     if isinstance(v, dict) and "constant_value" in v}
+        if constants and all(block.get(k) == v for k, v in constants.items()):
+            matches.append(index)
+    return (attribute, matches[0]) if len(matches) == 1 else path
 
 
 def _route_table(reader: _Reader, instance: Instance) -> None:
     values = instance.values
     routes = []
     for route, flags, path in _blocks(reader, instance, "route"):
-        built = _route(reader, instance, route, flags, path)
+        built = _route(reader, instance, route, flags, _configured_path(reader, instance, "route", route, path))
         if built:
             routes.append(built)
     body = {"routes": routes, "propagating_vpn_gateways": [reader.builder.name_of(v) for v in values.get("propagating_vgws") or []]}
