@@ -239,10 +239,17 @@ class NetworkInterface(Interface):
 
 
 class VpcEndpoint(Resource):
-    """A VPC endpoint (VPCE-01..06). Gateway endpoints name route tables, interface endpoints subnets."""
+    """A VPC endpoint (VPCE-01..06). Gateway endpoints name route tables, interface endpoints subnets.
+
+    ``gateway_load_balancer`` and ``network_firewall`` endpoints are route targets that hand traffic
+    to an inspection appliance (VPCE-06): vpckit follows the path around them but cannot know the
+    appliance's own rules, so answers through them are ``undetermined``.
+    """
 
     service: str = Field(description="Service name, e.g. com.amazonaws.us-east-1.s3 or s3")
-    type: Literal["gateway", "interface", "gateway_load_balancer"] = "interface"
+    type: Literal["gateway", "interface", "gateway_load_balancer", "network_firewall"] = Field(
+        "interface", description="gateway_load_balancer and network_firewall endpoints: one subnet, traffic "
+        "inspected by an appliance vpckit cannot see (answers through them are undetermined)")
     route_tables: list[str] = Field(default_factory=list, description="Gateway endpoints: route tables that get the route")
     prefix_list: str | None = Field(None, description="Gateway endpoints: the service's prefix list name/id")
     subnets: list[str] = Field(default_factory=list, description="Interface endpoints: one subnet per AZ")
@@ -549,7 +556,9 @@ class OnPremisesNetwork(Resource):
 
 # --------------------------------------------------------------------------- expectations
 
-Verdict = Literal["reachable", "partial", "unreachable"]
+#: ``undetermined``: every setting vpckit can see lets the flow through, and an appliance it cannot see
+#: (behind a Gateway Load Balancer or Network Firewall endpoint) decides.
+Verdict = Literal["reachable", "partial", "undetermined", "unreachable"]
 
 
 class Expectation(Strict):

@@ -180,6 +180,30 @@ class GatewayEndpointInfo:
 
 
 @dataclass
+class InspectionEndpointInfo:
+    """A Gateway Load Balancer or Network Firewall endpoint: a route target that hands traffic to an
+    appliance whose rules the input does not hold (VPCE-06). ``subnet`` is the endpoint's subnet
+    node, where inspected traffic comes back; None for an endpoint the input names only in a route.
+    """
+
+    node: str
+    vpc: str
+    name: str
+    kind: str
+    service: str
+    state: str
+    subnet: str | None
+
+    def label(self) -> str:
+        """``GWLB endpoint x`` / ``Network Firewall endpoint x`` / ``endpoint vpce-1 (not in the input)``."""
+        if self.kind == "gateway_load_balancer":
+            return f"Gateway Load Balancer endpoint {self.name}"
+        if self.kind == "network_firewall":
+            return f"Network Firewall endpoint {self.name}"
+        return f"endpoint {self.name} (not in the input: a Network Firewall or another account's endpoint)"
+
+
+@dataclass
 class OnPremInfo:
     """A network outside AWS reached over VPN or Direct Connect."""
 
@@ -238,6 +262,7 @@ class Network:
         self.nat_gateways: dict[str, NatInfo] = {}
         self.load_balancers: dict[str, LoadBalancerInfo] = {}
         self.gateway_endpoints: dict[str, GatewayEndpointInfo] = {}
+        self.inspection_endpoints: dict[str, InspectionEndpointInfo] = {}
         self.onprem: dict[str, OnPremInfo] = {}
         self.prefix_lists: dict[str, list[IPNetwork]] = {}
         self.vpn_prefixes: dict[str, list[IPNetwork]] = {}
@@ -844,12 +869,23 @@ def _service_prefix_list(design: Design, endpoint) -> tuple[str | None, list[IPN
     return None, []
 
 
+#: Endpoint types that hand traffic to an inspection appliance (VPCE-06).
+INSPECTION_ENDPOINT_TYPES = ("gateway_load_balancer", "network_firewall")
+
+
 def _build_gateway_endpoints(network: Network, design: Design) -> None:
     for vname, vpc in design.iter_vpcs():
         for name, ep in sorted(vpc.endpoints.items()):
             if ep.type == "interface":
                 continue
             node = f"vpce:{vname}/{name}"
+            if ep.type in INSPECTION_ENDPOINT_TYPES:
+                subnet = _subnet_node(design, vname, ep.subnets[0]) if ep.subnets else None
+                network.inspection_endpoints[node] = InspectionEndpointInfo(
+                    node, vname, name, ep.type, ep.service, ep.state, subnet or None)
+                for alias in (name, f"{vname}/{name}", ep.id, ep.tags.get("Name")):
+                    network._register_name(alias, node)
+                continue
             _, cidrs = _service_prefix_list(design, ep)
             network.gateway_endpoints[node] = GatewayEndpointInfo(node, vname, name, ep.service, ep.state, cidrs)
             for alias in (name, f"{vname}/{name}", ep.id, ep.tags.get("Name")):
@@ -859,6 +895,13 @@ def _build_gateway_endpoints(network: Network, design: Design) -> None:
 def _route_target(network: Network, design: Design, vpc: str, target: str) -> tuple[str, str, bool, str]:
     """(kind, node, active, reason) of a route target seen from ``vpc``."""
     ref = _fast_route_target(design, vpc, target)
+    if ref is None and target.startswith("vpce-"):
+        # An endpoint the input does not list (describe-vpc-endpoints omits Network Firewall endpoints,
+        # and another account's endpoint is not visible): an appliance hop, never a silent answer.
+        node = f"vpce:{vpc}/{target}"
+        network.inspection_endpoints.setdefault(node, InspectionEndpointInfo(
+            node, vpc, target, "unlisted", "", "available", None))
+        return "vpc_endpoint", node, True, ""
     if ref is None:
         return "blackhole", f"missing:{target}", False, f"the route's target {target} does not exist"
     if ref.kind == "local":

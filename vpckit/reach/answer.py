@@ -85,6 +85,8 @@ class Answer:
     failing_client_ports: list[PortRange] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     failing_ports: list[PortRange] = field(default_factory=list)
+    #: settings that decide the flow but cannot be known offline (verdict ``undetermined``)
+    undetermined: list[Blocker] = field(default_factory=list)
     source: str | None = None
     destination: str | None = None
 
@@ -107,6 +109,8 @@ class Answer:
             "failing_ports": [p.to_text() for p in self.failing_ports],
             "notes": list(self.notes),
         }
+        if self.undetermined:
+            out["undetermined"] = [u.to_dict() for u in self.undetermined]
         if self.query.expect is not None:
             out["expect"] = self.query.expect
             out["as_expected"] = self.query.expect == self.verdict

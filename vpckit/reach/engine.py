@@ -78,8 +78,11 @@ def answer(network: Network, query: Query) -> Answer:
             results.append(result)
             if len(results) >= _MAX_CANDIDATES:
                 break
-    best = next((r for r in results if r.verdict == "partial"), results[0])
-    return best
+    return min(results, key=lambda r: _VERDICT_RANK.get(r.verdict, 9))
+
+
+#: Which answer to give when several interfaces could be the end: the best verdict wins.
+_VERDICT_RANK = {"reachable": 0, "partial": 1, "undetermined": 2, "unreachable": 3}
 
 
 def _source_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
@@ -408,6 +411,7 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
                                                 blocker.fix, blocker.ports))
             if any(b.ports is None for b in sub.blockers) or sub.verdict == "unreachable":
                 forward.hard = True
+            forward.undetermined.extend(sub.undetermined)
         if all(s.verdict == "partial" for s in sub_results):
             forward.hard = False
             forward.target_client_ports = [(p.low, p.high) for p in first.failing_client_ports]
@@ -437,7 +441,7 @@ def _answer_one_source(network: Network, query: Query, src_iface: Interface) -> 
         if result.verdict == "reachable":
             return result
         results.append(result)
-    return results[0]
+    return min(results, key=lambda r: _VERDICT_RANK.get(r.verdict, 9))
 
 
 def _aws_service(network: Network, query: Query, result: Answer, source: Endpoint, src_iface: Interface | None,
@@ -491,8 +495,10 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
     if target_hops is not None:
         result.forward.extend(target_hops[0])
         result.return_path = list(target_hops[1]) + result.return_path
+    undetermined = list(forward.undetermined) + list(back.undetermined if back is not None else [])
+    stopped = forward.stopped_undetermined or (back is not None and back.stopped_undetermined)
     reached = forward.arrival is not None and (back is None or back.arrival is not None)
-    hard = forward.hard or (back is not None and back.hard) or not reached
+    hard = forward.hard or (back is not None and back.hard) or (not reached and not stopped)
     if forward.arrival is not None and back is None and not forward.hard and not forward.blockers:
         hard = False  # one-way questions (e.g. ICMP other than echo) end at the destination
     if not result.blockers and hard:
@@ -501,8 +507,14 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
                                        "check the routes between them"))
     partial = list(forward.partial_ports) + list(back.partial_ports if back is not None else []) + list(
         forward.target_client_ports)
+    seen_components: set[str] = set()
+    result.undetermined = [u for u in undetermined
+                           if not (u.component in seen_components or seen_components.add(u.component))]
     if hard:
         result.verdict = "unreachable"
+    elif result.undetermined:
+        # Everything vpckit can check lets the flow through; an appliance it cannot see decides (VPCE-06).
+        result.verdict = "undetermined"
     elif partial:
         result.verdict = "partial"
         client = union(back.partial_ports if back is not None else [], forward.target_client_ports)

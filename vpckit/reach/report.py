@@ -10,7 +10,8 @@ from .answer import Answer
 
 __all__ = ["answer_text", "answers_json", "answer_json"]
 
-_VERDICT_STYLE = {"reachable": "bold green", "partial": "bold yellow", "unreachable": "bold red"}
+_VERDICT_STYLE = {"reachable": "bold green", "partial": "bold yellow", "undetermined": "bold magenta",
+                  "unreachable": "bold red"}
 _DECISION_STYLE = {"deny": "red", "drop": "red", "allow": "green", "deliver": "bold green", "translate": "cyan"}
 
 
@@ -103,6 +104,12 @@ def answer_text(answer: Answer, width: int = 160) -> str:
             console.print(_wrap(f"  [{blocker.code}] ({blocker.leg}, {blocker.semantics or '-'}) {blocker.message}",
                                 width, "      "), markup=False)
             console.print(_wrap(f"      fix: {blocker.fix}", width, "           "), markup=False)
+    if answer.undetermined:
+        console.print("undetermined (cannot be decided offline):")
+        for item in answer.undetermined:
+            console.print(_wrap(f"  [{item.code}] ({item.leg}, {item.semantics}) {item.message}", width, "      "),
+                          markup=False)
+            console.print(_wrap(f"      check: {item.fix}", width, "             "), markup=False)
     for note in answer.notes:
         console.print(_wrap(f"note: {note}", width, "      "), markup=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())

@@ -126,6 +126,10 @@ class Leg:
     matched: dict[tuple[str, str], object] = field(default_factory=dict)
     hosts: dict[IpKey, Interface] = field(default_factory=dict)
     target_client_ports: Ports = field(default_factory=list)
+    #: what decides the flow but cannot be known offline (an appliance behind a GWLB endpoint)
+    undetermined: list[Blocker] = field(default_factory=list)
+    #: the walk could not go on past something undetermined (where the appliance sends it is unknown)
+    stopped_undetermined: bool = False
     _steps: int = 0
 
     # ------------------------------------------------------------------ recording
@@ -413,6 +417,8 @@ class Leg:
             self.tgw_from_vpc(route.target, subnet, packet)
         elif kind == "vpn_gateway":
             self.vgw_out(subnet.vpc, route.target, packet)
+        elif kind == "vpc_endpoint" and route.target in self.network.inspection_endpoints:
+            self.inspection_endpoint(route.target, subnet, packet)
         elif kind == "vpc_endpoint":
             self.gateway_endpoint(route.target, subnet, packet)
         else:
@@ -750,6 +756,39 @@ class Leg:
         self.used_gateways.append(pcx_node)
         packet = replace(packet, entered_via="peering", identity=packet.identity and info.same_region)
         self.deliver_local(other, packet, None)
+
+    def inspection_endpoint(self, node: str, subnet: SubnetInfo, packet: Packet) -> None:
+        """A Gateway Load Balancer / Network Firewall endpoint (VPCE-06): the appliance behind it decides.
+
+        The appliance's own rules are not in the input, so the flow is at best ``undetermined``; the walk
+        goes on from the endpoint's subnet (where inspected traffic comes back, routed by that subnet's
+        route table) so that every setting vpckit *can* check is still checked.
+        """
+        info = self.network.inspection_endpoints[node]
+        if info.state != "available":
+            self.hop(node, "drop", None, "BAD_STATE_VPC_ENDPOINT", f"{info.label()} is {info.state}")
+            self.block("BAD_STATE_VPC_ENDPOINT", node, node, "RT-10",
+                       f"{info.label()} is {info.state}, so it forwards nothing",
+                       "wait until the endpoint is available, or route around it")
+            return
+        if not any(u.component == node for u in self.undetermined):
+            self.undetermined.append(Blocker(
+                "PATH_THROUGH_GWLB_NOT_CHECKED", node, node, self.direction, "VPCE-06",
+                f"{info.label()} hands the traffic to an inspection appliance whose rules are not in the input; "
+                "whether it lets the flow through cannot be decided offline",
+                "check the appliance's (or Network Firewall policy's) rules for this flow"))
+        self.hop(node, "forward", None, "PATH_THROUGH_GWLB_NOT_CHECKED",
+                 f"{info.label()}: inspected by an appliance vpckit cannot see")
+        self.used_gateways.append(node)
+        endpoint_subnet = self.network.subnets.get(info.subnet) if info.subnet else None
+        if endpoint_subnet is None:
+            self.stopped_undetermined = True
+            self.notes.append(f"the path after {info.label()} is unknown: the input does not say which subnet it "
+                              "is in, so vpckit stops there")
+            return
+        if endpoint_subnet.node != subnet.node:
+            packet = self.nacl(endpoint_subnet, "ingress", packet)
+        self.route_from(endpoint_subnet, packet, None)
 
     def gateway_endpoint(self, node: str, subnet: SubnetInfo, packet: Packet) -> None:
         """A gateway endpoint: the AWS service answers TCP and ICMP from the VPC itself (VPCE-01..03)."""
