@@ -515,6 +515,8 @@ def test_transit_gateway_wrappers_and_vpn_attachment(tmp_path: Path) -> None:
                  "TransitGatewayAttachments": [{"TransitGatewayAttachmentId": "tgw-attach-vpc"}]}]}]},
         "VpnConnections.json": {"VpnConnections": [{"VpnConnectionId": "vpn-1", "TransitGatewayId": "tgw-1",
             "CustomerGatewayId": "cgw-1", "State": "available", "Options": {"StaticRoutesOnly": True},
+            "VgwTelemetry": [{"OutsideIpAddress": "52.0.0.1", "Status": "DOWN"},
+                             {"OutsideIpAddress": "52.0.0.2", "Status": "DOWN"}],
             "Routes": [{"DestinationCidrBlock": "172.16.0.0/12", "State": "available"}]}]},
         "CustomerGateways.json": {"CustomerGateways": [{"CustomerGatewayId": "cgw-1", "IpAddress": "198.51.100.7",
                                                         "Tags": [{"Key": "Name", "Value": "dc-1"}]}]},
@@ -531,6 +533,7 @@ def test_transit_gateway_wrappers_and_vpn_attachment(tmp_path: Path) -> None:
     assert routes == [("172.16.0.0/12", "tgw-attach-vpn", False), ("192.168.66.0/24", None, True)]
     on_premises = design.on_premises["vpn-1"]
     assert (on_premises.via, on_premises.id, on_premises.tags["Name"]) == ("tgw-attach-vpn", "cgw-1", "dc-1")
+    assert on_premises.state == "down"  # every tunnel DOWN: the VPN carries nothing (BAD_STATE_VPN)
 
 
 def test_managed_interfaces_go_to_their_owners(tmp_path: Path) -> None:

@@ -552,6 +552,8 @@ class OnPremisesNetwork(Resource):
 
     cidrs: list[Cidr]
     via: str | None = Field(None, description="VPN gateway or transit gateway attachment it is reached through")
+    state: Literal["available", "down"] = Field(
+        "available", description="down: every tunnel of its VPN connection is DOWN, so nothing crosses (BAD_STATE_VPN)")
 
 
 # --------------------------------------------------------------------------- expectations

@@ -211,6 +211,7 @@ class OnPremInfo:
     name: str
     cidrs: list[IPNetwork]
     via: str | None
+    state: str = "available"
 
 
 @dataclass(frozen=True)
@@ -445,9 +446,13 @@ class Network:
             if address == self.vpcs[vpc].dns:
                 return Endpoint("aws_service", f"router:{vpc}", raw, address, vpc)
             return Endpoint("unowned", f"vpc:{vpc}", raw, address, vpc)
+        best = None  # the most specific on-premises prefix wins, as in a route table
         for info in self.onprem.values():
-            if any(address in c for c in info.cidrs):
-                return Endpoint("onprem", info.node, raw, address)
+            for cidr in info.cidrs:
+                if address in cidr and (best is None or cidr.prefixlen > best[0]):
+                    best = (cidr.prefixlen, info)
+        if best is not None:
+            return Endpoint("onprem", best[1].node, raw, address)
         for gw in self.gateway_endpoints.values():
             if any(address in c for c in gw.cidrs):
                 return Endpoint("internet", "internet", raw, address, None)
@@ -490,6 +495,7 @@ def build_network(design: Design) -> Network:
     _build_onprem(network, design)
     _build_gateway_endpoints(network, design)
     _build_route_tables(network, design)
+    _derive_onprem(network)
     _build_nacls(network, design)
     _build_security_groups(network, design)
     build_graph(network)
@@ -851,9 +857,45 @@ def _build_prefix_lists(network: Network, design: Design) -> None:
 def _build_onprem(network: Network, design: Design) -> None:
     for name, op in sorted(design.on_premises.items()):
         node = f"onprem:{name}"
-        network.onprem[node] = OnPremInfo(node, name, list(op.cidrs), op.via)
+        network.onprem[node] = OnPremInfo(node, name, list(op.cidrs), op.via, op.state)
         for alias in (name, op.id, op.tags.get("Name")):
             network._register_name(alias, node)
+
+
+def _derive_onprem(network: Network) -> None:
+    """Networks behind a VPN or Direct Connect that the input implies without naming them (VGW-01, TGW-01).
+
+    A route-table route to a virtual private gateway (static or propagated), a VPN gateway's known
+    remote CIDRs, and a transit gateway's VPN / Direct Connect attachments (their remote CIDRs and the
+    TGW routes that point at them) all say "this prefix is on premises". Such an address is then an
+    on-premises host, as a source and as a destination — never an internet host.
+    """
+    covered = {c for info in network.onprem.values() for c in info.cidrs}
+    derived: dict[str, list[IPNetwork]] = {}
+    for vgw, prefixes in network.vpn_prefixes.items():
+        derived.setdefault(vgw, []).extend(prefixes)
+    for table in network.route_tables.values():
+        for route in table.routes:
+            if route.target_kind == "vpn_gateway":
+                derived.setdefault(route.target, []).append(route.network)
+    for tgw in network.transit_gateways.values():
+        onprem_attachments = {a.node: a for a in tgw.attachments.values()
+                              if a.type in ("vpn", "direct-connect-gateway", "connect")}
+        for att in onprem_attachments.values():
+            derived.setdefault(att.node, []).extend(att.remote_cidrs)
+        for table in tgw.route_tables.values():
+            for route in table.routes:
+                if route.target in onprem_attachments:
+                    derived.setdefault(route.target, []).append(route.network)
+    for via, prefixes in sorted(derived.items()):
+        cidrs = [c for c in dict.fromkeys(prefixes) if c not in covered and c.prefixlen > 0]
+        if not cidrs:
+            continue
+        kind, _, rest = via.partition(":")
+        name = rest.split("/", 1)[-1]
+        node = f"onprem:{kind}-{rest.replace('/', '-')}"
+        # `via` as _from_onprem matches it: the VGW's name, or the TGW attachment's node
+        network.onprem[node] = OnPremInfo(node, f"behind {name}", cidrs, name if kind == "vgw" else via)
 
 
 def _service_prefix_list(design: Design, endpoint) -> tuple[str | None, list[IPNetwork]]:

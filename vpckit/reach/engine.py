@@ -227,6 +227,12 @@ def _destination_vpc(network: Network, destination: Endpoint, dst_iface: Interfa
 def _from_onprem(network: Network, leg: Leg, source: Endpoint, destination: Endpoint, dst_iface, packet: Packet) -> None:
     vpc = _destination_vpc(network, destination, dst_iface, packet.dst)
     info = network.onprem.get(source.node)
+    if info is not None and info.state == "down":
+        leg.hop(source.node, "drop", None, "BAD_STATE_VPN", f"the VPN to {info.name} is down")
+        leg.block("BAD_STATE_VPN", source.node, source.node, "VGW-01",
+                  f"every tunnel of the VPN connection to {info.name} is DOWN, so nothing from {source.text} reaches AWS",
+                  "bring a tunnel up (check the customer gateway and its IKE/BGP configuration)")
+        return
     leg.hop(source.node, "forward", None, None, f"from {source.text}")
     via = info.via if info else None
     for tgw in network.transit_gateways.values():

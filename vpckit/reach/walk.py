@@ -700,7 +700,12 @@ class Leg:
             return
         prefixes = self.network.vpn_prefixes.get(vgw, [])
         version, value = packet.dst
-        if not any(c.version == version and int(c.first) <= value <= int(c.last) for c in prefixes):
+        if not prefixes:
+            # Nothing in the input says what the VPN connections route (no static routes, no remote CIDRs,
+            # BGP not recorded): the route table's route to the VGW is the only word on it.
+            self.notes.append(f"the input does not say which networks the VPN connections of {_short(vgw)} reach; "
+                              f"vpckit assumed they include {_addr(packet.dst)}, as the route to {_short(vgw)} implies")
+        elif not any(c.version == version and int(c.first) <= value <= int(c.last) for c in prefixes):
             known = ", ".join(str(c) for c in prefixes) or "none"
             self.hop(vgw, "drop", None, "NO_ROUTE_TO_DESTINATION", f"no VPN route for {_addr(packet.dst)}")
             self.block("NO_ROUTE_TO_DESTINATION", vgw, vgw, "VGW-01",
@@ -709,9 +714,26 @@ class Leg:
                        f"add {self._peer_cidr(packet.dst)} to the VPN connection's routes (static or BGP), or route "
                        "this destination elsewhere")
             return
+        down = self._down_onprem(packet.dst)
+        if down is not None:
+            self.hop(vgw, "drop", None, "BAD_STATE_VPN", f"the VPN to {down.name} is down")
+            self.block("BAD_STATE_VPN", vgw, down.node, "VGW-01",
+                       f"every tunnel of the VPN connection to {down.name} is DOWN, so {_short(vgw)} cannot deliver "
+                       f"to {_addr(packet.dst)}", "bring a tunnel up (check the customer gateway and its IKE/BGP "
+                       "configuration)")
+            return
         self.hop(vgw, "forward", None, None, "to the on-premises network over VPN")
         self.used_gateways.append(vgw)
         self.outside(packet, vgw)
+
+    def _down_onprem(self, key: IpKey):
+        """The on-premises network holding ``key`` when its VPN is down, else None."""
+        version, value = key
+        for info in self.network.onprem.values():
+            if info.state == "down" and any(c.version == version and int(c.first) <= value <= int(c.last)
+                                            for c in info.cidrs):
+                return info
+        return None
 
     def vgw_in(self, vpc: str, vgw: str, packet: Packet) -> None:
         """Come in from the VPN: the destination must be a private address of the VPC (VGW-02)."""

@@ -626,16 +626,13 @@ class _Builder:
                           f"{record.get('VpnConnectionId')} learns its routes by BGP; describe outputs do not "
                           "list them, so only the routes propagated into route tables are known")
             tunnels = record.get("VgwTelemetry") or []
-            if tunnels and all(str(t.get("Status", "")).upper() == "DOWN" for t in tunnels):
-                self.warn(record.at(value=record.get("VpnConnectionId")),
-                          f"every tunnel of {record.get('VpnConnectionId')} is DOWN; answers assume the configured "
-                          "VPN is up")
+            down = bool(tunnels) and all(str(t.get("Status", "")).upper() == "DOWN" for t in tunnels)
             gateway = customer.get(record.get("CustomerGatewayId"))
             if cidrs:
                 tags = _tags(gateway) if gateway else {}
                 network = self.make(
                     OnPremisesNetwork, record, record.get("VpnConnectionId"), id=record.get("CustomerGatewayId"),
-                    tags=tags or _tags(record), cidrs=cidrs, via=via,
+                    tags=tags or _tags(record), cidrs=cidrs, via=via, state="down" if down else "available",
                     description=f"behind customer gateway {record.get('CustomerGatewayId')}"
                     + (f" ({gateway.get('IpAddress')})" if gateway else "")
                     + f" over {record.get('VpnConnectionId')}",
