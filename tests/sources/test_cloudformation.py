@@ -733,3 +733,23 @@ Resources:
     design = loads(text, "t.yaml")
     assert design.elastic_ips == {} and fired(design, "NET004") == []
     assert any(w.startswith("Eip:") and "not recorded as an elastic IP" in w for w in design.source.warnings)
+
+
+def test_vpn_connection_routes_are_on_premises() -> None:
+    """VGW-01: an AWS::EC2::VPNConnection's routes are the on-premises network behind its VPN gateway."""
+    from vpckit.sources.cloudformation import loads as cfn_loads
+
+    template = """
+Resources:
+  Vpc: {Type: AWS::EC2::VPC, Properties: {CidrBlock: 10.0.0.0/16}}
+  Vgw: {Type: AWS::EC2::VPNGateway, Properties: {Type: ipsec.1}}
+  Attach: {Type: AWS::EC2::VPCGatewayAttachment, Properties: {VpcId: !Ref Vpc, VpnGatewayId: !Ref Vgw}}
+  Office: {Type: AWS::EC2::CustomerGateway, Properties: {BgpAsn: 65000, IpAddress: 198.51.100.7, Type: ipsec.1}}
+  Vpn:
+    Type: AWS::EC2::VPNConnection
+    Properties: {Type: ipsec.1, StaticRoutesOnly: true, CustomerGatewayId: !Ref Office, VpnGatewayId: !Ref Vgw}
+  Route: {Type: AWS::EC2::VPNConnectionRoute, Properties: {DestinationCidrBlock: 192.168.0.0/16, VpnConnectionId: !Ref Vpn}}
+"""
+    design = cfn_loads(template, "vpn.yaml")
+    onprem = design.on_premises["Vpn"]
+    assert ([str(c) for c in onprem.cidrs], onprem.via) == (["192.168.0.0/16"], "Vgw")

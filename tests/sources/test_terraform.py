@@ -905,3 +905,47 @@ def test_inline_route_plan_answers_like_the_state() -> None:
     network = build_network(design)
     table = network.design.vpcs["aws_vpc.v"].route_tables["aws_route_table.public"]
     assert any(r.target == "aws_internet_gateway.gw" for r in table.routes)
+
+
+@pytest.mark.parametrize("on", ["vgw", "tgw"])
+def test_vpn_connections_and_their_routes_are_on_premises(on: str) -> None:
+    """VGW-01 / TGW-01: what a VPN's static routes name is on premises, reached through its gateway."""
+    gateway = ("aws_vpn_gateway.vgw", {}, ["id"]) if on == "vgw" else ("aws_ec2_transit_gateway.hub", {}, ["id"])
+    key = "vpn_gateway_id" if on == "vgw" else "transit_gateway_id"
+    plan = make_plan([
+        ("aws_vpc.v", {"cidr_block": "10.0.0.0/16"}, ["id"]),
+        gateway,
+        ("aws_customer_gateway.dc", {"ip_address": "198.51.100.7", "bgp_asn": "65000", "type": "ipsec.1"}, ["id"]),
+        ("aws_vpn_connection.dc", {"static_routes_only": True, "type": "ipsec.1"}, ["id", key, "customer_gateway_id"]),
+        ("aws_vpn_connection_route.office", {"destination_cidr_block": "192.168.0.0/16"}, ["vpn_connection_id"]),
+    ], {"resources": [
+        cfg(gateway[0], vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")) if on == "vgw" else cfg(gateway[0]),
+        cfg("aws_vpn_connection.dc", **{key: ref(f"{gateway[0]}.id", gateway[0]),
+                                        "customer_gateway_id": ref("aws_customer_gateway.dc.id", "aws_customer_gateway.dc")}),
+        cfg("aws_vpn_connection_route.office", vpn_connection_id=ref("aws_vpn_connection.dc.id", "aws_vpn_connection.dc")),
+    ]})
+    design = loads(plan, "vpn.json")
+    onprem = design.on_premises["aws_vpn_connection.dc"]
+    assert [str(c) for c in onprem.cidrs] == ["192.168.0.0/16"]
+    if on == "vgw":
+        assert onprem.via == "aws_vpn_gateway.vgw"
+    else:
+        attachment = design.transit_gateways["aws_ec2_transit_gateway.hub"].attachments["aws_vpn_connection.dc/attachment"]
+        assert (onprem.via, attachment.type, [str(c) for c in attachment.remote_cidrs]) == (
+            "aws_vpn_connection.dc/attachment", "vpn", ["192.168.0.0/16"])
+    assert not any("resource types not read" in w and "aws_vpn" in w for w in design.source.warnings)
+
+
+def test_a_vpn_in_a_state_with_every_tunnel_down_is_down() -> None:
+    state = {"format_version": "1.0", "terraform_version": "1.9.5", "values": {"root_module": {"resources": [
+        {"address": "aws_vpc.v", "mode": "managed", "type": "aws_vpc", "name": "v",
+         "values": {"id": "vpc-1", "cidr_block": "10.0.0.0/16"}},
+        {"address": "aws_vpn_gateway.vgw", "mode": "managed", "type": "aws_vpn_gateway", "name": "vgw",
+         "values": {"id": "vgw-1", "vpc_id": "vpc-1"}},
+        {"address": "aws_vpn_connection.dc", "mode": "managed", "type": "aws_vpn_connection", "name": "dc",
+         "values": {"id": "vpn-1", "vpn_gateway_id": "vgw-1", "static_routes_only": True,
+                    "routes": [{"destination_cidr_block": "172.16.0.0/12", "source": "Static", "state": "available"}],
+                    "vgw_telemetry": [{"status": "DOWN"}, {"status": "DOWN"}]}},
+    ]}}}
+    onprem = loads(json.dumps(state), "state.json").on_premises["aws_vpn_connection.dc"]
+    assert (onprem.state, [str(c) for c in onprem.cidrs], onprem.via) == ("down", ["172.16.0.0/12"], "aws_vpn_gateway.vgw")

@@ -60,6 +60,7 @@ DESIGN_COLLECTIONS: dict[str, type[BaseModel]] = {
     "transit_gateways": model.TransitGateway,
     "prefix_lists": model.PrefixList,
     "elastic_ips": model.ElasticIp,
+    "on_premises": model.OnPremisesNetwork,
 }
 TGW_CHILDREN = {"tgw_attachments": "attachments", "tgw_route_tables": "route_tables"}
 

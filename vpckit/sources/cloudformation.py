@@ -776,6 +776,40 @@ def _vpn_propagation(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
             table.body.setdefault("propagating_vpn_gateways", []).append(gateway)
 
 
+def _vpn_connection(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    """A site-to-site VPN: the on-premises network behind its customer gateway (VGW-01, TGW-01).
+
+    Its networks are its ``AWS::EC2::VPNConnectionRoute`` routes and, on a transit gateway,
+    ``LocalIpv4NetworkCidr`` (the customer side); a VPN on a transit gateway is also the TGW's
+    ``vpn`` attachment.
+    """
+    cidrs = []
+    local = p.get("LocalIpv4NetworkCidr")
+    if isinstance(local, str) and local and local != "0.0.0.0/0":
+        cidrs.append(local)
+    via = _ref(p.get("VpnGatewayId"))
+    if via is None and p.get("TransitGatewayId") is not None:
+        via = f"{lid}/attachment"
+        reader.builder.add("tgw_attachments", via, {"type": "vpn", "remote_cidrs": list(cidrs)},
+                           parent=_ref(p.get("TransitGatewayId")), position=reader.positions.get(("Resources", lid)))
+    if not _text(p.get("StaticRoutesOnly", "false")).lower() == "true":
+        reader.warn(lid, "learns its routes by BGP, which a template does not record; only routes pointing at its "
+                    "gateway say what is on premises")
+    reader.add("on_premises", lid, {"cidrs": cidrs, "via": via}, properties=p)
+
+
+def _vpn_connection_route(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    connection = _ref(p.get("VpnConnectionId"))
+    record = reader.builder.edit(connection, "on_premises", lid, "VPN connection")
+    cidr = p.get("DestinationCidrBlock")
+    if record is None or not isinstance(cidr, str):
+        return
+    record.body.setdefault("cidrs", []).append(cidr)
+    attachment = reader.builder.lookup(f"{connection}/attachment")
+    if attachment is not None:
+        attachment.body.setdefault("remote_cidrs", []).append(cidr)
+
+
 def _egress_only_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     reader.add("egress_only_internet_gateways", lid, {}, vpc=p.get("VpcId"), properties=p)
 
@@ -1170,6 +1204,9 @@ _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::EC2::GatewayRouteTableAssociation": _gateway_route_table,
     "AWS::EC2::InternetGateway": _internet_gateway,
     "AWS::EC2::VPNGateway": _vpn_gateway,
+    "AWS::EC2::VPNConnection": _vpn_connection,
+    "AWS::EC2::VPNConnectionRoute": _vpn_connection_route,
+    "AWS::EC2::CustomerGateway": lambda reader, lid, p: None,  # its VPN connections carry what matters
     "AWS::EC2::VPCGatewayAttachment": _gateway_attachment,
     "AWS::EC2::VPNGatewayRoutePropagation": _vpn_propagation,
     "AWS::EC2::EgressOnlyInternetGateway": _egress_only_gateway,
@@ -1211,6 +1248,7 @@ _PASS = {
     "AWS::EC2::TransitGatewayAttachment": 1, "AWS::EC2::TransitGatewayVpcAttachment": 1,
     "AWS::EC2::NetworkInterface": 2, "AWS::EC2::NatGateway": 2, "AWS::EC2::VPCEndpoint": 2,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 2,
+    "AWS::EC2::VPNConnection": 2,
     "AWS::EC2::Instance": 3, "AWS::RDS::DBSubnetGroup": 2, "AWS::RDS::DBInstance": 3, "AWS::EC2::EIP": 4,
 }
 _PASS.update({t: 5 for t in _HANDLERS if t not in _PASS})

@@ -438,7 +438,7 @@ _PASS = {
     "aws_network_acl": 2, "aws_default_network_acl": 2,
     "aws_nat_gateway": 2, "aws_instance": 2, "aws_network_interface": 2, "aws_vpc_endpoint": 2,
     "aws_ec2_transit_gateway_vpc_attachment": 2, "aws_ec2_transit_gateway_route_table": 2,
-    "aws_eip": 3,
+    "aws_eip": 3, "aws_customer_gateway": 1, "aws_vpn_connection": 2, "aws_dx_gateway_association": 2,
     "aws_lb": 2, "aws_alb": 2, "aws_lb_target_group": 2, "aws_alb_target_group": 2, "aws_db_subnet_group": 2,
     "aws_db_instance": 3,
 }
@@ -1031,6 +1031,78 @@ def _tgw_attachment(reader: _Reader, instance: Instance) -> None:
     reader.add("tgw_attachments", instance, body, parent=reader.link(instance, "transit_gateway_id", "TGW"))
 
 
+def _vpn_connection(reader: _Reader, instance: Instance) -> None:
+    """A site-to-site VPN: the on-premises network behind its customer gateway (VGW-01, TGW-01).
+
+    Its networks are the connection's static routes (``routes`` in a state, ``aws_vpn_connection_route``
+    resources) and, for a transit gateway VPN, ``local_ipv4_network_cidr`` (the customer side). A VPN on
+    a transit gateway also becomes the TGW's ``vpn`` attachment; one whose telemetry shows every tunnel
+    DOWN carries nothing.
+    """
+    values = instance.values
+    cidrs = [r["destination_cidr_block"] for r in values.get("routes") or []
+             if isinstance(r, dict) and r.get("destination_cidr_block") and r.get("state", "available") == "available"]
+    local = values.get("local_ipv4_network_cidr")
+    if isinstance(local, str) and local and local != "0.0.0.0/0":
+        cidrs.append(local)
+    telemetry = [t for t in values.get("vgw_telemetry") or [] if isinstance(t, dict)]
+    down = bool(telemetry) and all(str(t.get("status", "")).upper() == "DOWN" for t in telemetry)
+    customer = reader.link(instance, "customer_gateway_id", "customer gateway") if (
+        values.get("customer_gateway_id") or reader.references(instance, ("customer_gateway_id",))) else None
+    via = None
+    if values.get("vpn_gateway_id") or reader.references(instance, ("vpn_gateway_id",)):
+        via = reader.link(instance, "vpn_gateway_id", "VPN gateway")
+    elif values.get("transit_gateway_id") or reader.references(instance, ("transit_gateway_id",)):
+        tgw = reader.link(instance, "transit_gateway_id", "transit gateway")
+        via = f"{instance.address}/attachment"
+        body = {"type": "vpn", "remote_cidrs": list(cidrs)}
+        if isinstance(values.get("transit_gateway_attachment_id"), str):
+            body["id"] = values["transit_gateway_attachment_id"]
+        reader.builder.add("tgw_attachments", via, body, parent=tgw, position=reader.position(instance.address))
+    if not cidrs and not values.get("static_routes_only"):
+        reader.builder.warn(instance.address, "learns its routes by BGP, which the plan does not record; only routes "
+                            "pointing at its gateway say what is on premises")
+    reader.add("on_premises", instance, {"cidrs": cidrs, "via": via, "state": "down" if down else "available",
+                                         "id": reader.builder.lookup(customer).body.get("id") if customer and
+                                         reader.builder.lookup(customer) else None})
+
+
+def _vpn_connection_route(reader: _Reader, instance: Instance) -> None:
+    connection = reader.link(instance, "vpn_connection_id", "VPN connection")
+    cidr = instance.values.get("destination_cidr_block")
+    record = reader.builder.edit(connection, "on_premises", instance.address, "VPN connection")
+    if record is None or not isinstance(cidr, str) or not cidr:
+        return
+    record.body.setdefault("cidrs", []).append(cidr)
+    attachment = reader.builder.lookup(f"{connection}/attachment")
+    if attachment is not None:
+        attachment.body.setdefault("remote_cidrs", []).append(cidr)
+
+
+def _customer_gateway(reader: _Reader, instance: Instance) -> None:
+    reader.builder.add("customer_gateways", instance.address,
+                       {k: v for k, v in {"id": instance.values.get("id"), "ip": instance.values.get("ip_address")}.items()
+                        if isinstance(v, str)})
+
+
+def _dx_gateway_association(reader: _Reader, instance: Instance) -> None:
+    """A Direct Connect gateway on a transit gateway: a ``direct-connect-gateway`` attachment.
+
+    The on-premises prefixes arrive by BGP, which a plan does not record; TGW routes pointing at the
+    attachment (and VGW routes in route tables, for a DX gateway on a VGW) say what is on premises.
+    """
+    gateway = instance.values.get("associated_gateway_id")
+    kind = instance.values.get("associated_gateway_type")
+    target = reader.link(instance, "associated_gateway_id", "gateway") if (
+        gateway or reader.references(instance, ("associated_gateway_id",))) else None
+    record = reader.builder.lookup(target)
+    if kind == "transitGateway" or (record is not None and record.kind == "transit_gateways"):
+        reader.builder.add("tgw_attachments", f"{instance.address}/attachment", {"type": "direct-connect-gateway"},
+                           parent=target, position=reader.position(instance.address))
+    reader.builder.warn(instance.address, "Direct Connect prefixes are learned by BGP, which the input does not "
+                        "record; only routes pointing at the gateway say what is on premises")
+
+
 def _tgw_route_table(reader: _Reader, instance: Instance) -> None:
     reader.add("tgw_route_tables", instance, {"routes": []},
                parent=reader.link(instance, "transit_gateway_id", "TGW"))
@@ -1267,6 +1339,11 @@ _HANDLERS = {
     "aws_route_table_association": _route_association,
     "aws_main_route_table_association": _main_association,
     "aws_vpn_gateway_route_propagation": _vgw_propagation,
+    "aws_vpn_connection": _vpn_connection,
+    "aws_vpn_connection_route": _vpn_connection_route,
+    "aws_customer_gateway": _customer_gateway,
+    "aws_dx_gateway_association": _dx_gateway_association,
+    "aws_dx_gateway": lambda reader, instance: None,  # only its associations place it
     "aws_internet_gateway": _gateway("internet_gateways"),
     "aws_egress_only_internet_gateway": _gateway("egress_only_internet_gateways"),
     "aws_vpn_gateway": _gateway("vpn_gateways"),
