@@ -145,3 +145,51 @@ def test_a_vpn_whose_tunnels_are_all_down_carries_nothing() -> None:
         assert result.verdict == "unreachable"
         assert [b.code for b in result.blockers] == ["BAD_STATE_VPN"]
         assert "every tunnel of the VPN connection to dc is DOWN" in result.blockers[0].message
+
+
+def _with_public_web(data: dict) -> None:
+    prod = data["vpcs"]["prod"]
+    prod["instances"]["web-1"] = {"subnet": "public-a", "private_ip": "10.0.0.20", "public_ip": "54.0.0.20",
+                                  "security_groups": ["open"]}
+
+
+@pytest.mark.parametrize(
+    ("source", "address"),
+    [
+        # IGW-03: the public address exists only at the internet gateway
+        ("internet", "54.0.0.20"),
+        # from on premises (VPN / Direct Connect) and from a peer, the path carries the private address
+        ("192.168.5.10", "10.0.0.20"),
+        ("172.20.1.1", "10.0.0.20"),
+        ("peer-1", "10.0.0.20"),
+    ],
+)
+def test_a_named_destination_is_reached_at_the_address_the_path_can_use(source: str, address: str) -> None:
+    def edit(data: dict) -> None:
+        _with_public_web(data)
+        data["vpcs"]["prod"]["route_tables"]["public"]["routes"] += [
+            {"destination": "192.168.0.0/16", "target": "vgw"}, {"destination": "10.1.0.0/16", "target": "prod-peer"},
+            {"destination": "172.20.0.0/16", "target": "hub"}]
+        data["transit_gateways"]["hub"]["attachments"]["prod"]["subnets"] = ["app-a"]
+    design = _design(edit)
+    result = answer(build_network(design), parse_query({"from": source, "to": "web-1", "port": 443}))
+    # at the public address, a VPN gateway or peering would refuse it (VGW-02, PCX-04): reachable says which was used
+    assert result.verdict == "reachable", [b.message for b in result.blockers]
+    assert any(address in (h.detail or "") or address in (h.rule or "") for h in [*result.forward, *result.return_path]) \
+        or address == "10.0.0.20", result.forward
+
+
+def test_rt007_accepts_a_vpn_propagated_route_inside_the_vpc_and_the_local_route_wins() -> None:
+    """RT-04/RT-07: AWS accepts what a VGW propagates; inside the VPC's CIDR the local route still wins."""
+    from vpckit.checks._foundation import findings_of
+
+    def edit(data: dict) -> None:
+        data["vpcs"]["prod"]["route_tables"]["app"]["routes"].append(
+            {"destination": "10.0.0.0/24", "target": "vgw", "origin": "propagated"})
+        _with_public_web(data)
+    design = _design(edit)
+    data = design.model_dump(mode="json", exclude_defaults=False, by_alias=True)
+    assert findings_of("RT007", data) == []
+    result = _ask(design, "app-1", "web-1")
+    assert result.verdict == "reachable"
+    assert not any(h.component.startswith("vgw:") for h in result.forward)

@@ -207,7 +207,8 @@ def foreign_target(ctx: CheckContext) -> Iterator[Finding]:
       rationale="Routes more specific than the local route are accepted only when the destination is an entire "
                 "subnet CIDR and the target a NAT gateway, network interface or Gateway Load Balancer endpoint "
                 "(scenario S33); a route equal to a VPC CIDR can only replace the local route's target with one of "
-                "those; `local` only applies to the VPC's own CIDRs.",
+                "those; `local` only applies to the VPC's own CIDRs. Routes a VPN gateway propagates are not "
+                "rejected: AWS accepts them and the local route wins.",
       fix="Route a whole subnet CIDR to a middlebox, or remove the route.")
 def inside_local(ctx: CheckContext) -> Iterator[Finding]:
     """Destinations equal to or inside a VPC CIDR that are not a permitted middlebox route.
@@ -236,6 +237,8 @@ def inside_local(ctx: CheckContext) -> Iterator[Finding]:
             continue
         if block is None:
             continue
+        if site.route.origin == "propagated":
+            continue  # AWS accepts what a VGW propagates; the local route wins over it (RT-04, RT-07)
         middlebox = site.target is None or site.target.kind in MIDDLEBOX_TARGETS or _is_gwlb_endpoint(site.target)
         if destination == block:
             if not middlebox:

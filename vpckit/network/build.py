@@ -1021,7 +1021,7 @@ def _build_route_tables(network: Network, design: Design) -> None:
         info = network.vpcs[vname]
         gateway_routes: dict[str, list[GatewayEndpointInfo]] = {}
         for name, ep in vpc.endpoints.items():
-            if ep.type == "interface":
+            if ep.type == "interface" or ep.type in INSPECTION_ENDPOINT_TYPES:
                 continue
             for rref in ep.route_tables:
                 rname = resolve.find_in(vpc.route_tables, rref)
@@ -1036,6 +1036,9 @@ def _build_route_tables(network: Network, design: Design) -> None:
                 if route.state == "blackhole":
                     active, reason = False, reason or f"the route is in blackhole state (its target {route.target} is gone)"
                 for net, pl in _expand_destination(design, route.destination):
+                    if route.origin == "propagated" and any(
+                            net.version == c.version and net in c for c in (*info.cidrs, *info.ipv6_cidrs)):
+                        continue  # RT-04: a propagated route inside the VPC's CIDR never beats the local route
                     if kind == "local":
                         explicit_local.add(str(net.cidr))
                     compiled.add(CompiledRoute(str(route.destination), net, kind, node, route.target, route.origin, pl,

@@ -124,7 +124,6 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
             result.notes.append(f"subnet {iface.owner} stands for {iface.name} at {iface.primary_ip} without security "
                                 "groups: only routes and NACLs are checked for it")
     forward.hosts = hosts
-    outside_source = source.kind in ("internet", "onprem")
     # ---- addresses
     given_src = source.address if looks_like_address(source.text) else None
     given_dst = destination.address if looks_like_address(destination.text) else None
@@ -138,7 +137,9 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
             address = INTERNET6_HOST
         src_key = ip_key(address)
     if dst_iface is not None:
-        dst_key = _address(dst_iface, family, outside_source, given_dst)
+        # Only an internet host uses the public address (it exists only at the internet gateway, IGW-03);
+        # from on premises (VPN, Direct Connect) or a peer the path carries the private one.
+        dst_key = _address(dst_iface, family, source.kind == "internet", given_dst)
         if dst_key is None:
             raise QueryError(f"{query.destination} has no IPv{family} address")
     else:
