@@ -21,8 +21,18 @@ def _unquote(token: str) -> str:
     return token
 
 
+_HTML_LABEL = re.compile(r'\blabel=(<.*>)(?=\s+\w+=|$)')
+
+
 def _attrs(text: str) -> dict[str, str]:
-    return {_unquote(k): _unquote(v) for k, v in _ATTR.findall(text)}
+    """Attributes of one statement; an HTML-like label (``label=<...>``) is kept whole."""
+    html = _HTML_LABEL.search(text)
+    if html:
+        text = text[:html.start()] + text[html.end():]
+    found = {_unquote(k): _unquote(v) for k, v in _ATTR.findall(text)}
+    if html:
+        found["label"] = html.group(1)
+    return found
 
 
 @dataclass

@@ -46,10 +46,6 @@ def _placements(design: Design) -> list[tuple[str, str, str]]:
         for name, nat in vpc.nat_gateways.items():
             if subnet(nat.subnet):
                 found.append((f"nat:{vpc_name}/{name}", vpc_name, subnet(nat.subnet)))
-        for name, lb in vpc.load_balancers.items():
-            for ref in lb.subnets:
-                if subnet(ref):
-                    found.append((f"eni:{vpc_name}/{name}@{subnet(ref)}", vpc_name, subnet(ref)))
         for name, rds in vpc.rds_instances.items():
             if rds.subnet and subnet(rds.subnet):
                 found.append((f"eni:{vpc_name}/{name}", vpc_name, subnet(rds.subnet)))
@@ -159,7 +155,65 @@ def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: 
         for att_name, attachment in tgw.attachments.items():
             vpc = design.find_vpc(attachment.vpc) if attachment.vpc else None
             if attachment.type == "vpc" and vpc:
-                assert att_name in labelled[(dot_id(f"router:{vpc}"), dot_id(f"tgw:{tgw_name}"))]
+                # The attachment is drawn inside the VPC it attaches, joined to its hub.
+                node = f"tgw-attach:{tgw_name}/{att_name}"
+                assert _cluster_of(dot, node) == cluster_id("vpc", vpc)
+                assert att_name in dot.node_attrs[dot_id(node)]["label"]
+                assert (dot_id(node), dot_id(f"tgw:{tgw_name}")) in labelled
+
+
+def test_route_edges_stay_inside_their_vpc(design: Design, parse_dot: Any) -> None:
+    """A subnet's default route starts at a node inside the subnet's own VPC (a gateway, a NAT
+    gateway, the VPC's TGW attachment or its router), so the edge and its label are drawn there."""
+    dot = parse_dot(diagram_source(design))
+    routes = [(a, b, attrs) for a, b, attrs in dot.edges if attrs.get("lhead", "").startswith("cluster_subnet.")]
+    assert bool(routes) == any(vpc.subnets and vpc.route_tables for _, vpc in design.iter_vpcs())
+    for tail, head, attrs in routes:
+        vpc_name = attrs["lhead"][len("cluster_subnet."):].partition("/")[0]
+        assert cluster_id("vpc", vpc_name) in dot.ancestors(dot.node_cluster[tail]), (tail, head)
+
+
+def _load_balancer_targets(design: Design, vpc_name: str, name: str) -> dict[str, str]:
+    """Instance targets of a load balancer, written out from the design: node id -> 'PROTOCOL port'."""
+    vpc = design.vpcs[vpc_name]
+    found: dict[str, str] = {}
+    for listener in vpc.load_balancers[name].listeners:
+        group = vpc.target_groups.get(listener.target_group or "")
+        for target in group.targets if group else []:
+            if target in vpc.instances:
+                found[f"eni:{vpc_name}/{target}"] = f"{group.protocol} {group.port}"
+    return found
+
+
+def test_one_node_per_load_balancer_with_an_edge_to_each_target(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    labelled = {(a, b): attrs.get("label", "") for a, b, attrs in dot.edges}
+    ids = {attrs.get("id", "") for attrs in dot.node_attrs.values()}
+    for vpc_name, vpc in design.iter_vpcs():
+        for name, lb in vpc.load_balancers.items():
+            node = f"lb:{vpc_name}/{name}"
+            assert _cluster_of(dot, node) == cluster_id("vpc", vpc_name)
+            label = dot.node_attrs[dot_id(node)]["label"]
+            assert name in label and lb.scheme in label
+            assert not any(i.startswith(f"eni:{vpc_name}/{name}@") for i in ids)  # no node per interface
+            for target, ports in _load_balancer_targets(design, vpc_name, name).items():
+                assert ports in labelled[(dot_id(node), dot_id(target))]
+
+
+def test_legend_explains_exactly_what_is_drawn(design: Design, parse_dot: Any) -> None:
+    dot = parse_dot(diagram_source(design))
+    legend = dot.node_attrs["legend"]["label"]
+    assert dot.node_cluster["legend"] is None  # outside the AWS Cloud box
+    drawn_kinds = {attrs.get("id", "").partition(":")[0] for attrs in dot.node_attrs.values()}
+    edge_colours = {attrs.get("color") for _, _, attrs in dot.edges if attrs.get("style") != "invis"}
+    texts = dict(style.LEGEND)
+    for kind in ("tgw-attachment", "router", "blackhole"):
+        assert (texts[kind] in legend) == (kind.replace("tgw-attachment", "tgw-attach") in drawn_kinds), kind
+    has_public = any(_is_public(design, v, s) for v, vpc in design.iter_vpcs() for s in vpc.subnets)
+    assert (texts["public"] in legend) == has_public
+    assert (texts["edge:peering"] in legend) == (style.EDGES["peering"]["color"] in edge_colours
+                                                and bool(design.peering_connections))
+    assert texts["edge:forward"] not in legend  # a path is listed only when one is drawn
 
 
 def test_dot_is_byte_identical_and_independent_of_file_order(design: Design) -> None:
@@ -210,7 +264,9 @@ def test_three_tier_draws_its_known_shape(parse_dot: Any) -> None:
     # The isolated database tier has no default route, so no edge.
     assert not any(b == dot_id("subnet:prod/db-a") for _, b in edges)
     assert _cluster_of(dot, "nat:prod/nat-a") == "cluster_subnet.prod/public-a"
-    assert _cluster_of(dot, "eni:prod/web@public-b") == "cluster_subnet.prod/public-b"
+    assert _cluster_of(dot, "lb:prod/web") == "cluster_vpc.prod"
+    assert "in public-a, public-b" in dot.node_attrs[dot_id("lb:prod/web")]["label"]
+    assert edges >= {(dot_id("lb:prod/web"), dot_id("eni:prod/app-1")), (dot_id("lb:prod/web"), dot_id("eni:prod/app-2"))}
     assert _cluster_of(dot, "eni:prod/orders-db") == "cluster_subnet.prod/db-a"
     assert dot.node_attrs[dot_id("eni:prod/app-1")]["label"] == "app-1\\nEC2 instance\\n10.0.10.10"
     assert "RDS postgres :5432" in dot.node_attrs[dot_id("eni:prod/orders-db")]["label"]
@@ -251,11 +307,14 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     dot = parse_dot(diagram_source(design))
     labelled = {(a, b): attrs.get("label") or attrs.get("xlabel", "") for a, b, attrs in dot.edges}
     assert labelled[("router.a", "router.b")] == "a-b"
-    assert labelled[("router.a", "tgw.core")] == "att-a\\nRT spokes"
+    assert ("router.a", "tgw.core") not in labelled  # a VPC meets its hub at its attachment
+    assert dot.node_cluster["tgw-attach.core/att-a"] == "cluster_vpc.a"
+    assert dot.node_attrs["tgw-attach.core/att-a"]["label"] == "att-a\\nattachment to core\\nTGW route table spokes"
+    assert ("tgw-attach.core/att-a", "tgw.core") in labelled
     assert labelled[("tgw.core", "onprem.dc")] == "vpn-dc"
     assert labelled[("vgw.a/vgw-a", "onprem.office")] == "VPN"
     assert dot.node_cluster["onprem.dc"] == "cluster_onprem"
-    assert labelled[("tgw.core", "subnet.a/s")] == "0.0.0.0/0"
+    assert labelled[("tgw-attach.core/att-a", "subnet.a/s")] == "0.0.0.0/0 to core"
     # A default route to a NAT gateway that does not exist is drawn as a blackhole marker.
     assert "target not found" in dot.node_attrs["blackhole.b/s"]["label"]
     assert ("blackhole.b/s", "subnet.b/s") in labelled

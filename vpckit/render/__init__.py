@@ -31,10 +31,10 @@ def diagram_source(design: Design, view: str = "detailed", network: Any = None, 
         network = network_of(design)
     graph = build(design, view, network)
     if answer is not None:
-        from .diagram import resource_subnets
+        from .diagram import shown_as
         from .path import overlay
 
-        overlay(graph, answer, view, resource_subnets(design, network))
+        overlay(graph, answer, view, shown_as(design, network))
     return graph.source
 
 

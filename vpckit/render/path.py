@@ -16,7 +16,7 @@ import graphviz
 
 from ..errors import QueryError
 from . import style
-from .diagram import _label, dot_id, iter_node_ids
+from .diagram import _label, dot_id, iter_node_ids, legend_label
 
 __all__ = ["parse_path", "overlay", "stand_in"]
 
@@ -166,6 +166,8 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
         messages = [_wrap(b.message) for b in blockers]
         extra = {"shape": "box"} if node.startswith("subnet:") and view != "subnets" else {}
         graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER, **extra)
+    shown = {"edge:forward"} | ({"edge:return"} if len(back) > 1 else set()) | ({"blocker"} if by_node else set())
+    graph.node("legend:path", legend_label(shown, "Path"), id="legend:path", shape="plaintext", margin="0")
     title = graph.graph_attr.get("label", "")
     graph.attr(label=_label(title, f"path {_query_text(answer)}: {answer.verdict}"))
 

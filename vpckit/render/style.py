@@ -61,6 +61,7 @@ CLUSTERS: dict[str, dict[str, str]] = {
     "private": {"color": PRIVATE_SUBNET, "fontcolor": "#00676A", "style": "filled", "fillcolor": PRIVATE_SUBNET_FILL,
                 "fontsize": "11"},
     "outside": {"color": ON_PREMISES, "fontcolor": ON_PREMISES, "style": "dashed", "fontsize": "12"},
+    "legend": {"color": MUTED, "fontcolor": MUTED, "style": "solid", "fontsize": "11"},
 }
 
 #: Node attributes per kind (the network's node-kind words).
@@ -73,6 +74,8 @@ NODES: dict[str, dict[str, str]] = {
     "vpce": {"shape": "box", "style": "rounded,filled", "fillcolor": "#F4EEFF", "color": NETWORKING},
     "router": {"shape": "circle", "style": "solid", "color": NETWORKING, "fontsize": "8", "width": "0.3",
                "fixedsize": "false"},
+    "tgw-attachment": {"shape": "box", "style": "rounded,filled", "fillcolor": "#F4EEFF", "color": NETWORKING,
+                       "fontsize": "9"},
     "tgw": {"shape": "hexagon", "style": "filled", "fillcolor": "#F4EEFF", "color": NETWORKING, "penwidth": "1.5"},
     "nat": {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF", "color": NETWORKING},
     "eni": {"shape": "box", "style": "rounded,filled", "fillcolor": "#FFFFFF", "color": COMPUTE},
@@ -94,6 +97,7 @@ EDGES: dict[str, dict[str, str]] = {
     "peering": {"style": "bold", "dir": "both", "color": VPC, "fontcolor": VPC, "penwidth": "2"},
     "tgw-attachment": {"style": "bold", "dir": "both", "color": NETWORKING, "fontcolor": NETWORKING},
     "vpn": {"style": "dashed", "dir": "both", "color": ON_PREMISES, "fontcolor": ON_PREMISES},
+    "lb-target": {"style": "solid", "color": NETWORKING, "fontcolor": NETWORKING},
     "forward": {"color": FORWARD_PATH, "fontcolor": FORWARD_PATH, "penwidth": "3", "constraint": "false"},
     "return": {"color": RETURN_PATH, "fontcolor": RETURN_PATH, "penwidth": "2", "style": "dashed",
                "constraint": "false"},
@@ -102,3 +106,42 @@ EDGES: dict[str, dict[str, str]] = {
 BLOCKER = {"color": BLOCKED, "penwidth": "3", "fontcolor": BLOCKED, "style": "rounded,filled,bold",
            "fillcolor": "#FDECEA"}
 ON_PATH = {"penwidth": "2.5"}
+
+#: The legend's rows, in order: (kind drawn, what it means). Node kinds are the keys of NODES (plus
+#: ``public``/``private`` for subnet colours); ``edge:KIND`` are the keys of EDGES (plus
+#: ``edge:inactive``). A diagram's legend lists only the kinds it draws.
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("public", "public subnet: its route table sends traffic to an internet gateway"),
+    ("private", "private subnet: no route to an internet gateway"),
+    ("tgw-attachment", "transit gateway attachment, drawn in the VPC it attaches"),
+    ("router", "VPC router, where a peering connection starts"),
+    ("blackhole", "a default route that leads nowhere"),
+    ("edge:gateway", "internet gateway to the internet"),
+    ("edge:default-route", "a subnet's default route (0.0.0.0/0, else ::/0), from its target"),
+    ("edge:lb-target", "load balancer to a registered target (target group protocol, port)"),
+    ("edge:peering", "VPC peering connection"),
+    ("edge:tgw-attachment", "transit gateway attachment to its hub"),
+    ("edge:vpn", "VPN or Direct Connect to on premises"),
+    ("edge:inactive", "dashed: a connection that is not active or not available"),
+    ("edge:forward", "path: the request, hop by hop (1, 2, ...)"),
+    ("edge:return", "path: the reply (r1, r2, ...)"),
+    ("blocker", "the component that blocks the path, with the reason"),
+)
+#: The word in a node kind's legend sample.
+LEGEND_WORDS: dict[str, str] = {
+    "public": "public",
+    "private": "private",
+    "tgw-attachment": "tgw-attach",
+    "router": "router",
+    "blackhole": "no route",
+    "blocker": "BLOCKED",
+}
+#: Attributes that make a legend sample look like what it stands for.
+LEGEND_SAMPLES: dict[str, dict[str, str]] = {
+    "public": {"shape": "box", "style": "filled", "color": PUBLIC_SUBNET, "fillcolor": PUBLIC_SUBNET_FILL,
+               "fontcolor": "#3F5410"},
+    "private": {"shape": "box", "style": "filled", "color": PRIVATE_SUBNET, "fillcolor": PRIVATE_SUBNET_FILL,
+                "fontcolor": "#00676A"},
+    "edge:inactive": {"style": "dashed", "color": NETWORKING, "dir": "both"},
+    "blocker": {"shape": "box", **BLOCKER},
+}
