@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Iterator
 
 from ..errors import QueryError
 from ..model.types import PortRange, looks_like_address, protocol_name
 from ..network.addressing import INTERNET6_HOST, Interface, ip_key
 from ..network.build import Endpoint, Network
-from ..network.filters import Ports, ports_text, union
+from ..network.filters import Ports, ports_text, subtract, union
 from .answer import Answer, Blocker, Hop
 from .query import Query
 from .walk import Arrival, Leg, Packet
 
-__all__ = ["answer", "default_client_ports"]
+__all__ = ["answer", "candidate_answers", "best_answer", "address_families", "default_client_ports"]
 
 _EPHEMERAL = {"linux": (32768, 60999), "windows": (49152, 65535)}
 _WIDE = (1024, 65535)
@@ -43,11 +44,12 @@ def default_client_ports(network: Network, endpoint: Endpoint, iface: Interface 
     return _EPHEMERAL.get(iface.os or "linux", _WIDE)
 
 
-def answer(network: Network, query: Query) -> Answer:
+def answer(network: Network, query: Query, family: int | None = None) -> Answer:
     """Answer a reachability query on a built network.
 
     Raises :class:`~vpckit.errors.QueryError` when an endpoint is unknown or the question
-    makes no sense (e.g. both ends outside the network).
+    makes no sense (e.g. both ends outside the network). ``family`` (4 or 6) asks over that
+    address family; by default it follows the query (ICMPv6, an IPv6 address, ``internet6``).
 
     >>> from vpckit.model import Design
     >>> from vpckit.network import build_network
@@ -58,10 +60,37 @@ def answer(network: Network, query: Query) -> Answer:
     >>> answer(net, parse_query({"from": "x", "to": "y", "port": 22})).verdict
     'reachable'
     """
+    results: list[Answer] = []
+    for result in candidate_answers(network, query, family):
+        if result.verdict == "reachable":
+            return result
+        results.append(result)
+    return best_answer(results)
+
+
+def best_answer(results: list[Answer]) -> Answer:
+    """The answer given when several interfaces could be an end: the first with the best verdict.
+
+    >>> from vpckit.reach import parse_query
+    >>> q = parse_query({"from": "a", "to": "b", "port": 22})
+    >>> best_answer([Answer(q, "unreachable"), Answer(q, "partial"), Answer(q, "partial")]).verdict
+    'partial'
+    """
+    return min(results, key=lambda r: _VERDICT_RANK.get(r.verdict, 9))
+
+
+def candidate_answers(network: Network, query: Query, family: int | None = None) -> Iterator[Answer]:
+    """The answer for each pair of interfaces that could be the two ends, in the order :func:`answer` tries them.
+
+    An endpoint with several interfaces (a load balancer in several subnets, an instance with two
+    ENIs) is tried interface by interface; :func:`answer` stops at the first ``reachable`` one.
+    """
     source = network.resolve_endpoint(query.source)
     destination = network.resolve_endpoint(query.destination)
-    family = 6 if (query.protocol == 58 or any(
-        e.address is not None and e.address.version == 6 and e.text not in ("internet",) for e in (source, destination))) else 4
+    if family is None:
+        family = 6 if (query.protocol == 58 or any(
+            e.address is not None and e.address.version == 6 and e.text not in ("internet",)
+            for e in (source, destination))) else 4
     if source.kind in ("internet", "onprem") and destination.kind in ("internet", "onprem"):
         raise QueryError(f"both {query.source!r} and {query.destination!r} are outside the network; "
                          "at least one end must be in the design")
@@ -69,16 +98,46 @@ def answer(network: Network, query: Query) -> Answer:
         raise QueryError(f"nothing in the design has the address {query.source!r}, so nothing sends from it")
     sources = _source_interfaces(network, source)
     targets = _destination_interfaces(network, destination)
-    results: list[Answer] = []
+    count = 0
     for src_iface in sources[:_MAX_CANDIDATES]:
         for dst_iface in targets[:_MAX_CANDIDATES]:
-            result = _answer_pair(network, query, source, destination, src_iface, dst_iface, family)
-            if result.verdict == "reachable":
-                return result
-            results.append(result)
-            if len(results) >= _MAX_CANDIDATES:
+            yield _answer_pair(network, query, source, destination, src_iface, dst_iface, family)
+            count += 1
+            if count >= _MAX_CANDIDATES:
                 break
-    return min(results, key=lambda r: _VERDICT_RANK.get(r.verdict, 9))
+
+
+def address_families(network: Network, query: Query) -> list[int]:
+    """The IP versions (4, 6) in which both ends of the query have an address.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> from vpckit.reach import parse_query
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}}, "instances": {"x": {"subnet": "a"}}}}}))
+    >>> address_families(net, parse_query({"from": "internet", "to": "x", "port": 22}))
+    [4]
+    """
+    ends = [_families_of(network, network.resolve_endpoint(text)) for text in (query.source, query.destination)]
+    return [f for f in (4, 6) if all(f in end for end in ends)]
+
+
+def _families_of(network: Network, endpoint: Endpoint) -> set[int]:
+    if endpoint.kind == "internet":
+        return {6} if endpoint.text == "internet6" else {4, 6}
+    if endpoint.kind in ("subnet", "interface", "nat_gateway", "load_balancer"):
+        found: set[int] = set()
+        for iface in _source_interfaces(network, endpoint):
+            if iface is None:
+                continue
+            if iface.private_ips or iface.public_ips:
+                found.add(4)
+            if iface.ipv6:
+                found.add(6)
+        if looks_like_address(endpoint.text) and endpoint.address is not None:
+            found &= {endpoint.address.version}
+        return found
+    return {endpoint.address.version} if endpoint.address is not None else set()
 
 
 #: Which answer to give when several interfaces could be the end: the best verdict wins.
@@ -283,36 +342,50 @@ def _accept(network: Network, query: Query, leg: Leg, destination: Endpoint, dst
                   "address a resource behind the transit gateway")
         return False
     if iface.owner_kind == "vpc_endpoint":
-        ports = arrival.packet.ports
         served = [(p.low, p.high) for p in iface.ports]
-        if query.protocol != 6 or ports is None or any(
-                not any(lo <= a and b <= hi for lo, hi in served) for a, b in ports):
+        wanted = _query_ports(query)
+        refused = subtract(wanted, served) if query.protocol == 6 and wanted is not None else None
+        if refused is None or refused:
+            # Only the refused ports are blocked: each blocker states exactly the ports it concerns.
+            accepted_some = refused is not None and refused != wanted
             leg.block("VPCE_SERVICE_PORT_RESTRICTION", iface.node, iface.node, "VPCE-04",
                       f"interface endpoint {iface.owner} answers only tcp {ports_text(served)}, not "
-                      f"{protocol_name(query.protocol)} {ports_text(ports) if ports else ''}".rstrip(),
-                      f"connect to tcp {ports_text(served)}")
-            return False
+                      f"{protocol_name(query.protocol)} {ports_text(refused) if refused else ''}".rstrip(),
+                      f"connect to tcp {ports_text(served)}", refused if accepted_some else None)
+            return accepted_some
     if iface.owner_kind == "load_balancer":
         lb = network.load_balancers[f"lb:{iface.vpc}/{iface.owner}"]
-        listener = _listener(lb, query)
-        if listener is None:
+        listeners = _listeners(lb, query)
+        wanted = _query_ports(query) or []
+        unheard = subtract(wanted, [(port, port) for _, port, _ in listeners])
+        if unheard:
             leg.block("ELBV2_LISTENER_PORT_RESTRICTION", iface.node, lb.node, "ELB",
                       f"load balancer {lb.name} has no {protocol_name(query.protocol)} listener on "
-                      f"{query.port.to_text() if query.port else 'that port'} (listeners: "
+                      f"{ports_text(unheard) if unheard else 'that port'} (listeners: "
                       f"{', '.join(f'{p} {n}' for p, n, _ in lb.listeners) or 'none'})",
-                      f"add a listener on {query.port.to_text() if query.port else 'the port'} or connect to a listener's port")
-            return False
+                      f"add a listener on {ports_text(unheard) if unheard else 'the port'} or connect to a "
+                      "listener's port", unheard if listeners else None)
+            return bool(listeners)
     return True
 
 
-def _listener(lb, query: Query):
-    if query.port is None:
+def _query_ports(query: Query) -> Ports | None:
+    """The destination ports a tcp/udp query asks about, else None."""
+    if query.port is None or query.protocol not in (6, 17):
         return None
-    for protocol, port, group in lb.listeners:
-        kinds = {"HTTP": (6,), "HTTPS": (6,), "TCP": (6,), "TLS": (6,), "UDP": (17,), "TCP_UDP": (6, 17)}[protocol]
-        if query.protocol in kinds and query.port.low <= port <= query.port.high:
-            return protocol, port, group
-    return None
+    return [(query.port.low, query.port.high)]
+
+
+_LISTENER_PROTOCOLS = {"HTTP": (6,), "HTTPS": (6,), "TCP": (6,), "TLS": (6,), "UDP": (17,), "TCP_UDP": (6, 17)}
+
+
+def _listeners(lb, query: Query) -> list[tuple[str, int, str | None]]:
+    """The load balancer's listeners for the query's protocol on the query's ports, by port."""
+    if query.port is None:
+        return []
+    return sorted((listener for listener in lb.listeners
+                   if query.protocol in _LISTENER_PROTOCOLS[listener[0]]
+                   and query.port.low <= listener[1] <= query.port.high), key=lambda listener: listener[1])
 
 
 def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> None:
@@ -366,23 +439,40 @@ def _check_return_arrival(network: Network, back: Leg, source: Endpoint, src_ifa
 
 
 def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_iface: Interface):
-    """The flow continues from the load balancer to its targets: a leg that must itself be reachable."""
+    """The flow continues from the load balancer to its targets: a leg per listener that must itself be reachable.
+
+    A listener whose targets cannot be reached blocks exactly its own port; the hops shown are those
+    of the first listener that reaches its targets (else of the first listener).
+    """
     lb = network.load_balancers[f"lb:{node_iface.vpc}/{node_iface.owner}"]
-    listener = _listener(lb, query)
-    protocol, _, group_name = listener
+    shown: tuple[list[Hop], list[Hop]] | None = None
+    for listener in _listeners(lb, query):
+        hops, reached = _listener_targets(network, forward, lb, node_iface, listener)
+        if hops is not None and (shown is None or reached):
+            shown = hops
+            if reached:
+                break
+    return shown
+
+
+def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
+                      listener: tuple[str, int, str | None]) -> tuple[tuple[list[Hop], list[Hop]] | None, bool]:
+    """Follow one listener to its target group's targets; block the listener's port when none is reached."""
+    protocol, port, group_name = listener
+    own = [(port, port)]
     if group_name is None or group_name not in lb.target_groups:
         forward.block("ELBV2_LISTENER_HAS_NO_TG", lb.node, lb.node, "ELB",
-                      f"listener {protocol} {query.port.to_text()} of load balancer {lb.name} forwards to no target group",
-                      "give the listener a target group with targets")
-        return None
+                      f"listener {protocol} {port} of load balancer {lb.name} forwards to no target group",
+                      "give the listener a target group with targets", own)
+        return None, False
     tg_protocol, tg_port, targets = lb.target_groups[group_name]
     if not targets:
         forward.block("NO_POSSIBLE_DESTINATION", lb.node, f"tg:{lb.vpc}/{group_name}", "ELB",
-                      f"target group {group_name} of load balancer {lb.name} has no targets",
-                      "register targets in the target group")
-        return None
+                      f"target group {group_name} (listener {protocol} {port}) of load balancer {lb.name} has no "
+                      "targets", "register targets in the target group", own)
+        return None, False
     proto = 17 if tg_protocol == "UDP" else 6
-    handoff = Hop(lb.node, "lb", "forward", "forward", f"listener {protocol} {query.port.to_text()} -> target group "
+    handoff = Hop(lb.node, "lb", "forward", "forward", f"listener {protocol} {port} -> target group "
                   f"{group_name} ({tg_protocol} {tg_port})", None, f"load balancer {lb.name} opens a connection to a target")
     if lb.type == "network":
         forward.notes.append(
@@ -402,29 +492,32 @@ def _load_balancer_targets(network: Network, query: Query, forward: Leg, node_if
             sub = _answer_one_source(network, sub_query, node_iface)
         except QueryError as error:
             forward.block("UNKNOWN_DESTINATION", lb.node, f"tg:{lb.vpc}/{group_name}", "ELB",
-                          f"target {target} of target group {group_name}: {error}", "register an existing target")
+                          f"target {target} of target group {group_name}: {error}", "register an existing target", own)
             continue
         if sub.verdict == "reachable":
             forward.notes.extend(sub.notes)
             return ([handoff, *(_relabel(h, "forward") for h in sub.forward)],
-                    [_relabel(h, "return") for h in sub.return_path])
+                    [_relabel(h, "return") for h in sub.return_path]), True
         sub_results.append(sub)
-    if sub_results:
-        first = sub_results[0]
+    if not sub_results:
+        return None, False
+    first = sub_results[0]
+    if all(s.verdict == "partial" for s in sub_results):
+        # The targets answer, but the replies to some of the load balancer's own ports are dropped.
+        forward.target_client_ports = union(forward.target_client_ports,
+                                            [(p.low, p.high) for p in first.failing_client_ports])
+        for blocker in first.blockers:
+            forward.blockers.append(replace(blocker, message=f"load balancer {lb.name} -> target: {blocker.message}"))
+    else:
         for sub in sub_results:
             for blocker in sub.blockers:
-                forward.blockers.append(Blocker(blocker.code, blocker.component, blocker.setting, blocker.leg,
-                                                blocker.semantics, f"load balancer {lb.name} -> target: {blocker.message}",
-                                                blocker.fix, blocker.ports))
-            if any(b.ports is None for b in sub.blockers) or sub.verdict == "unreachable":
-                forward.hard = True
+                # The listener's port is what this blocker closes for the client of the load balancer.
+                forward.block(blocker.code, blocker.component, blocker.setting, blocker.semantics,
+                              f"load balancer {lb.name} -> target (listener {protocol} {port}): {blocker.message}",
+                              blocker.fix, own)
             forward.undetermined.extend(sub.undetermined)
-        if all(s.verdict == "partial" for s in sub_results):
-            forward.hard = False
-            forward.target_client_ports = [(p.low, p.high) for p in first.failing_client_ports]
-        return ([handoff, *(_relabel(h, "forward") for h in first.forward)],
-                [_relabel(h, "return") for h in first.return_path])
-    return None
+    return ([handoff, *(_relabel(h, "forward") for h in first.forward)],
+            [_relabel(h, "return") for h in first.return_path]), False
 
 
 def _host(leg: Leg, node: str) -> Interface:
@@ -506,6 +599,9 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
     stopped = forward.stopped_undetermined or (back is not None and back.stopped_undetermined)
     reached = forward.arrival is not None and (back is None or back.arrival is not None)
     hard = forward.hard or (back is not None and back.hard) or (not reached and not stopped)
+    asked = _query_ports(result.query)
+    if asked is not None and forward.partial_ports and not subtract(asked, forward.partial_ports):
+        hard = True  # every port asked for is denied by one blocker or another
     if forward.arrival is not None and back is None and not forward.hard and not forward.blockers:
         hard = False  # one-way questions (e.g. ICMP other than echo) end at the destination
     if not result.blockers and hard:

@@ -195,8 +195,10 @@ class Leg:
             self._nacl_fix(subnet, direction, packet, denied, denied_ports),
             denied_ports if partial else None,
         )
-        if partial:
+        if partial and self.direction == "return":
             return replace(packet, ports=subtract(packet.ports or [], denied_ports or []))
+        # On the forward leg the packet goes on with every port, so that each later blocker states exactly
+        # the ports it denies too (a range closed by a NACL and a group names both).
         return packet
 
     def _nacl_message(self, subnet, direction, packet, denied, allowed, denied_ports) -> str:
@@ -308,8 +310,7 @@ class Leg:
                    ",".join(iface.security_groups), semantics, message, fix, denied if partial else None)
         self.notes.append("Security groups are stateful: removing a rule does not cut connections already tracked "
                           "(SG-10); this answer is about new connections.")
-        if partial:
-            return replace(packet, ports=allowed)
+        # Like the NACLs: the packet goes on with every port, each blocker names exactly the ports it denies.
         return packet
 
     def _stale_note(self, iface: Interface, direction: str) -> str:

@@ -1,0 +1,11 @@
+"""Questions about sets of flows, answered by running the reach walk over sets (DESIGN.md).
+
+>>> from vpckit.flows import ports
+>>> ports.__name__
+'ports'
+"""
+
+from .ports import PROTOCOL_CHOICES, ports
+from .rows import EndpointInfo, FlowRow, PortsAnswer
+
+__all__ = ["ports", "PortsAnswer", "FlowRow", "EndpointInfo", "PROTOCOL_CHOICES"]
