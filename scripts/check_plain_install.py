@@ -57,6 +57,12 @@ USAGE_CASES: tuple[Case, ...] = (
     Case(("reach", THREE_TIER, "--from", "app-11", "--to", "app-2", "--port", "22"), 2, "did you mean 'app-1'?"),
     Case(("diagram", THREE_TIER, "-o", "x.dot", "--path", "app-1 -> app-2 : 443"), 2,
          "for a port write \"app-1 -> app-2 : tcp/443\""),
+    Case(("ports", THREE_TIER, "--from", "app1", "--to", "orders-db"), 2, "did you mean 'app-1'?"),
+    Case(("ports", THREE_TIER, "--from", "app-1", "--to", "orders-db", "--protocol", "bogus"), 2,
+         "--protocol: unknown protocol 'bogus'; expected one of tcp, udp, icmp, icmpv6, other"),
+    Case(("ports", THREE_TIER, "--from", "app-1", "--to", "orders-db", "--client-ports", "5-3"), 2,
+         "--client-ports '5-3': port range 5-3 is empty"),
+    Case(("ports", THREE_TIER, "--from", "app-1"), 2, "give --from and --to, or --queries FILE"),
 )
 
 

@@ -4,6 +4,11 @@
 >>> design = vpckit.load("designs/three-tier.yaml")
 >>> design.name
 'three-tier'
+
+The set questions take a built network (or a design, or a path):
+
+>>> [(row.protocol, row.ports) for row in vpckit.ports(design, "app-1", "orders-db").open()]
+[('tcp', '5432')]
 """
 
 __version__ = "0.1.0"
@@ -12,4 +17,17 @@ from .errors import InputError, NotSupportedError, QueryError, RenderError, Vpck
 from .model import Design  # noqa: E402
 from .sources import load  # noqa: E402
 
-__all__ = ["__version__", "Design", "load", "VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
+__all__ = ["__version__", "Design", "load", "build_network", "ports", "VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
+
+
+def __getattr__(name: str):
+    # The engine and the set questions are imported on first use, so that `import vpckit` stays light.
+    if name == "ports":
+        from .flows import ports
+
+        return ports
+    if name == "build_network":
+        from .network import build_network
+
+        return build_network
+    raise AttributeError(f"module 'vpckit' has no attribute {name!r}")

@@ -318,6 +318,107 @@ def reach(
     raise typer.Exit(status)
 
 
+@app.command()
+def ports(
+    source: str = SourceArg,
+    from_: Optional[str] = typer.Option(None, "--from", help="Source: a name, vpc/name, AWS id, IP address or 'internet'."),
+    to: Optional[str] = typer.Option(None, "--to", help="Destination: a name, vpc/name, AWS id, IP address or 'internet'."),
+    protocol: Optional[list[str]] = typer.Option(None, "--protocol", help="Only these protocols (repeatable or comma-separated): tcp, udp, icmp, icmpv6, other, or an IP protocol number."),
+    client_ports: Optional[str] = typer.Option(None, "--client-ports", help="The client's source ports lo-hi (default by client type)."),
+    queries: Optional[Path] = typer.Option(None, "--queries", help="A YAML/JSON list of {from, to, protocol?, client_ports?}."),
+    format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Text format: each blocker's message and fix."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    force: bool = ForceOpt,
+    input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
+) -> None:
+    """Every protocol and port on which A can reach B, and what closes the rest.
+
+    Exit 0 when answered, 2 on bad input (a query file's other entries are still answered).
+    """
+    import json
+
+    from .errors import QueryError
+    from .flows import ports as flow_ports
+    from .network import build_network
+    from .report.ports import ports_dict, ports_text
+
+    if queries is None and (from_ is None or to is None):
+        raise VpckitError("give --from and --to, or --queries FILE")
+    _guard_output(output, (source, queries), force)
+    design = _load(source, input_format, parameter, region)
+    network = build_network(design)
+    width = _text_width(output) or 160
+
+    def ask(src, dst, protocols, clients):
+        return flow_ports(network, src, dst, protocols=_split(protocols), client_ports=clients)
+
+    if queries is None:
+        try:
+            result = ask(from_, to, protocol, client_ports)
+        except QueryError as error:
+            raise VpckitError(_flagged(str(error))) from None
+        _emit(json.dumps(ports_dict(result), indent=2) if format is ValidateFormat.json
+              else ports_text(result, width=width, verbose=verbose), output)
+        raise typer.Exit(EXIT_OK)
+    items, texts, status = [], [], EXIT_OK
+    for raw, where in _read_query_entries(queries):
+        try:
+            if not isinstance(raw, dict):
+                raise QueryError(f"expected a mapping with from, to, protocol?, client_ports?, got {type(raw).__name__}")
+            unknown = set(raw) - {"from", "to", "protocol", "client_ports", "name"}
+            if unknown or "from" not in raw or "to" not in raw:
+                raise QueryError(f"unknown key(s) {', '.join(sorted(map(str, unknown)))}; expected from, to, protocol, "
+                                 "client_ports" if unknown else "a ports query needs 'from' and 'to'")
+            wanted = raw.get("protocol")
+            result = ask(str(raw["from"]), str(raw["to"]), None if wanted is None else [str(wanted)],
+                         None if raw.get("client_ports") is None else str(raw["client_ports"]))
+        except (QueryError, VpckitError) as error:
+            items.append({"query": raw, "error": f"{where}: {error}"})
+            texts.append(f"{where}: error: {error}")
+            status = EXIT_INPUT
+            continue
+        items.append({"query": raw, **ports_dict(result)})
+        texts.append(ports_text(result, width=width, verbose=verbose))
+    _emit(json.dumps(items, indent=2) if format is ValidateFormat.json else "\n\n".join(texts), output)
+    raise typer.Exit(status)
+
+
+def _split(values: Optional[list[str]]) -> Optional[list[str]]:
+    """``--protocol tcp,udp --protocol icmp`` -> ``['tcp', 'udp', 'icmp']``."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in str(value).split(",") if part.strip()]
+
+
+def _flagged(message: str) -> str:
+    """A library message in the command line's terms."""
+    message = re.sub(r"^unknown protocol ", "--protocol: unknown protocol ", message)
+    return re.sub(r"^client ports ", "--client-ports ", message)
+
+
+def _read_query_entries(path: Path) -> list[tuple[object, str]]:
+    """The entries of a query file, each with its ``file:line:col``."""
+    from .sources.positions import load_with_positions
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise VpckitError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise VpckitError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    data, positions = load_with_positions(text, str(path))
+    prefix: tuple = ()
+    if isinstance(data, dict):
+        prefix = ("queries",) if "queries" in data else ("expectations",)
+        data = data.get("queries", data.get("expectations"))
+    if not isinstance(data, list):
+        raise VpckitError(f"{path}: expected a list of queries (each with from, to)")
+    return [(item, str(positions.get((*prefix, index), f"{path}:entry {index + 1}"))) for index, item in enumerate(data)]
+
+
 def _read_expectations(path: Path) -> list:
     """The expectations of a ``--expectations`` file, validated like a design's ``expectations``."""
     from pydantic import ValidationError

@@ -10,9 +10,11 @@ anything about AWS: it chooses which sets to walk and reads the walks' blockers 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from os import PathLike
 from typing import Iterable, Sequence
 
 from ..errors import QueryError
+from ..model import Design
 from ..model.types import PortRange, parse_port_range, protocol_name
 from ..network.addressing import INTERNET6_HOST, INTERNET_HOST
 from ..network.build import Endpoint, Network
@@ -44,13 +46,14 @@ class _Plan:
     numbers: str | None = None
 
 
-def ports(network: Network, source: str, destination: str, *, protocols: Iterable[str | int] | None = None,
+def ports(network: Network | Design | str | PathLike, source: str, destination: str, *, protocols: Iterable[str | int] | None = None,
           client_ports: str | PortRange | None = None) -> PortsAnswer:
     """Every protocol and port on which ``source`` can reach ``destination``, as rows covering the whole space.
 
     TCP and UDP over 0-65535, ICMP and ICMPv6 over every type/code, each other IP protocol a rule
     names, and one row for every other protocol; IPv4 and IPv6 wherever both ends have an address
-    of that family. Raises :class:`~vpckit.errors.QueryError` for an unknown end (with close names)
+    of that family. ``network`` may also be a :class:`~vpckit.model.Design` or the path of any input
+    vpckit reads. Raises :class:`~vpckit.errors.QueryError` for an unknown end (with close names)
     or an unknown protocol.
 
     >>> from vpckit.model import Design
@@ -62,9 +65,10 @@ def ports(network: Network, source: str, destination: str, *, protocols: Iterabl
     >>> [(r.protocol, r.ports, r.status) for r in ports(net, "app", "db", protocols=["tcp"]).flows]
     [('tcp', '0-5431', 'closed'), ('tcp', '5432', 'open'), ('tcp', '5433-65535', 'closed')]
     """
+    network = as_network(network)
     src, dst = network.resolve_endpoint(source), network.resolve_endpoint(destination)
     wanted = _protocols(protocols)
-    client = parse_port_range(client_ports) if client_ports is not None else None
+    client = _client_ports(client_ports)
     probe = Query(source, destination, 6, PortRange(low=0, high=65535), client_ports=client)
     families = address_families(network, probe)
     if not families:
@@ -82,6 +86,34 @@ def ports(network: Network, source: str, destination: str, *, protocols: Iterabl
             for part in _icmp_parts(segment) if plan.protocol in (1, 58) and plan.space else (segment,):
                 result.flows.append(_row(plan, part, result))
     return result
+
+
+def as_network(value: Network | Design | str | PathLike) -> Network:
+    """A built network from a network, a design or the path of an input.
+
+    >>> as_network("designs/three-tier.yaml").design.name
+    'three-tier'
+    """
+    if isinstance(value, Network):
+        return value
+    from ..network import build_network
+
+    if isinstance(value, Design):
+        return build_network(value)
+    if isinstance(value, (str, PathLike)):
+        from ..sources import load
+
+        return build_network(load(str(value)))
+    raise TypeError(f"expected a Network, a Design or the path of an input, got {type(value).__name__}")
+
+
+def _client_ports(value: str | PortRange | None) -> PortRange | None:
+    if value is None:
+        return None
+    try:
+        return parse_port_range(value)
+    except (ValueError, TypeError) as error:
+        raise QueryError(f"client ports {value!r}: {error}; expected lo-hi, e.g. 32768-60999") from None
 
 
 def _protocols(protocols: Iterable[str | int] | None) -> set[str | int] | None:
@@ -125,9 +157,10 @@ def _plans(network: Network, families: Sequence[int], wanted: set[str | int] | N
         candidates += [_Plan(family, protocol_name(n), n, None) for n in others]
         excluded = sorted({6, 17, icmp, *others})
         candidates.append(_Plan(family, "other", rest, None, numbers=f"every protocol except {_numbers(excluded)}"))
+        unnamed = {w for w in wanted or () if isinstance(w, int) and w not in excluded}
         for plan in candidates:
-            if wanted is None or plan.label in wanted or plan.protocol in wanted or (
-                    plan.label == "other" and "other" in wanted):
+            if wanted is None or plan.label in wanted or (plan.numbers is None and plan.protocol in wanted) or (
+                    plan.label == "other" and ("other" in wanted or unnamed)):
                 plans.append(plan)
     return plans
 

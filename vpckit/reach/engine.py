@@ -565,12 +565,17 @@ def _aws_service(network: Network, query: Query, result: Answer, source: Endpoin
     leg.hop(src_iface.node, "forward", None, None, f"leaves {src_iface.name}")
     ports = served.get(query.protocol)
     wanted = packet.ports
-    if ports is None or wanted is None or any(not any(lo <= a and b <= hi for lo, hi in ports) for a, b in wanted):
+    refused = subtract(wanted, ports) if ports is not None and wanted is not None else None
+    if refused is None or refused:
+        # Only the ports it does not serve are refused (each blocker states exactly the ports it concerns).
+        some = refused is not None and refused != wanted
         leg.block("NO_POSSIBLE_DESTINATION", destination.node, destination.node, "NACL-12",
                   f"{label} ({address}) answers only " + ", ".join(
-                      f"{protocol_name(p)} {ports_text(r)}" for p, r in served.items()),
-                  "query it on the port it serves")
-        return _finish(result, leg, None)
+                      f"{protocol_name(p)} {ports_text(r)}" for p, r in served.items())
+                  + (f", not {protocol_name(query.protocol)} {ports_text(refused)}" if refused else ""),
+                  "query it on the port it serves", refused if some else None)
+        if not some:
+            return _finish(result, leg, None)
     leg.hop(destination.node, "deliver", None, None,
             f"{label} ({address}) answers; NACLs and security groups do not filter it (NACL-12, SG-13)")
     result.notes.append("traffic to AWS's own DNS, metadata and time addresses is never filtered by NACLs or "
