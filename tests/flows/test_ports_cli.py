@@ -80,3 +80,11 @@ def test_bad_input_is_one_line_and_exit_2(capsys) -> None:
     assert status == 2 and "did you mean 'app-1'?" in err and len(err.strip().splitlines()) == 1
     status, _, err = _run(capsys, "ports", THREE_TIER, "--from", "app-1", "--to", "orders-db", "--protocol", "bogus")
     assert status == 2 and "expected one of tcp, udp, icmp, icmpv6, other" in err
+
+
+def test_the_readme_shows_real_output(capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "vpckit ports designs/three-tier.yaml --from app-1 --to orders-db\n```\n\n```text\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    _, out, _ = _run(capsys, "ports", THREE_TIER, "--from", "app-1", "--to", "orders-db")
+    assert out == shown
