@@ -32,8 +32,8 @@ def test_text_lists_open_rows_first_with_what_closes_the_rest(capsys) -> None:
 
 def test_verbose_adds_each_blocker_once_with_its_fix(capsys) -> None:
     _, out, _ = _run(capsys, "ports", THREE_TIER, "--from", "app-1", "--to", "orders-db", "--verbose")
-    assert out.count("fix: add an inbound rule to security group db") == 1
-    assert "closes tcp 0-442, 443, 444-5431, 5433-65535; udp 0-65535" in out
+    assert out.count("fix: add an inbound rule to security group db allowing tcp") == 1
+    assert "closes tcp 0-442, 443, 444-5431, 5433-65535:" in out and "closes udp 0-65535:" in out
 
 
 def test_json_rows_have_the_design_shape(capsys) -> None:

@@ -19,7 +19,7 @@ from ..model.types import PortRange, parse_port_range, protocol_name
 from ..network.addressing import INTERNET6_HOST, INTERNET_HOST
 from ..network.build import Endpoint, Network
 from ..reach.answer import Answer, Blocker
-from ..reach.engine import address_families, candidate_answers
+from ..reach.engine import LISTENER_PROTOCOLS, address_families, candidate_answers
 from ..reach.query import Query
 from .rows import EndpointInfo, FlowRow, PortsAnswer
 from .segments import Segment, choose, merge, pieces
@@ -210,8 +210,9 @@ def _acceptance_cuts(network: Network, dst: Endpoint, protocol: int) -> set[int]
             continue
         if iface.owner_kind == "load_balancer":
             lb = network.load_balancers.get(f"lb:{iface.vpc}/{iface.owner}")
-            for _, port, _ in lb.listeners if lb else ():
-                cuts.update((port, port + 1))
+            for kind, port, _ in lb.listeners if lb else ():
+                if protocol in LISTENER_PROTOCOLS.get(kind, ()):
+                    cuts.update((port, port + 1))
         elif iface.owner_kind == "vpc_endpoint":
             for served in iface.ports:
                 cuts.update((served.low, served.high + 1))

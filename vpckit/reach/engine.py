@@ -376,7 +376,8 @@ def _query_ports(query: Query) -> Ports | None:
     return [(query.port.low, query.port.high)]
 
 
-_LISTENER_PROTOCOLS = {"HTTP": (6,), "HTTPS": (6,), "TCP": (6,), "TLS": (6,), "UDP": (17,), "TCP_UDP": (6, 17)}
+#: The IP protocols each load-balancer listener protocol carries.
+LISTENER_PROTOCOLS = {"HTTP": (6,), "HTTPS": (6,), "TCP": (6,), "TLS": (6,), "UDP": (17,), "TCP_UDP": (6, 17)}
 
 
 def _listeners(lb, query: Query) -> list[tuple[str, int, str | None]]:
@@ -384,7 +385,7 @@ def _listeners(lb, query: Query) -> list[tuple[str, int, str | None]]:
     if query.port is None:
         return []
     return sorted((listener for listener in lb.listeners
-                   if query.protocol in _LISTENER_PROTOCOLS[listener[0]]
+                   if query.protocol in LISTENER_PROTOCOLS[listener[0]]
                    and query.port.low <= listener[1] <= query.port.high), key=lambda listener: listener[1])
 
 

@@ -11,6 +11,11 @@ __all__ = ["ports_text", "ports_dict", "closed_by"]
 
 _STATUS_STYLE = {"open": "bold green", "partial": "bold yellow", "undetermined": "bold magenta", "closed": "red"}
 _PROTOCOL_ORDER = {"tcp": 0, "udp": 1, "icmp": 2, "icmpv6": 3}
+#: Short words for the codes a table cell names most (the full code is in --verbose and JSON).
+_SHORT = {"ELBV2_LISTENER_PORT_RESTRICTION": "listeners", "VPCE_SERVICE_PORT_RESTRICTION": "endpoint ports",
+          "NO_POSSIBLE_DESTINATION": "nothing answers", "NO_ROUTE_TO_DESTINATION": "no route",
+          "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS": "no public IP", "BAD_STATE_ROUTE": "blackhole route",
+          "ASYMMETRIC_RETURN": "asymmetric return"}
 _FILTERS = {"SUBNET_ACL_RESTRICTION": "NACL", "ENI_SG_RULES_MISMATCH": "SG", "SG_HAS_NO_RULES": "SG",
             "SG_REFERENCES_NOT_PRESERVED": "SG"}
 
@@ -42,7 +47,12 @@ def closed_by(row: FlowRow) -> str:
     parts: list[str] = []
     for blocker in row.blockers:
         kind = _FILTERS.get(blocker.code)
-        text = f"{kind} {_name(blocker.setting)}" if kind else f"{blocker.code} {_name(blocker.component)}"
+        if kind:
+            text = f"{kind} {_name(blocker.setting)}"
+        elif blocker.code in _SHORT:
+            text = f"{_SHORT[blocker.code]} ({_name(blocker.setting or blocker.component)})"
+        else:
+            text = f"{blocker.code} ({_name(blocker.component)})"
         if blocker.leg == "return":
             text += " (return)"
         if text not in parts:
@@ -80,7 +90,7 @@ def ports_text(answer: PortsAnswer, width: int = 160, verbose: bool = False) -> 
     both = len({r.family for r in rows}) > 1
     summary = "; ".join(f"{r.protocol} {r.ports}" + (" over IPv6" if both and r.family == 6 else "")
                         + (" (partial)" if r.status == "partial" else "") for r in reached) or "nothing"
-    console.print(f"{_end(answer.source)} -> {_end(answer.destination)}: open {summary}", markup=False, soft_wrap=True)
+    console.print(f"{_end(answer.source)} -> {_end(answer.destination)}: open {summary}", markup=False)
     families = {r.family for r in rows}
     table = Table(box=None, pad_edge=False, show_edge=False)
     columns = (["ip"] if len(families) > 1 else []) + ["protocol", "ports", "status", "closed by"]
@@ -94,11 +104,11 @@ def ports_text(answer: PortsAnswer, width: int = 160, verbose: bool = False) -> 
     console.print(table)
     others = next((r.numbers for r in rows if r.numbers), None)
     if others:
-        console.print(f"other: {others}", markup=False, soft_wrap=True)
+        console.print(f"other: {others}", markup=False)
     if verbose:
         _blockers(console, rows)
     for note in answer.notes:
-        console.print(f"note: {note}", markup=False, soft_wrap=True)
+        console.print(f"note: {note}", markup=False)
     console.print(f"{len(rows)} rows from {answer.walks} walks", markup=False)
     return "\n".join(line.rstrip() for line in buffer.getvalue().rstrip("\n").splitlines())
 
@@ -122,7 +132,8 @@ def _blockers(console, rows: list[FlowRow]) -> None:
     found: dict[tuple, Any] = {}
     for row in rows:
         for blocker in (*row.blockers, *row.undetermined):
-            key = (blocker.code, blocker.component, blocker.setting, blocker.leg)
+            # one entry per setting and protocol; the message is that of the first range it closes
+            key = (blocker.code, blocker.component, blocker.setting, blocker.leg, row.family, row.protocol)
             found.setdefault(key, blocker)
             seen.setdefault(key, []).append(f"{'' if row.family == 4 else 'IPv6 '}{row.protocol} {row.ports}")
     if not found:
@@ -130,5 +141,5 @@ def _blockers(console, rows: list[FlowRow]) -> None:
     console.print("blockers:")
     for key, blocker in found.items():
         console.print(f"  [{blocker.code}] ({blocker.leg}, {blocker.semantics or '-'}) closes {_grouped(seen[key])}: "
-                      f"{blocker.message}", markup=False, soft_wrap=True)
-        console.print(f"      fix: {blocker.fix}", markup=False, soft_wrap=True)
+                      f"{blocker.message}", markup=False)
+        console.print(f"      fix: {blocker.fix}", markup=False)
