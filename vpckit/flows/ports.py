@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from os import PathLike
 from typing import Iterable, Sequence
+from weakref import WeakKeyDictionary
 
 from ..errors import QueryError
 from ..model import Design
@@ -133,8 +134,23 @@ def _protocols(protocols: Iterable[str | int] | None) -> set[str | int] | None:
     return out
 
 
+#: What the set questions learn once per built network (a network is not changed after it is built).
+_PER_NETWORK: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
+
+
+def _memo(network: Network, key: object, compute):
+    cache = _PER_NETWORK.setdefault(network, {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 def _named_protocols(network: Network) -> set[int]:
     """Every IP protocol number that some NACL or security-group rule names."""
+    return _memo(network, "named", lambda: _scan_protocols(network))
+
+
+def _scan_protocols(network: Network) -> set[int]:
     named: set[int] = set()
     for nacl in network.nacls.values():
         named.update(entry.protocol for entry in (*nacl.ingress, *nacl.egress))
@@ -221,6 +237,10 @@ def _acceptance_cuts(network: Network, dst: Endpoint, protocol: int) -> set[int]
 
 def _icmp_cuts(network: Network, protocol: int) -> set[int]:
     """Where ICMP rules (and the echo request, the one type that gets a reply) cut the type/code space."""
+    return _memo(network, ("icmp", protocol), lambda: _scan_icmp(network, protocol))
+
+
+def _scan_icmp(network: Network, protocol: int) -> set[int]:
     echo = 8 if protocol == 1 else 128
     cuts = {echo * 256, echo * 256 + 256}  # the reach walk answers every code of the echo type with a reply
     rules = [e for nacl in network.nacls.values() for e in (*nacl.ingress, *nacl.egress)]
