@@ -386,6 +386,89 @@ def ports(
     raise typer.Exit(status)
 
 
+class ExposureFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+@app.command()
+def exposure(
+    source: str = SourceArg,
+    from_: Optional[str] = typer.Option(None, "--from", help="internet (default), internet6, on-prem, a CIDR, or a name: what it reaches."),
+    to: Optional[str] = typer.Option(None, "--to", help="A name or address of the network: everyone who reaches it."),
+    format: ExposureFormat = typer.Option(ExposureFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    force: bool = ForceOpt,
+    input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
+) -> None:
+    """Everything the internet (or --from X) can reach, or everyone who can reach --to B.
+
+    Exit 0 when answered, 2 on bad input.
+    """
+    import json
+
+    from .errors import QueryError
+    from .flows import exposure as flow_exposure
+    from .network import build_network
+    from .report.exposure import exposure_dict, exposure_markdown, exposure_text
+
+    _guard_output(output, (source,), force)
+    network = build_network(_load(source, input_format, parameter, region))
+    with _progress(format is ExposureFormat.text and output is None) as progress:
+        try:
+            result = flow_exposure(network, sources=from_, to=to, progress=progress)
+        except QueryError as error:
+            message = str(error)
+            if to is not None and message.startswith("unknown endpoint"):
+                message = f"--to: {message}"
+            elif from_ is not None and message.startswith("unknown endpoint"):
+                message = f"--from: {message}"
+            raise VpckitError(message) from None
+    if format is ExposureFormat.json:
+        _emit(json.dumps(exposure_dict(result), indent=2), output)
+    elif format is ExposureFormat.markdown:
+        _emit(exposure_markdown(result), output)
+    else:
+        _emit(exposure_text(result, width=_text_width(output) or 160), output)
+    raise typer.Exit(EXIT_OK)
+
+
+class _progress:
+    """A rich progress bar on stderr for runs longer than a second, when stderr is a terminal."""
+
+    def __init__(self, wanted: bool) -> None:
+        self.wanted = wanted and sys.stderr.isatty()
+        self.bar = None
+        self.task = None
+        self.started = 0.0
+
+    def __enter__(self):
+        import time
+
+        self.started = time.monotonic()
+        return self if self.wanted else None
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if self.bar is None and time.monotonic() - self.started > 1.0:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            self.bar = Progress(console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("asking pairs", total=total)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
 def _split(values: Optional[list[str]]) -> Optional[list[str]]:
     """``--protocol tcp,udp --protocol icmp`` -> ``['tcp', 'udp', 'icmp']``."""
     if not values:

@@ -46,7 +46,7 @@ def test_json_rows_have_the_design_shape(capsys) -> None:
     row = rows["443"]
     assert row["status"] == "open" and row["protocol"] == "tcp" and row["failing_client_ports"] == []
     assert row["destination"]["addresses"][:2] == ["10.0.0.4/32", "198.18.0.1/32"]
-    assert row["via"] == ["igw:prod/igw-prod", "lb:prod/web"]
+    assert row["via"] == ["igw:prod/igw-prod", "lb:prod/web", "eni:prod/app-1"]  # and the target behind it
     closed = rows["1024-65535"]
     assert closed["closed_on"] == "forward"
     assert {b["code"] for b in closed["blockers"]} == {"ENI_SG_RULES_MISMATCH", "ELBV2_LISTENER_PORT_RESTRICTION"}

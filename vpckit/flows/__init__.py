@@ -5,7 +5,8 @@
 'ports'
 """
 
+from .exposure import ExposureAnswer, exposure
 from .ports import PROTOCOL_CHOICES, ports
 from .rows import EndpointInfo, FlowRow, PortsAnswer
 
-__all__ = ["ports", "PortsAnswer", "FlowRow", "EndpointInfo", "PROTOCOL_CHOICES"]
+__all__ = ["ports", "exposure", "ExposureAnswer", "PortsAnswer", "FlowRow", "EndpointInfo", "PROTOCOL_CHOICES"]

@@ -263,10 +263,15 @@ def _blocker_key(blocker: Blocker) -> tuple[str, str, str, str]:
 
 
 def _via(answer: Answer) -> tuple[str, ...]:
+    """The gateways, peering, transit gateway and load balancer on the forward path (and the target behind it)."""
     seen: list[str] = []
     for hop in answer.forward:
         if hop.kind in _VIA_KINDS and hop.component not in seen:
             seen.append(hop.component)
+    if any(hop.kind == "lb" for hop in answer.forward):
+        target = next((hop.component for hop in reversed(answer.forward) if hop.decision == "deliver"), None)
+        if target is not None and target not in seen:
+            seen.append(target)
     return tuple(seen)
 
 

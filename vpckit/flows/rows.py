@@ -26,15 +26,22 @@ class EndpointInfo:
     kind: str
     node: str
     addresses: tuple[str, ...] = ()
+    #: for a class of interfaces: every member's name (the class answers for all of them)
+    members: tuple[str, ...] = ()
 
     def of_family(self, family: int) -> "EndpointInfo":
         """The same end with only its addresses of IP version ``family``."""
         return EndpointInfo(self.name, self.kind, self.node,
-                            tuple(a for a in self.addresses if (":" in a) == (family == 6)))
+                            tuple(a for a in self.addresses if (":" in a) == (family == 6)), self.members)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
-        return {"name": self.name, "kind": self.kind, "node": self.node, "addresses": list(self.addresses)}
+        out: dict[str, Any] = {"name": self.name, "kind": self.kind, "node": self.node,
+                               "addresses": list(self.addresses)}
+        if self.members:
+            out["members"] = list(self.members)
+            out["count"] = len(self.members)
+        return out
 
 
 def ports_label(low: int, high: int) -> str:

@@ -123,7 +123,7 @@ def address_families(network: Network, query: Query) -> list[int]:
 
 
 def _families_of(network: Network, endpoint: Endpoint) -> set[int]:
-    if endpoint.kind == "internet":
+    if endpoint.kind == "internet" and not looks_like_address(endpoint.text):
         return {6} if endpoint.text == "internet6" else {4, 6}
     if endpoint.kind in ("subnet", "interface", "nat_gateway", "load_balancer"):
         found: set[int] = set()

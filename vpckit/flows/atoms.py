@@ -1,0 +1,213 @@
+"""Address atoms and interface classes: the pieces the walk cannot tell apart (DESIGN.md).
+
+*Atoms*: every CIDR the network names (routes, NACL and security-group rules, prefix lists, VPC
+and subnet CIDRs, on-premises and VPN ranges, gateway-endpoint prefixes, the interfaces' own
+addresses) cuts the IPv4 and the IPv6 space; the pieces between cuts are atoms, kept as sorted
+integer intervals. Every component decides the same for every address of an atom, so one walk
+from a representative address answers for all of it.
+
+*Classes*: interfaces that the walk cannot tell apart — same subnet, groups, kind, public-address
+status, rule atoms of their addresses, membership in every group a rule references — form one
+class; a question costs one walk per class, not per interface.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+from weakref import WeakKeyDictionary
+
+from netaddr import IPAddress, IPNetwork, IPRange, cidr_merge
+
+from ..network.addressing import RFC1918, RFC6598, Interface, IpKey
+from ..network.build import Network
+
+__all__ = ["AddressAtoms", "InterfaceClass", "address_atoms", "interface_classes", "cidrs_of", "SPECIAL_RANGES"]
+
+_TOP = {4: 2**32 - 1, 6: 2**128 - 1}
+#: Ranges that are never on the internet (IGW-05) or never anyone's host; cutting at them keeps every
+#: atom either wholly "internet" or wholly not.
+SPECIAL_RANGES = (*RFC1918, RFC6598, IPNetwork("0.0.0.0/8"), IPNetwork("127.0.0.0/8"), IPNetwork("169.254.0.0/16"),
+                  IPNetwork("224.0.0.0/3"), IPNetwork("fc00::/7"), IPNetwork("fe80::/10"), IPNetwork("::/128"),
+                  IPNetwork("::1/128"), IPNetwork("ff00::/8"))
+#: Owner kinds of which each interface is its own class (what they do depends on the resource).
+_SINGULAR = ("load_balancer", "vpc_endpoint", "nat_gateway", "transit_gateway")
+
+
+@dataclass(frozen=True)
+class AddressAtoms:
+    """The atoms of one address family: ``starts[i]`` is the first address of atom ``i``.
+
+    >>> atoms = AddressAtoms(4, (0, 10, 20))
+    >>> atoms.interval(1), atoms.index(15), len(atoms)
+    ((10, 19), 1, 3)
+    """
+
+    family: int
+    starts: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def index(self, value: int) -> int:
+        """The atom holding the address ``value``."""
+        return bisect_right(self.starts, value) - 1
+
+    def interval(self, index: int) -> tuple[int, int]:
+        """Atom ``index`` as an inclusive integer interval."""
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else _TOP[self.family]
+        return self.starts[index], end
+
+    def intervals(self) -> Iterator[tuple[int, int]]:
+        """Every atom, in order."""
+        return (self.interval(i) for i in range(len(self.starts)))
+
+    def within(self, low: int, high: int) -> list[tuple[int, int]]:
+        """The atoms of ``low..high`` (the first and last clipped to it)."""
+        out = []
+        for i in range(self.index(low), self.index(high) + 1):
+            lo, hi = self.interval(i)
+            out.append((max(lo, low), min(hi, high)))
+        return out
+
+
+def _cut(cuts: dict[int, set[int]], version: int, first: int, last: int) -> None:
+    cuts[version].add(first)
+    if last < _TOP[version]:
+        cuts[version].add(last + 1)
+
+
+def _rule_ranges(network: Network) -> Iterator[tuple[int, int, int]]:
+    """(version, first, last) of every CIDR a rule, route or range of the network names."""
+    def of(net: IPNetwork) -> tuple[int, int, int]:
+        return net.version, int(net.first), int(net.last)
+
+    for table in network.route_tables.values():
+        for route in table.routes:
+            yield of(route.network)
+    for nacl in network.nacls.values():
+        for entry in (*nacl.ingress, *nacl.egress):
+            yield entry.version, entry.first, entry.last
+    for group in network.security_groups.values():
+        for rule in (*group.ingress, *group.egress):
+            yield from rule.ranges  # a group reference's members are interfaces: classes carry membership
+    for nets in (*network.prefix_lists.values(), *network.vpn_prefixes.values()):
+        yield from (of(n) for n in nets)
+    for vpc in network.vpcs.values():
+        yield from (of(n) for n in (*vpc.cidrs, *vpc.ipv6_cidrs))
+    for subnet in network.subnets.values():
+        yield from (of(n) for n in (subnet.cidr, subnet.ipv6_cidr) if n is not None)
+    for info in network.onprem.values():
+        yield from (of(n) for n in info.cidrs)
+    for endpoint in network.gateway_endpoints.values():
+        yield from (of(n) for n in endpoint.cidrs)
+    for net in SPECIAL_RANGES:
+        yield of(net)
+
+
+_MEMO: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
+
+
+def address_atoms(network: Network, *, with_interfaces: bool = True) -> dict[int, AddressAtoms]:
+    """The atoms of the IPv4 and IPv6 space that the network's CIDRs induce (computed once per network).
+
+    ``with_interfaces`` also cuts at every interface address (public and elastic ones included), so
+    that an address someone owns is an atom of its own; without, only rules, routes and ranges cut.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}}))
+    >>> atoms = address_atoms(net)[4]
+    >>> atoms.interval(atoms.index(int(IPAddress("10.0.3.4"))))[0] == int(IPAddress("10.0.0.0"))
+    True
+    """
+    cache = _MEMO.setdefault(network, {})
+    key = ("atoms", with_interfaces)
+    if key not in cache:
+        cuts: dict[int, set[int]] = {4: {0}, 6: {0}}
+        for version, first, last in _rule_ranges(network):
+            _cut(cuts, version, first, last)
+        if with_interfaces:
+            for iface in network.interfaces.values():
+                for address in (*iface.private_ips, *iface.public_ips, *iface.ipv6):
+                    _cut(cuts, address.version, int(address), int(address))
+        cache[key] = {v: AddressAtoms(v, tuple(sorted(c))) for v, c in cuts.items()}
+    return cache[key]
+
+
+def cidrs_of(family: int, intervals: Iterable[tuple[int, int]]) -> list[str]:
+    """The fewest CIDRs covering integer intervals of one family.
+
+    >>> cidrs_of(4, [(int(IPAddress("10.0.0.0")), int(IPAddress("10.0.0.255"))),
+    ...              (int(IPAddress("10.0.1.0")), int(IPAddress("10.0.1.255")))])
+    ['10.0.0.0/23']
+    """
+    nets: list[IPNetwork] = []
+    for low, high in intervals:
+        nets += IPRange(IPAddress(low, family), IPAddress(high, family)).cidrs()
+    return [str(n) for n in cidr_merge(nets)]
+
+
+@dataclass(frozen=True)
+class InterfaceClass:
+    """Interfaces the walk cannot tell apart; ``members`` are graph node ids, the first stands for all.
+
+    >>> InterfaceClass(("k",), ("eni:p/a", "eni:p/b")).representative
+    'eni:p/a'
+    """
+
+    key: tuple
+    members: tuple[str, ...]
+
+    @property
+    def representative(self) -> str:
+        """The member whose walks answer for the class."""
+        return self.members[0]
+
+
+def _referenced_groups(network: Network) -> dict[IpKey, frozenset[str]]:
+    """Address -> the group references (rule peers) whose members include it."""
+    out: dict[IpKey, set[str]] = {}
+    for group in network.security_groups.values():
+        for rule in (*group.ingress, *group.egress):
+            if rule.peer_kind == "group":
+                for member in rule.members:
+                    out.setdefault(member, set()).add(rule.peer)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _class_key(network: Network, iface: Interface, atoms: dict[int, AddressAtoms],
+               referenced: dict[IpKey, frozenset[str]]) -> tuple:
+    addresses = (*iface.private_ips, *iface.public_ips, *iface.ipv6)
+    keys = [(a.version, int(a)) for a in addresses]
+    return (
+        iface.subnet, tuple(sorted(iface.security_groups)), iface.owner_kind,
+        iface.node if iface.owner_kind in _SINGULAR else None,
+        len(iface.private_ips), len(iface.public_ips), len(iface.ipv6),
+        tuple(atoms[v].index(value) for v, value in keys),
+        frozenset().union(*(referenced.get(k, frozenset()) for k in keys)),
+        iface.os, iface.usable, iface.state, iface.source_dest_check, tuple((p.low, p.high) for p in iface.ports),
+    )
+
+
+def interface_classes(network: Network) -> list[InterfaceClass]:
+    """Every interface of the network in its class, classes in the order of their first member's id.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}},
+    ...     "instances": {"x": {"subnet": "a"}, "y": {"subnet": "a"}}}}}))
+    >>> [c.members for c in interface_classes(net)]
+    [('eni:p/x', 'eni:p/y')]
+    """
+    cache = _MEMO.setdefault(network, {})
+    if "classes" not in cache:
+        atoms = address_atoms(network, with_interfaces=False)
+        referenced = _referenced_groups(network)
+        groups: dict[tuple, list[str]] = {}
+        for node in sorted(network.interfaces):
+            groups.setdefault(_class_key(network, network.interfaces[node], atoms, referenced), []).append(node)
+        cache["classes"] = [InterfaceClass(key, tuple(members)) for key, members in groups.items()]
+    return cache["classes"]
