@@ -14,6 +14,7 @@ from typing import Any, Callable
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
 from ..errors import QueryError
+from ..model.types import looks_like_address
 from ..network.addressing import is_internet_address
 from ..network.build import Endpoint, Network
 from .atoms import SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cidrs_of, interface_classes
@@ -22,8 +23,8 @@ from .rows import EndpointInfo, FlowRow
 
 __all__ = ["exposure", "ExposureAnswer"]
 
-#: Interfaces that start no connection (NAT-03, VPCE-04, TGW-01; a load balancer only talks to its targets).
-_NEVER_SOURCES = ("nat_gateway", "vpc_endpoint", "transit_gateway", "load_balancer")
+#: Interfaces that start no connection (NAT-03, VPCE-04, TGW-01). A load balancer's interfaces do: to its targets.
+_NEVER_SOURCES = ("nat_gateway", "vpc_endpoint", "transit_gateway")
 #: Interfaces that are no destination of their own (NAT-03, TGW-01) or answer as their load balancer.
 _NEVER_DESTINATIONS = ("nat_gateway", "transit_gateway", "load_balancer")
 Progress = Callable[[int, int], None]
@@ -240,7 +241,7 @@ def _source_ends(network: Network, sources: str) -> list[_End]:
             raise QueryError("--from on-prem: the input has no on-premises networks (VPN or Direct Connect routes, "
                              "customer gateways' ranges)")
         return ends
-    if "/" in text and not text.split("/", 1)[0].isalpha():
+    if "/" in text and looks_like_address(text.split("/", 1)[0]):
         return _cidr_ends(network, text)
     return [_named(network, text, "--from")]
 
