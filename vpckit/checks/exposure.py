@@ -14,50 +14,57 @@ from ..network.resolve import find_in
 from ._common import cached, default_routes, effective_public_ip, group_users, subnet_route_table, tier_of
 from .registry import CheckContext, Finding, rule
 
-#: Resources whose exposure is asked about, per group (keeps validate fast on big designs).
-MAX_EXPOSURE_QUERIES = 12
 _ENDPOINT_COLLECTIONS = ("instances", "network_interfaces", "load_balancers", "rds_instances")
+_STATUS_VERDICT = {"open": "reachable", "partial": "partial", "undetermined": "undetermined"}
 
 
-def _engine(ctx: CheckContext):
-    """``(network, answer, parse_query)`` when the reachability engine is available, else None."""
+def internet_rows(ctx: CheckContext) -> dict[tuple[str, str], list] | None:
+    """``{(vpc, resource): [flow rows]}``: what the internet reaches, from :func:`vpckit.flows.exposure`.
+
+    Computed once per run over every resource (the set question runs the reach walk; no second copy of
+    AWS's rules here). None when the design cannot be built into a network.
+    """
     def build():
         try:
-            from ..reach import answer, parse_query
+            from ..flows import exposure
+            from ..flows.atoms import interface_classes
+
             network = ctx.network
+            answer = exposure(network)
+            classes = {k.representative: k.members for k in interface_classes(network)}
         except Exception:  # noqa: BLE001 - the context is optional; the finding stands without it
             return None
-        return network, answer, parse_query
+        index: dict[tuple[str, str], list] = {}
+        for row in answer.flows:
+            node = row.destination.node
+            if node in network.load_balancers:
+                lb = network.load_balancers[node]
+                owners = {(lb.vpc, lb.name)}
+            else:
+                owners = {(network.interfaces[n].vpc, network.interfaces[n].owner) for n in classes.get(node, (node,))
+                          if n in network.interfaces}
+            for owner in owners:
+                index.setdefault(owner, []).append(row)
+        return index
 
-    return cached(ctx, "reach-engine", build)
+    return cached(ctx, "internet-exposure", build)
 
 
 def internet_exposure(ctx: CheckContext, vpc_name: str, group: str, protocol: int, port: int) -> dict[str, str] | None:
-    """``{"vpc/resource": verdict}`` for the resources using ``group``, asked from ``internet``.
-
-    None when the engine is not available (or cannot answer for this design).
+    """``{"vpc/resource": verdict}`` for every resource using ``group``: is ``protocol``/``port`` reachable
+    from the internet (IPv4 or IPv6)? None when the network cannot be built.
     """
-    engine = _engine(ctx)
-    if engine is None:
+    index = internet_rows(ctx)
+    if index is None:
         return None
-    network, answer, parse_query = engine
+    name = {6: "tcp", 17: "udp"}.get(protocol)
     vpc = ctx.design.vpcs[vpc_name]
-    users = [(c, n) for c, n in group_users(vpc, group) if c in _ENDPOINT_COLLECTIONS][:MAX_EXPOSURE_QUERIES]
     out: dict[str, str] = {}
-    for _, name in users:
-        target = f"{vpc_name}/{name}"
-
-        def ask(target=target):
-            try:
-                query = parse_query({"from": "internet", "to": target, "protocol": protocol, "port": port})
-                return answer(network, query).verdict
-            except Exception:  # noqa: BLE001 - an unanswerable query leaves the finding without context
-                return None
-
-        verdict = cached(ctx, ("reach", target, protocol, port), ask)
-        if verdict is None:
-            return None
-        out[target] = verdict
+    for collection, user in group_users(vpc, group):
+        if collection not in _ENDPOINT_COLLECTIONS:
+            continue
+        rows = [r for r in index.get((vpc_name, user), []) if r.protocol == name and r.low <= port <= r.high]
+        out[f"{vpc_name}/{user}"] = _STATUS_VERDICT[rows[0].status] if rows else "unreachable"
     return out
 
 
@@ -116,19 +123,15 @@ def net_public_instances(ctx: CheckContext) -> Iterable[Finding]:
 
 
 def _reachable_ports(ctx: CheckContext, vpc_name: str, name: str) -> list[str]:
-    engine = _engine(ctx)
-    if engine is None:
+    """``["tcp/22", "tcp/1024-65535", ...]``: what the internet reaches on the resource (IPv6 marked)."""
+    index = internet_rows(ctx)
+    if index is None:
         return []
-    network, answer, parse_query = engine
     out = []
-    for port in (22, 3389, 80, 443):
-        try:
-            verdict = answer(network, parse_query({"from": "internet", "to": f"{vpc_name}/{name}", "protocol": "tcp",
-                                                   "port": port})).verdict
-        except Exception:  # noqa: BLE001 - context only
-            return []
-        if verdict != "unreachable":
-            out.append(f"tcp/{port}")
+    for row in index.get((vpc_name, name), []):
+        label = f"{row.protocol}/{row.ports}" + (" (IPv6)" if row.family == 6 else "")
+        if label not in out:
+            out.append(label)
     return out
 
 
