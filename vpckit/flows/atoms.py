@@ -23,7 +23,8 @@ from netaddr import IPAddress, IPNetwork, IPRange, cidr_merge
 from ..network.addressing import RFC1918, RFC6598, Interface, IpKey
 from ..network.build import Network
 
-__all__ = ["AddressAtoms", "InterfaceClass", "address_atoms", "interface_classes", "cidrs_of", "SPECIAL_RANGES"]
+__all__ = ["AddressAtoms", "InterfaceClass", "address_atoms", "interface_classes", "cidrs_of", "cell",
+           "SPECIAL_RANGES"]
 
 _TOP = {4: 2**32 - 1, 6: 2**128 - 1}
 #: Ranges that are never on the internet (IGW-05) or never anyone's host; cutting at them keeps every
@@ -211,3 +212,82 @@ def interface_classes(network: Network) -> list[InterfaceClass]:
             groups.setdefault(_class_key(network, network.interfaces[node], atoms, referenced), []).append(node)
         cache["classes"] = [InterfaceClass(key, tuple(members)) for key, members in groups.items()]
     return cache["classes"]
+
+
+def _global_ranges(network: Network) -> Iterator[tuple[int, int, int]]:
+    """Ranges the walk consults for any address, whatever path it takes (VPCs, subnets, on premises...)."""
+    def of(net: IPNetwork) -> tuple[int, int, int]:
+        return net.version, int(net.first), int(net.last)
+
+    for vpc in network.vpcs.values():
+        yield from (of(n) for n in (*vpc.cidrs, *vpc.ipv6_cidrs))
+    for subnet in network.subnets.values():
+        yield from (of(n) for n in (subnet.cidr, subnet.ipv6_cidr) if n is not None)
+    for info in network.onprem.values():
+        yield from (of(n) for n in info.cidrs)
+    for endpoint in network.gateway_endpoints.values():
+        yield from (of(n) for n in endpoint.cidrs)
+    for net in SPECIAL_RANGES:
+        yield of(net)
+
+
+def _component_ranges(network: Network, component: str) -> Iterator[tuple[int, int, int]]:
+    """The CIDRs by which one component or setting decides (NACL entries, group rules, routes, VPN prefixes)."""
+    subnet = network.subnets.get(component)
+    if subnet is not None:
+        yield from _component_ranges(network, subnet.nacl)
+        yield from _component_ranges(network, subnet.route_table)
+    iface = network.interfaces.get(component)
+    if iface is not None:
+        for group in iface.security_groups:
+            yield from _component_ranges(network, group)
+    nacl = network.nacls.get(component)
+    if nacl is not None:
+        yield from ((e.version, e.first, e.last) for e in (*nacl.ingress, *nacl.egress))
+    group = network.security_groups.get(component)
+    if group is not None:
+        for rule in (*group.ingress, *group.egress):
+            yield from rule.ranges
+            yield from ((v, value, value) for v, value in rule.members)
+    table = network.route_tables.get(component)
+    if table is not None:
+        yield from ((r.network.version, int(r.network.first), int(r.network.last)) for r in table.routes)
+    for net in network.vpn_prefixes.get(component, ()):
+        yield net.version, int(net.first), int(net.last)
+
+
+def cell(network: Network, components: Iterable[str], family: int, value: int,
+         *, network_ranges: bool = True) -> tuple[int, int]:
+    """The addresses around ``value`` that every one of ``components`` (and the network's own ranges) treats alike.
+
+    A walk that consulted only ``components`` gives the same answer for every address of the cell that
+    nobody in the network owns: each decision it made depends on the address only through these CIDRs.
+    Without ``network_ranges`` the VPC, subnet, on-premises and special ranges do not cut the cell: for
+    callers that use it only for addresses of one kind (all on the internet, or all of one on-premises
+    network), for which those ranges decide alike anyway.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}}))
+    >>> [str(IPAddress(v)) for v in cell(net, [], 4, int(IPAddress("8.8.8.8")))]
+    ['1.0.0.0', '9.255.255.255']
+    """
+    cache = _MEMO.setdefault(network, {})
+    ranges: set[tuple[int, int, int]] = set(cache.setdefault("global-ranges", set(_global_ranges(network)))
+                                            if network_ranges else ())
+    seen = cache.setdefault("component-ranges", {})
+    for component in components:
+        if component not in seen:
+            seen[component] = tuple(_component_ranges(network, component))
+        ranges.update(seen[component])
+    low, high = 0, _TOP[family]
+    for version, first, last in ranges:
+        if version != family:
+            continue
+        if first <= value <= last:
+            low, high = max(low, first), min(high, last)
+        elif last < value:
+            low = max(low, last + 1)
+        else:
+            high = min(high, first - 1)
+    return low, high

@@ -17,7 +17,7 @@ from ..errors import QueryError
 from ..model.types import looks_like_address
 from ..network.addressing import is_internet_address
 from ..network.build import Endpoint, Network
-from .atoms import SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cidrs_of, interface_classes
+from .atoms import SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cell, cidrs_of, interface_classes
 from .ports import as_network, ports
 from .rows import EndpointInfo, FlowRow
 
@@ -101,6 +101,7 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
     result.atoms = sum(len(a) for a in address_atoms(network, with_interfaces=False).values())
     result.classes = len(interface_classes(network))
     merged: dict[tuple, list] = {}
+    cells: dict[tuple, list] = {}
     total = len(src_ends) * len(dst_ends)
     for src in src_ends:
         for dst in dst_ends:
@@ -108,10 +109,9 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
                 continue
             result.pairs += 1
             try:
-                answer = ports(network, src.text, dst.text)
+                answer = _ask(network, src, dst, cells, result)
             except QueryError:
                 continue  # no common address family, or nothing sends from there
-            result.walks += answer.walks
             for row in answer.flows:
                 if row.status == "closed":
                     continue
@@ -129,6 +129,30 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
                             "an internet gateway carries (not RFC 1918 or RFC 6598, IGW-05) and no special range (loopback, "
                             "link-local, multicast, 0.0.0.0/8, unique-local IPv6)")
     return result
+
+
+def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], result: ExposureAnswer):
+    """``ports`` for a pair of ends; an outside atom inside a cell already answered reuses that answer.
+
+    The cell of an answer is the range of addresses around the atom's representative that every
+    component its walks consulted treats alike (:func:`~vpckit.flows.atoms.cell`): one walk answers for
+    all the atoms in it. The property tests check that atoms answer like their representatives.
+    """
+    outside, other = (src, dst) if src.interval is not None else (dst, src) if dst.interval is not None else (None, None)
+    if outside is None:
+        answer = ports(network, src.text, dst.text)
+        result.walks += answer.walks
+        return answer
+    known = cells.setdefault((other.group, outside.group, outside.family, outside is src), [])
+    low, high = outside.interval
+    for cell_low, cell_high, answer in known:
+        if cell_low <= low and high <= cell_high:
+            return answer
+    answer = ports(network, src.text, dst.text)
+    result.walks += answer.walks
+    value = int(IPAddress(outside.text))
+    known.append((*cell(network, answer.components, outside.family, value, network_ranges=False), answer))
+    return answer
 
 
 # --------------------------------------------------------------------------- the ends

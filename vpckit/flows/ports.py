@@ -81,7 +81,7 @@ def ports(network: Network | Design | str | PathLike, source: str, destination: 
         result.notes.append(f"'internet' stands for one outside host ({INTERNET_HOST}, {INTERNET6_HOST}); ask about "
                             "a particular host by its address")
     for plan in _plans(network, families, wanted):
-        segments, walks = _answer_plan(network, plan, source, destination, client, dst)
+        segments, walks = _answer_plan(network, plan, source, destination, client, dst, result.components)
         result.walks += walks
         for segment in merge(segments):
             for part in _icmp_parts(segment) if plan.protocol in (1, 58) and plan.space else (segment,):
@@ -185,12 +185,23 @@ def _numbers(values: list[int]) -> str:
     return ", ".join(str(v) for v in values)
 
 
+def _consulted(answers: list[Answer], components: set[str]) -> list[Answer]:
+    """Note every component and setting the walks went through or were blocked by."""
+    for answer in answers:
+        for hop in (*answer.forward, *answer.return_path):
+            components.add(hop.component)
+        for blocker in (*answer.blockers, *answer.undetermined):
+            components.add(blocker.component)
+            components.update(blocker.setting.split(","))
+    return answers
+
+
 def _answer_plan(network: Network, plan: _Plan, source: str, destination: str, client: PortRange | None,
-                 dst: Endpoint) -> tuple[list[Segment], int]:
+                 dst: Endpoint, components: set[str]) -> tuple[list[Segment], int]:
     """Walk the pieces of one protocol's space; the segments cover the whole space."""
     if plan.space is None:
         query = Query(source, destination, plan.protocol, client_ports=client)
-        candidates = list(candidate_answers(network, query, plan.family))
+        candidates = _consulted(list(candidate_answers(network, query, plan.family)), components)
         return choose([[Segment(0, 0, *_whole(a))] for a in candidates]), len(candidates)
     low, high = plan.space
     ported = plan.protocol in (6, 17)
@@ -204,7 +215,7 @@ def _answer_plan(network: Network, plan: _Plan, source: str, destination: str, c
             icmp_type, icmp_code = divmod(lo, 256)
             query = Query(source, destination, plan.protocol, icmp_type=icmp_type, icmp_code=icmp_code,
                           client_ports=client)
-        candidates = list(candidate_answers(network, query, plan.family))
+        candidates = _consulted(list(candidate_answers(network, query, plan.family)), components)
         walks += len(candidates)
         if ported:
             segments += choose([_port_segments(a, lo, hi) for a in candidates])

@@ -154,6 +154,8 @@ class PortsAnswer:
     client_ports: str | None = None
     walks: int = 0
     notes: list[str] = field(default_factory=list)
+    #: every component and setting the walks consulted (what the answer depends on; see flows.atoms.cell)
+    components: set[str] = field(default_factory=set)
 
     def open(self) -> list[FlowRow]:
         """The rows that are open or partial (something gets through)."""

@@ -85,7 +85,16 @@ class VpcInfo:
     def contains(self, key: IpKey) -> bool:
         """True when the address is inside one of the VPC's CIDRs (IPv4 or IPv6)."""
         version, value = key
-        return any(n.version == version and int(n.first) <= value <= int(n.last) for n in (*self.cidrs, *self.ipv6_cidrs))
+        return any(v == version and first <= value <= last for v, first, last in self._ranges())
+
+    def _ranges(self) -> tuple[tuple[int, int, int], ...]:
+        # integers once (the walk asks this for every packet); rebuilt if CIDRs were added since
+        count = len(self.cidrs) + len(self.ipv6_cidrs)
+        cached = self.__dict__.get("_range_cache")
+        if cached is None or cached[0] != count:
+            cached = (count, tuple((n.version, int(n.first), int(n.last)) for n in (*self.cidrs, *self.ipv6_cidrs)))
+            self.__dict__["_range_cache"] = cached
+        return cached[1]
 
 
 @dataclass
@@ -345,10 +354,25 @@ class Network:
         >>> build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})).vpc_containing(ip_key("10.0.9.9"))
         'p'
         """
-        for name in sorted(self.vpcs):
-            if self.vpcs[name].contains(key):
-                return name
-        return None
+        cache = self.__dict__.setdefault("_vpc_of", {})
+        if key not in cache:  # the network does not change once built
+            cache[key] = next((name for name in sorted(self.vpcs) if self.vpcs[name].contains(key)), None)
+        return cache[key]
+
+    def subnet_holding(self, key: IpKey) -> SubnetInfo | None:
+        """The subnet holding an address, in the first VPC (in design order) that has one for it.
+
+        >>> from vpckit.model import Design
+        >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        ...     "a": {"az": "x", "cidr": "10.0.1.0/24"}}}}}))
+        >>> net.subnet_holding(ip_key("10.0.1.9")).name, net.subnet_holding(ip_key("10.0.2.9"))
+        ('a', None)
+        """
+        cache = self.__dict__.setdefault("_subnet_holding", {})
+        if key not in cache:  # the network does not change once built
+            cache[key] = next((found for vpc in self.vpcs.values() if vpc.contains(key)
+                               for found in [self.subnet_of(vpc.name, key)] if found is not None), None)
+        return cache[key]
 
     def resolve_endpoint(self, text: str) -> Endpoint:
         """Resolve a query endpoint: a name, ``vpc/name``, AWS id, IP address, ``internet`` or ``internet6``.

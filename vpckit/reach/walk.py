@@ -238,11 +238,9 @@ class Leg:
         return f"{lead}add an {word} allow rule to NACL {_short(subnet.nacl)} for {_traffic(packet, denied_ports)} {side} {cidr}"
 
     def _peer_cidr(self, key: IpKey) -> str:
-        for vpc in self.network.vpcs.values():
-            if vpc.contains(key):
-                subnet = self.network.subnet_of(vpc.name, key)
-                if subnet is not None:
-                    return str(subnet.cidr if key[0] == 4 else subnet.ipv6_cidr)
+        subnet = self.network.subnet_holding(key)
+        if subnet is not None:
+            return str(subnet.cidr if key[0] == 4 else subnet.ipv6_cidr)
         if key[0] == 4 and is_internet_address(key_address(key)):
             return f"0.0.0.0/0 (or {_addr(key)}/32)"
         return f"{_addr(key)}/{32 if key[0] == 4 else 128}"
