@@ -59,3 +59,10 @@ def test_bad_input_is_one_line_and_exit_2(capsys) -> None:
         assert status == 2 and says in err and len(err.strip().splitlines()) == 1, err
     status, _, err = _run(capsys, "exposure", str(ROOT / "nosuch.yaml"))
     assert status == 2 and "nosuch.yaml" in err
+
+
+def test_the_readme_shows_real_output(capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("vpckit exposure designs/three-tier.yaml\n```\n\n```text\n", 1)[1].split("```", 1)[0]
+    _, out, _ = _run(capsys, "exposure", THREE_TIER)
+    assert out == shown
