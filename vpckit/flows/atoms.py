@@ -247,8 +247,7 @@ def _component_ranges(network: Network, component: str) -> Iterator[tuple[int, i
     group = network.security_groups.get(component)
     if group is not None:
         for rule in (*group.ingress, *group.egress):
-            yield from rule.ranges
-            yield from ((v, value, value) for v, value in rule.members)
+            yield from rule.ranges  # a group reference's members are the network's own interfaces, never outside hosts
     table = network.route_tables.get(component)
     if table is not None:
         yield from ((r.network.version, int(r.network.first), int(r.network.last)) for r in table.routes)
