@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Iterator
 from weakref import WeakKeyDictionary
 
@@ -144,10 +145,15 @@ def cidrs_of(family: int, intervals: Iterable[tuple[int, int]]) -> list[str]:
     ...              (int(IPAddress("10.0.1.0")), int(IPAddress("10.0.1.255")))])
     ['10.0.0.0/23']
     """
+    return list(_cidrs(family, tuple(intervals)))
+
+
+@lru_cache(maxsize=4096)
+def _cidrs(family: int, intervals: tuple[tuple[int, int], ...]) -> tuple[str, ...]:
     nets: list[IPNetwork] = []
     for low, high in intervals:
         nets += IPRange(IPAddress(low, family), IPAddress(high, family)).cidrs()
-    return [str(n) for n in cidr_merge(nets)]
+    return tuple(str(n) for n in cidr_merge(nets))
 
 
 @dataclass(frozen=True)

@@ -335,8 +335,7 @@ def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, 
 
 
 def _public_addresses(network: Network, end: _End) -> tuple[str, ...]:
-    nodes = [n for n, iface in network.interfaces.items() if iface.public_ips and (
-        n == end.info.node or n in _members(network, end))]
+    nodes = sorted({end.info.node, *_members(network, end)} & set(network.interfaces))
     return tuple(f"{a}/32" for n in nodes for a in network.interfaces[n].public_ips)
 
 

@@ -18,6 +18,7 @@ Allocation rules (deterministic, so two runs on one design give the same answer)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from netaddr import IPAddress, IPNetwork
@@ -79,9 +80,13 @@ def is_internet_address(address: IPAddress | str) -> bool:
     (True, False, False)
     """
     address = IPAddress(address) if not isinstance(address, IPAddress) else address
-    if address.version == 4:
-        return not any(address in net for net in RFC1918) and address not in RFC6598
-    return not any(address in net for net in _NOT_INTERNET6)
+    return _internet_key(address.version, int(address))
+
+
+@lru_cache(maxsize=65536)
+def _internet_key(version: int, value: int) -> bool:
+    nets = (*RFC1918, RFC6598) if version == 4 else _NOT_INTERNET6
+    return not any(int(net.first) <= value <= int(net.last) for net in nets)
 
 
 @dataclass

@@ -385,6 +385,12 @@ class Network:
         >>> [(e.kind, e.node) for e in map(net.resolve_endpoint, ["i-1", "p/w", "8.8.8.8", "10.0.1.77"])]
         [('interface', 'eni:p/w'), ('interface', 'eni:p/w'), ('internet', 'internet'), ('unowned', 'vpc:p')]
         """
+        cache = self.__dict__.setdefault("_resolved", {})
+        if text not in cache:  # the network does not change once built; errors are raised each time
+            cache[text] = self._resolve(text)
+        return cache[text]
+
+    def _resolve(self, text: str) -> Endpoint:
         raw = (text or "").strip()
         if not raw:
             raise QueryError("an empty endpoint; expected a name, an AWS id, an IP address or 'internet'")

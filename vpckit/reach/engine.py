@@ -633,6 +633,5 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
             notes.append(f"only part of the requested ports get through; blocked: {ports_text(forward.partial_ports)}")
     else:
         result.verdict = "reachable"
-    seen = set()
-    result.notes = [n for n in notes if not (n in seen or seen.add(n))]
+    result.notes = list(dict.fromkeys(notes))
     return result

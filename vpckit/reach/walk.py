@@ -16,6 +16,7 @@ is nowhere to go (no route, a blackhole, a gateway that cannot carry the packet)
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from ..model.types import protocol_name
 from ..network.addressing import RFC6598, Interface, IpKey, is_internet_address, key_address
@@ -73,6 +74,7 @@ class Arrival:
     via: str | None = None
 
 
+@lru_cache(maxsize=65536)
 def _addr(key: IpKey) -> str:
     return str(key_address(key))
 
