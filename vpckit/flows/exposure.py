@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from netaddr import AddrFormatError, IPAddress, IPNetwork
+from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
 from ..errors import QueryError
 from ..model.types import looks_like_address
@@ -126,8 +126,9 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
         result.flows.append(_row(network, src, dst, row, src_atoms, dst_atoms))
     if any("internet" in (row.source.name, row.destination.name) for row in result.flows):
         result.notes.append("the internet is every address outside the network's VPCs and on-premises ranges that "
-                            "an internet gateway carries (not RFC 1918 or RFC 6598, IGW-05) and no special range (loopback, "
-                            "link-local, multicast, 0.0.0.0/8, unique-local IPv6)")
+                            "an internet gateway carries (not RFC 1918 or RFC 6598, IGW-05), in no special range (loopback, "
+                            "link-local, multicast, 0.0.0.0/8, unique-local IPv6) and not one of the network's own public "
+                            "addresses")
     return result
 
 
@@ -314,13 +315,13 @@ def _destinations(network: Network, sources: str, src_ends: list[_End]) -> list[
 def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, dst_atoms: list) -> FlowRow:
     source = src.info
     if src.interval is not None:
-        source = EndpointInfo(source.name, source.kind, source.node, tuple(cidrs_of(row.family, sorted(src_atoms))))
+        source = EndpointInfo(source.name, source.kind, source.node, _outside_cidrs(network, row.family, src_atoms))
     else:
         source = source.of_family(row.family)
     destination = dst.info
     if dst.interval is not None:
         destination = EndpointInfo(destination.name, destination.kind, destination.node,
-                                   tuple(cidrs_of(row.family, sorted(set(dst_atoms)))))
+                                   _outside_cidrs(network, row.family, dst_atoms))
     elif src.group == "internet" and row.family == 4:
         # reached at its public addresses (IGW-03)
         public = _public_addresses(network, dst)
@@ -332,6 +333,16 @@ def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, 
                                    destination.addresses, destination.members).of_family(row.family)
     return FlowRow(row.family, row.protocol, row.low, row.high, row.status, source, destination, row.blockers,
                    row.failing_client_ports, row.undetermined, row.via, row.numbers)
+
+
+def _outside_cidrs(network: Network, family: int, atoms: list) -> tuple[str, ...]:
+    """The fewest CIDRs of some outside atoms, without the network's own public addresses (not outside hosts)."""
+    cidrs = cidrs_of(family, sorted(set(atoms)))
+    owned = IPSet(a for iface in network.interfaces.values() for a in iface.public_ips if a.version == family)
+    inside = IPSet(cidrs) & owned
+    if not inside:
+        return tuple(cidrs)
+    return tuple(str(c) for c in (IPSet(cidrs) - inside).iter_cidrs())
 
 
 def _public_addresses(network: Network, end: _End) -> tuple[str, ...]:
