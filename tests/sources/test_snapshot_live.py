@@ -601,3 +601,26 @@ def test_an_interrupted_snapshot_is_not_complete(aws: str, tmp_path: Path, monke
     assert _snapshot(aws, out, "--region", REGION) == 130
     manifest = _manifest(out)
     assert manifest["complete"] is False and manifest["failed"][0]["kind"] == "interrupted"
+
+
+def test_vpn_secrets_never_reach_the_disk(aws: str, tmp_path: Path) -> None:
+    """DescribeVpnConnections returns the customer gateway configuration (with the tunnels' pre-shared
+    keys, AWS Site-to-Site VPN user guide, "Download the configuration file"): the snapshot keeps the
+    connection and removes the secrets."""
+    from vpckit.collect.secrets import REDACTED
+
+    ec2 = _client(aws, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    vgw = ec2.create_vpn_gateway(Type="ipsec.1")["VpnGateway"]["VpnGatewayId"]
+    ec2.attach_vpn_gateway(VpcId=vpc, VpnGatewayId=vgw)
+    cgw = ec2.create_customer_gateway(Type="ipsec.1", PublicIp="203.0.113.7", BgpAsn=65000)
+    vpn = ec2.create_vpn_connection(Type="ipsec.1", CustomerGatewayId=cgw["CustomerGateway"]["CustomerGatewayId"],
+                                    VpnGatewayId=vgw, Options={"StaticRoutesOnly": True})["VpnConnection"]
+    assert ec2.describe_vpn_connections()["VpnConnections"][0].get("CustomerGatewayConfiguration")
+    out = tmp_path / "snap"
+    assert _snapshot(aws, out, "--region", REGION) == 0
+    written = json.loads(next(out.rglob("VpnConnections.json")).read_text())["VpnConnections"]
+    mine = next(v for v in written if v["VpnConnectionId"] == vpn["VpnConnectionId"])
+    assert mine["CustomerGatewayConfiguration"] == REDACTED
+    for path in out.rglob("*.json"):
+        assert "<vpn_connection" not in path.read_text(), path

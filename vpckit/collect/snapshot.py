@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from ..errors import VpckitError
 from .calls import ACCOUNT_CALL, CALLS, REGIONS_CALL, Call, page_minimum
+from .secrets import redact
 
 __all__ = ["Failure", "Manifest", "take_snapshot", "open_session", "MANIFEST", "classify"]
 
@@ -345,7 +346,8 @@ class Collector:
             raise
         finally:
             for key, items in files.items():
-                text = json.dumps({key: items}, indent=1, default=str) + "\n"
+                # secrets (VPN pre-shared keys) never reach the disk
+                text = json.dumps({key: redact(items)}, indent=1, default=str) + "\n"
                 (folder / f"{key}.json").write_text(text, encoding="utf-8")
         if done == len(CALLS):
             self.manifest.regions_collected.append(region)
