@@ -404,7 +404,14 @@ def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> No
                        "the reply is addressed to an address nothing on the internet can route back",
                        "use a public address for traffic to the internet")
             return
-        back.igw_in(network.interfaces[owner].vpc, reply)
+        vpc = network.interfaces[owner].vpc
+        eigw = network.vpcs[vpc].egress_only_gateway
+        if reply.dst[0] == 6 and eigw is not None and eigw in forward.used_gateways:
+            # The connection left through the egress-only gateway, which lets its replies back in (IGW-07);
+            # no internet gateway is needed, and one that exists does not carry them.
+            back.eigw_in(vpc, eigw, reply)
+        else:
+            back.igw_in(vpc, reply)
     elif arrival.kind == "onprem":
         via = arrival.via or ""
         back.hop(arrival.node, "forward", None, None, "the on-premises host replies")

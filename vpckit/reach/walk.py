@@ -602,6 +602,11 @@ class Leg:
         self.used_gateways.append(eigw)
         self.on_internet(packet)
 
+    def eigw_in(self, vpc: str, eigw: str, packet: Packet) -> None:
+        """The reply to an IPv6 connection started inside comes back in through the egress-only gateway (IGW-07)."""
+        self.hop(eigw, "forward", None, None, "egress-only gateway: the reply to a connection started inside")
+        self.deliver_local(vpc, replace(packet, entered_via="internet", identity=False), None)
+
     def on_internet(self, packet: Packet) -> None:
         """On the internet: either an outside host, or (hairpin) an address of the network itself (IGW-06)."""
         if packet.dst[0] == 4:

@@ -1,0 +1,57 @@
+"""Where AWS is subtle: scenarios found by experiment, each with the AWS documentation it follows.
+
+Built on the §4.2 base design of test_scenarios (VPC-A with public P, private Q, db D).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+from vpckit.model import Design
+from vpckit.network import build_network
+from vpckit.reach import answer, parse_query
+
+from .test_scenarios import INTERNET6_HOST, _dual_stack, add_route, apply, set_
+
+EIGW_DOC = "https://docs.aws.amazon.com/vpc/latest/userguide/egress-only-internet-gateway.html"
+
+_WITHOUT_IGW = (_dual_stack, set_("vpcs.a.egress_only_internet_gateway", "eigw"), set_("vpcs.a.internet_gateway", None),
+                set_("vpcs.a.route_tables.rt-pub.routes", []), set_("vpcs.a.nat_gateways", {}),
+                set_("vpcs.a.route_tables.rt-priv.routes", []), add_route("rt-priv", "::/0", "eigw"))
+
+
+def _returns_through(node: str, not_through: str | None = None) -> Callable[[Any], None]:
+    def check(result: Any) -> None:
+        back = [hop.component for hop in result.return_path]
+        assert node in back, back
+        if not_through:
+            assert not_through not in back, back
+    return check
+
+
+#: (id, AWS source, changes, query, verdict, check)
+CASES: list[tuple[str, str, tuple, dict, str, Callable[[Any], None] | None]] = [
+    # "An egress-only internet gateway is stateful: it forwards traffic from the instances in the subnet to
+    # the internet ..., and then sends the response back to the instances." No internet gateway is needed.
+    ("eigw-without-igw", EIGW_DOC, _WITHOUT_IGW, {"from": "app", "to": INTERNET6_HOST, "port": 443}, "reachable",
+     _returns_through("eigw:a/eigw")),
+    # The reply to a connection that left through the egress-only gateway comes back through it, even when
+    # the VPC also has an internet gateway that the subnet does not use for IPv6.
+    ("eigw-beside-an-unused-igw", EIGW_DOC, (_dual_stack, set_("vpcs.a.egress_only_internet_gateway", "eigw"),
+                                             add_route("rt-priv", "::/0", "eigw")),
+     {"from": "app", "to": INTERNET6_HOST, "port": 443}, "reachable", _returns_through("eigw:a/eigw", "igw:a/igw")),
+    # ... and it still lets nothing from the internet start a connection.
+    ("eigw-refuses-inbound", EIGW_DOC, _WITHOUT_IGW, {"from": INTERNET6_HOST, "to": "2600:1f18:aaaa:102::10",
+                                                      "port": 443}, "unreachable", None),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_subtle_case(case) -> None:
+    name, source, changes, query, verdict, check = case
+    result = answer(build_network(Design.model_validate(apply(*changes))), parse_query(query))
+    assert result.verdict == verdict, f"{name} ({source}): {result.verdict} {[b.code for b in result.blockers]}"
+    if check is not None:
+        check(result)
