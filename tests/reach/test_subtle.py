@@ -55,3 +55,23 @@ def test_subtle_case(case) -> None:
     assert result.verdict == verdict, f"{name} ({source}): {result.verdict} {[b.code for b in result.blockers]}"
     if check is not None:
         check(result)
+
+
+VPN_DOC = "https://docs.aws.amazon.com/vpn/latest/s2svpn/monitoring-cloudwatch-vpn.html (TunnelState: 0 = DOWN)"
+
+
+def test_a_transit_gateway_vpn_whose_tunnels_are_all_down_carries_nothing() -> None:
+    """The transit gateway's VPN attachment, like a VPN gateway, carries nothing when every tunnel is DOWN."""
+    from .test_states_and_onprem import BASE as ONPREM
+    import copy
+
+    data = copy.deepcopy(ONPREM)
+    data["transit_gateways"]["hub"]["attachments"]["dc"]["type"] = "vpn"
+    for state, verdict in (("available", "reachable"), ("down", "unreachable")):
+        data["on_premises"] = {"site": {"cidrs": ["172.20.0.0/16"], "via": "dc", "state": state}}
+        network = build_network(Design.model_validate(data))
+        for source, destination in (("app-1", "172.20.5.10"), ("172.20.5.10", "app-1")):
+            result = answer(network, parse_query({"from": source, "to": destination, "port": 443}))
+            assert result.verdict == verdict, (VPN_DOC, state, source, [b.message for b in result.blockers])
+            if verdict == "unreachable":
+                assert [b.code for b in result.blockers] == ["BAD_STATE_VPN"]

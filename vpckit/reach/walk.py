@@ -919,6 +919,14 @@ class Leg:
             self.hop(out.node, "forward", None, None, f"out of transit gateway {tgw.name} into VPC {out.vpc} ({az})")
             self.route_from(subnet, replace(packet, entered_via="tgw", az=az), eni)
         elif out.type in ("vpn", "direct-connect-gateway"):
+            down = self._down_onprem(packet.dst) if out.type == "vpn" else None
+            if down is not None:  # as at a VPN gateway: a VPN whose tunnels are all DOWN carries nothing (VGW-01)
+                self.hop(out.node, "drop", None, "BAD_STATE_VPN", f"the VPN to {down.name} is down")
+                self.block("BAD_STATE_VPN", out.node, down.node, "VGW-01",
+                           f"every tunnel of the VPN connection to {down.name} is DOWN, so transit gateway {tgw.name} "
+                           f"cannot deliver to {_addr(packet.dst)} over attachment {out.name}",
+                           "bring a tunnel up (check the customer gateway and its IKE/BGP configuration)")
+                return
             self.hop(out.node, "forward", None, None, f"out of transit gateway {tgw.name} over {out.type}")
             self.outside(packet, out.node)
         else:
