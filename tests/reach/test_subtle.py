@@ -75,3 +75,40 @@ def test_a_transit_gateway_vpn_whose_tunnels_are_all_down_carries_nothing() -> N
             assert result.verdict == verdict, (VPN_DOC, state, source, [b.message for b in result.blockers])
             if verdict == "unreachable":
                 assert [b.code for b in result.blockers] == ["BAD_STATE_VPN"]
+
+
+ELB_AZ_DOC = ("https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-subnets.html: "
+              "\"If you register targets in an Availability Zone but do not enable the Availability Zone, these "
+              "registered targets do not receive traffic from the load balancer.\"")
+
+
+def _lb_with_target_in(zone: str) -> dict:
+    from .reach_designs import base
+
+    data = base()
+    vpc = data["vpcs"]["a"]
+    vpc["subnets"]["q2"] = {"az": zone, "cidr": "10.0.12.0/24", "route_table": "priv"}
+    vpc["instances"]["app2"] = {"subnet": "q2", "private_ip": "10.0.12.10", "security_groups": ["app"]}
+    vpc["security_groups"]["lb"] = {"ingress": [{"protocol": "tcp", "ports": 443, "source": "0.0.0.0/0"}],
+                                    "egress": [{"protocol": "all", "destination": "0.0.0.0/0"}]}
+    vpc["security_groups"]["app"]["ingress"].append({"protocol": "tcp", "ports": 8080, "source": "lb"})
+    vpc["target_groups"] = {"tg": {"protocol": "HTTP", "port": 8080, "targets": ["app2"]}}
+    vpc["load_balancers"] = {"lb": {"type": "application", "scheme": "internet-facing", "subnets": ["p"],
+                                    "security_groups": ["lb"],
+                                    "listeners": [{"protocol": "HTTPS", "port": 443, "target_group": "tg"}]}}
+    return data
+
+
+@pytest.mark.parametrize(("zone", "verdict"), [("us-east-1a", "reachable"), ("us-east-1b", "unreachable")])
+def test_a_target_in_an_availability_zone_the_load_balancer_does_not_enable_gets_nothing(zone, verdict) -> None:
+    from vpckit.checks import run_checks
+
+    design = Design.model_validate(_lb_with_target_in(zone))
+    result = answer(build_network(design), parse_query({"from": "internet", "to": "a/lb", "port": 443}))
+    assert result.verdict == verdict, (ELB_AZ_DOC, [b.message for b in result.blockers])
+    findings = [f for f in run_checks(design) if f.rule_id == "ELB001"]
+    if verdict == "unreachable":
+        assert [b.code for b in result.blockers] == ["ELB_INSTALLED_AZ_RESTRICTION"]
+        assert len(findings) == 1 and "us-east-1b" in findings[0].message
+    else:
+        assert findings == []

@@ -488,6 +488,7 @@ def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
             "client IP preservation (the default for instance targets) their groups must also allow the clients' "
             "addresses (ELBV2_SOURCE_ADDRESS_PRESERVATION), which vpckit does not check")
     sub_results: list[Answer] = []
+    zones = enabled_zones(network, lb)
     for target in targets:
         text = target if "/" in target or _is_address(target) else f"{lb.vpc}/{target}"
         try:
@@ -496,6 +497,19 @@ def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
             text = target
         sub_query = Query(source=node_iface.node, destination=text, protocol=proto,
                           port=PortRange(low=tg_port, high=tg_port), client_ports=PortRange(low=1024, high=65535))
+        outside = target_outside_zones(network, text, zones)
+        if outside is not None:
+            # "If you register targets in an Availability Zone but do not enable the Availability Zone, these
+            # registered targets do not receive traffic from the load balancer" (ELB user guide).
+            skipped = Answer(sub_query, "unreachable")
+            skipped.blockers.append(Blocker(
+                "ELB_INSTALLED_AZ_RESTRICTION", lb.node, f"tg:{lb.vpc}/{group_name}", "forward", "ELB",
+                f"target {target} is in {outside}, an Availability Zone load balancer {lb.name} does not enable "
+                f"({', '.join(sorted(zones))}), so it receives no traffic (Target.NotInUse)",
+                f"enable {outside} on load balancer {lb.name} (a subnet there), or register targets in "
+                f"{', '.join(sorted(zones))}"))
+            sub_results.append(skipped)
+            continue
         try:
             sub = _answer_one_source(network, sub_query, node_iface)
         except QueryError as error:
@@ -526,6 +540,23 @@ def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
             forward.undetermined.extend(sub.undetermined)
     return ([handoff, *(_relabel(h, "forward") for h in first.forward)],
             [_relabel(h, "return") for h in first.return_path]), False
+
+
+def enabled_zones(network: Network, lb) -> set[str]:
+    """The Availability Zones a load balancer enables: those of its subnets (its interfaces)."""
+    return {network.interfaces[n].az for n in lb.interfaces if n in network.interfaces and network.interfaces[n].az}
+
+
+def target_outside_zones(network: Network, target: str, zones: set[str]) -> str | None:
+    """The AZ of a registered target when the load balancer does not enable it, else None (also when unknown)."""
+    try:
+        endpoint = network.resolve_endpoint(target)
+    except QueryError:
+        return None
+    found = sorted({network.interfaces[n].az for n in endpoint.interfaces if n in network.interfaces} - {""})
+    if zones and found and not set(found) & zones:
+        return found[0]
+    return None
 
 
 def _host(leg: Leg, node: str) -> Interface:
