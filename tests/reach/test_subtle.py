@@ -112,3 +112,32 @@ def test_a_target_in_an_availability_zone_the_load_balancer_does_not_enable_gets
         assert len(findings) == 1 and "us-east-1b" in findings[0].message
     else:
         assert findings == []
+
+
+TGW_SG_DOC = ("https://docs.aws.amazon.com/vpc/latest/tgw/tgw-vpc-attachments.html (security group referencing: "
+              "supported for inbound rules only; outbound rules cannot reference a group across a transit gateway)")
+
+
+def _referencing_hub(egress_rule: dict | None, ingress_source: str) -> dict:
+    from .test_scenarios import apply as apply_changes, tgw_hub
+
+    data = apply_changes(tgw_hub())
+    for attachment in data["transit_gateways"]["hub"]["attachments"].values():
+        attachment["security_group_referencing"] = True
+    data["vpcs"]["s"]["security_groups"]["host"]["ingress"] = [{"protocol": "tcp", "ports": 22, "source": ingress_source}]
+    app = data["vpcs"]["a"]["security_groups"]["app"]
+    app["egress"] = [egress_rule] if egress_rule else [{"protocol": "all", "destination": "0.0.0.0/0"}]
+    return data
+
+
+@pytest.mark.parametrize(("egress", "ingress_source", "verdict"), [
+    (None, "a/app", "reachable"),                                                       # inbound reference: works
+    ({"protocol": "tcp", "ports": 22, "destination": "s/host"}, "10.0.0.0/8", "unreachable"),  # outbound: nothing
+])
+def test_group_references_across_a_transit_gateway_work_inbound_only(egress, ingress_source, verdict) -> None:
+    design = Design.model_validate(_referencing_hub(egress, ingress_source))
+    result = answer(build_network(design), parse_query({"from": "app", "to": "s-host", "port": 22}))
+    assert result.verdict == verdict, (TGW_SG_DOC, [b.message for b in result.blockers])
+    if verdict == "unreachable":
+        blocker = next(b for b in result.blockers if b.code == "ENI_SG_RULES_MISMATCH")
+        assert "inbound rules only" in blocker.message

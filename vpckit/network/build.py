@@ -1116,11 +1116,12 @@ def _build_security_groups(network: Network, design: Design) -> None:
                 target = compiled.ingress if direction == "ingress" else compiled.egress
                 for r in rules:
                     peer = r.source if direction == "ingress" else r.destination
-                    target.append(_compile_sg_rule(network, design, vname, r, peer, frozen))
+                    target.append(_compile_sg_rule(network, design, vname, r, peer, frozen, direction))
             network.security_groups[setting] = compiled
 
 
-def _compile_sg_rule(network: Network, design: Design, vpc: str, rule, peer, members) -> SgRule:
+def _compile_sg_rule(network: Network, design: Design, vpc: str, rule, peer, members,
+                     direction: str = "ingress") -> SgRule:
     low = rule.ports.low if rule.ports else None
     high = rule.ports.high if rule.ports else None
     common = dict(protocol=rule.protocol, low=low, high=high, icmp=(rule.icmp_type, rule.icmp_code))
@@ -1136,17 +1137,25 @@ def _compile_sg_rule(network: Network, design: Design, vpc: str, rule, peer, mem
         return SgRule(**common, peer_kind="none", peer=f"group {peer}",
                       note=f"group {peer} does not exist, so the rule matches nothing (stale rule, SG-07/SG-08)")
     label = f"group {ref.name}" if ref.vpc == vpc else f"group {ref.vpc}/{ref.name}"
-    if ref.vpc != vpc and not _can_reference(network, design, vpc, ref.vpc):
-        return SgRule(**common, peer_kind="none", peer=label,
-                      note=(f"group {ref.vpc}/{ref.name} is in another VPC without an active same-region peering, "
-                            "so the rule matches nothing (SG-05)"))
+    if ref.vpc != vpc and not _can_reference(network, design, vpc, ref.vpc, direction):
+        over_tgw = direction == "egress" and _can_reference(network, design, vpc, ref.vpc, "ingress")
+        return SgRule(**common, peer_kind="none", peer=label, note=(
+            f"group {ref.vpc}/{ref.name} is in a VPC reached through a transit gateway, and security-group "
+            "references across a transit gateway work in inbound rules only, so this outbound rule matches nothing"
+            if over_tgw else
+            f"group {ref.vpc}/{ref.name} is in another VPC without an active same-region peering, "
+            "so the rule matches nothing (SG-05)"))
     return SgRule(**common, peer_kind="group", peer=label, members=members.get(f"sg:{ref.vpc}/{ref.name}", frozenset()))
 
 
-def _can_reference(network: Network, design: Design, vpc: str, other: str) -> bool:
+def _can_reference(network: Network, design: Design, vpc: str, other: str, direction: str = "ingress") -> bool:
+    """Can a rule of ``vpc`` name a group of ``other``? Over an active same-region peering both ways (SG-05);
+    over transit gateway attachments with security-group referencing, in inbound rules only."""
     for pcx in network.peerings.values():
         if pcx.active and pcx.same_region and {pcx.requester, pcx.accepter} == {vpc, other}:
             return True
+    if direction != "ingress":
+        return False
     for tgw in network.transit_gateways.values():
         mine = [a for a in tgw.attachments.values() if a.vpc == vpc and a.security_group_referencing]
         theirs = [a for a in tgw.attachments.values() if a.vpc == other and a.security_group_referencing]
