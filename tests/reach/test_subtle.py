@@ -141,3 +141,28 @@ def test_group_references_across_a_transit_gateway_work_inbound_only(egress, ing
     if verdict == "unreachable":
         blocker = next(b for b in result.blockers if b.code == "ENI_SG_RULES_MISMATCH")
         assert "inbound rules only" in blocker.message
+
+
+LAMBDA_DOC = ("https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html: \"Connecting a function "
+              "to a public subnet doesn't give it internet access or a public IP address\" — it needs a NAT gateway")
+
+
+@pytest.mark.parametrize(("source", "destination", "says"), [
+    ("fn", "8.8.8.8", "through a NAT gateway: AWS never gives a Lambda function interface a public address"),
+    ("internet", "fn", "nothing on the internet can connect to a Lambda function interface"),
+])
+def test_a_fix_never_asks_for_what_aws_cannot_do(source, destination, says) -> None:
+    """A Lambda function's interface never has a public address: the fix routes through a NAT gateway instead."""
+    from .reach_designs import base
+
+    data = base()
+    vpc = data["vpcs"]["a"]
+    vpc["security_groups"]["fn"] = {"ingress": [{"protocol": "all", "source": "0.0.0.0/0"}],
+                                    "egress": [{"protocol": "all", "destination": "0.0.0.0/0"}]}
+    vpc["lambda_functions"] = {"fn": {"subnets": ["p"], "security_groups": ["fn"]}}
+    result = answer(build_network(Design.model_validate(data)), parse_query({"from": source, "to": destination,
+                                                                            "port": 443}))
+    assert result.verdict == "unreachable"
+    fixes = [b.fix for b in result.blockers]
+    assert any(says in fix for fix in fixes), (LAMBDA_DOC, fixes)
+    assert not any("give fn a public" in fix for fix in fixes)

@@ -28,6 +28,9 @@ from .answer import Blocker, Hop
 __all__ = ["Packet", "Translation", "Arrival", "Leg"]
 
 _MAX_STEPS = 40
+#: Interfaces AWS manages and never gives a public address, so a fix cannot be "give it one".
+_MANAGED = {"lambda": "Lambda function", "efs": "EFS mount target", "vpc_endpoint": "VPC endpoint",
+            "transit_gateway": "transit gateway attachment"}
 
 
 @dataclass(frozen=True)
@@ -568,6 +571,9 @@ class Leg:
                      f"internet gateway {_short(igw)} only carries traffic from addresses paired with a public IPv4 "
                      f"address, and {who} ({_addr(packet.src)}) has none"),
                     ("use a public NAT gateway for internet access" if private_nat else
+                     f"route the internet traffic of {who}'s subnet through a NAT gateway: AWS never gives a "
+                     f"{_MANAGED[iface.owner_kind]} interface a public address" if iface is not None and
+                     iface.owner_kind in _MANAGED else
                      f"give {who} a public IP or an elastic IP, or route its internet traffic through a NAT gateway"),
                 )
                 return
@@ -649,10 +655,14 @@ class Leg:
             if iface is None or iface.vpc != vpc_name:
                 target = self.network.private_owner_in(vpc_name, packet.dst)
                 name = self.network.interfaces[target].name if target else _addr(packet.dst)
+                kind = self.network.interfaces[target].owner_kind if target else None
                 self.hop(igw, "drop", None, "IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", f"{_addr(packet.dst)} is not public")
                 self.block("IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS", igw, target or igw, "IGW-04",
                            f"{name} has no public IPv4 address, so nothing on the internet can address it through "
                            f"internet gateway {_short(igw)}",
+                           f"nothing on the internet can connect to a {_MANAGED[kind]} interface (AWS gives it no "
+                           "public address); put an internet-facing load balancer or API in front of it"
+                           if kind in _MANAGED else
                            f"give {name} a public or elastic IP (and a route to the internet gateway), or put it "
                            "behind an internet-facing load balancer")
                 return
