@@ -166,3 +166,51 @@ def test_a_fix_never_asks_for_what_aws_cannot_do(source, destination, says) -> N
     fixes = [b.fix for b in result.blockers]
     assert any(says in fix for fix in fixes), (LAMBDA_DOC, fixes)
     assert not any("give fn a public" in fix for fix in fixes)
+
+
+EIP_DOC = ("https://docs.aws.amazon.com/vpc/latest/userguide/vpc-eips.html (an elastic IP stays allocated to the "
+           "account until released; associated with nothing, it answers nothing) and "
+           "https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html (deleting a NAT gateway "
+           "disassociates its address)")
+
+
+@pytest.mark.parametrize(("released", "verdict", "code"), [
+    (False, "unreachable", "NO_POSSIBLE_DESTINATION"),   # allocated, unused: nothing answers there
+    (True, "undetermined", "RELEASED_ADDRESS"),          # released with a deleted NAT: held by whom, unknown
+])
+def test_an_address_no_live_resource_holds_is_never_an_internet_host(released, verdict, code) -> None:
+    from .reach_designs import base
+
+    data = base()
+    data["vpcs"]["a"]["security_groups"]["app"]["egress"] = [{"protocol": "all", "destination": "0.0.0.0/0"}]
+    data["elastic_ips"] = {"spare": {"address": "198.51.100.250", "nat_gateway": "nat-gone", "released": released}}
+    network = build_network(Design.model_validate(data))
+    assert answer(network, parse_query({"from": "app", "to": "198.51.100.251", "port": 443})).verdict == "reachable"
+    result = answer(network, parse_query({"from": "app", "to": "198.51.100.250", "port": 443}))
+    assert result.verdict == verdict, (EIP_DOC, [b.message for b in result.blockers])
+    assert code in [b.code for b in (*result.blockers, *result.undetermined)]
+
+
+def test_a_snapshot_nat_gateway_deleted_with_its_vpc_leaves_a_released_address(tmp_path) -> None:
+    """The reader keeps the address of a deleted NAT gateway whose VPC is gone, as released."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from vpckit.sources import load
+
+    snapshot = Path(__file__).resolve().parents[2] / "examples" / "snapshot"
+    copy_ = tmp_path / "snapshot"
+    shutil.copytree(snapshot, copy_)
+    nat_file = next(copy_.rglob("NatGateways.json"))
+    data = json.loads(nat_file.read_text())
+    data["NatGateways"].append({"NatGatewayId": "nat-0dead0000000000001", "VpcId": "vpc-0gone000000000001",
+                                "SubnetId": "subnet-0gone00000000001", "State": "deleted",
+                                "NatGatewayAddresses": [{"PublicIp": "3.90.0.99", "IsPrimary": True}]})
+    nat_file.write_text(json.dumps(data))
+    design = load(str(copy_))
+    assert [(str(e.address), e.released) for e in design.elastic_ips.values()] == [("3.90.0.99", True)]
+    network = build_network(design)
+    instance = next(n for n, i in network.interfaces.items() if i.owner_kind == "instance")
+    result = answer(network, parse_query({"from": instance, "to": "3.90.0.99", "port": 443}))
+    assert result.verdict in ("undetermined", "unreachable") and result.verdict != "reachable"

@@ -338,7 +338,8 @@ def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, 
 def _outside_cidrs(network: Network, family: int, atoms: list) -> tuple[str, ...]:
     """The fewest CIDRs of some outside atoms, without the network's own public addresses (not outside hosts)."""
     cidrs = cidrs_of(family, sorted(set(atoms)))
-    owned = IPSet(a for iface in network.interfaces.values() for a in iface.public_ips if a.version == family)
+    owned = IPSet([*(a for iface in network.interfaces.values() for a in iface.public_ips if a.version == family),
+                   *(IPAddress(value, version) for version, value in network.account_addresses if version == family)])
     inside = IPSet(cidrs) & owned
     if not inside:
         return tuple(cidrs)

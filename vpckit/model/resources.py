@@ -537,6 +537,8 @@ class ElasticIp(Resource):
     instance: str | None = Field(None, description="Associated instance name/id")
     network_interface: str | None = Field(None, description="Associated network interface name/id")
     nat_gateway: str | None = Field(None, description="NAT gateway using it")
+    released: bool = Field(False, description="The address was released to AWS when the resource holding it was "
+                           "deleted: whoever holds it now is not in the input (answers to it are undetermined)")
 
 
 class PrefixList(Resource):

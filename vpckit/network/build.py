@@ -230,7 +230,8 @@ class Endpoint:
     ``kind`` is ``interface`` (an ENI, ``node`` its id), ``load_balancer``, ``nat_gateway``
     (its interface), ``gateway_endpoint`` (``address`` is a service address), ``internet`` (a host
     on the internet, ``address`` its address), ``onprem`` (a host of an on-premises network),
-    ``unowned`` (an address inside a VPC that no interface has) or ``aws_service`` (an AWS
+    ``unowned`` (an address inside a VPC that no interface has), ``unheld`` (an elastic IP of the account that
+    no live resource holds, or one released with a deleted resource) or ``aws_service`` (an AWS
     address that answers without filtering: the DNS resolver at VPC+2, 169.254.169.x).
     """
 
@@ -277,6 +278,8 @@ class Network:
         self.prefix_lists: dict[str, list[IPNetwork]] = {}
         self.vpn_prefixes: dict[str, list[IPNetwork]] = {}
         self.warnings: list[str] = []
+        #: public addresses of the account that no live resource holds: (what it is, released to AWS?)
+        self.account_addresses: dict[IpKey, tuple[str, bool]] = {}
         self._private: dict[IpKey, str] = {}
         self._private_in: dict[tuple[str, IpKey], str] = {}
         self._public: dict[IpKey, str] = {}
@@ -469,6 +472,8 @@ class Network:
             iface = self.interfaces[node]
             kind = "nat_gateway" if iface.owner_kind == "nat_gateway" else "interface"
             return Endpoint(kind, node, raw, address, iface.vpc, (node,))
+        if key in self.account_addresses:
+            return Endpoint("unheld", f"eip:{address}", raw, address)
         if str(address) in ("169.254.169.254", "169.254.169.253", "169.254.169.123"):
             return Endpoint("aws_service", "aws-service", raw, address)
         vpc = self.vpc_containing(key)
@@ -523,6 +528,7 @@ def build_network(design: Design) -> Network:
     _build_transit_gateways(network, design)
     _build_prefix_lists(network, design)
     _build_onprem(network, design)
+    _build_account_addresses(network, design)
     _build_gateway_endpoints(network, design)
     _build_route_tables(network, design)
     _derive_onprem(network)
@@ -890,6 +896,20 @@ def _build_onprem(network: Network, design: Design) -> None:
         network.onprem[node] = OnPremInfo(node, name, list(op.cidrs), op.via, op.state)
         for alias in (name, op.id, op.tags.get("Name")):
             network._register_name(alias, node)
+
+
+def _build_account_addresses(network: Network, design: Design) -> None:
+    """Elastic IPs no live resource holds: allocated and unused, or released with a deleted resource."""
+    # still allocated to the account wins over released (the account got the address back, or kept it)
+    for name, eip in sorted(design.elastic_ips.items(), key=lambda item: (not item[1].released, item[0])):
+        if eip.address is None:
+            continue
+        key = ip_key(eip.address)
+        if key in network._public or key in network._private:
+            continue  # a live resource holds it
+        what = (f"the address of deleted NAT gateway {eip.nat_gateway}" if eip.released and eip.nat_gateway else
+                f"elastic IP {name}" + (f" (of NAT gateway {eip.nat_gateway})" if eip.nat_gateway else ""))
+        network.account_addresses[key] = (what, eip.released)
 
 
 def _derive_onprem(network: Network) -> None:

@@ -94,14 +94,19 @@ def candidate_answers(network: Network, query: Query, family: int | None = None)
     if source.kind in ("internet", "onprem") and destination.kind in ("internet", "onprem"):
         raise QueryError(f"both {query.source!r} and {query.destination!r} are outside the network; "
                          "at least one end must be in the design")
-    if source.kind in ("unowned", "aws_service"):
+    if source.kind in ("unowned", "aws_service", "unheld"):
         raise QueryError(f"nothing in the design has the address {query.source!r}, so nothing sends from it")
+    unheld = None
+    if destination.kind == "unheld":
+        # An address of the account that no live resource holds: the packet goes where the internet would take it.
+        unheld = network.account_addresses[ip_key(destination.address)]
+        destination = Endpoint("internet", "internet", destination.text, destination.address)
     sources = _source_interfaces(network, source)
     targets = _destination_interfaces(network, destination)
     count = 0
     for src_iface in sources[:_MAX_CANDIDATES]:
         for dst_iface in targets[:_MAX_CANDIDATES]:
-            yield _answer_pair(network, query, source, destination, src_iface, dst_iface, family)
+            yield _answer_pair(network, query, source, destination, src_iface, dst_iface, family, unheld)
             count += 1
             if count >= _MAX_CANDIDATES:
                 break
@@ -172,7 +177,8 @@ def _address(iface: Interface, family: int, public: bool, text_address) -> tuple
 
 
 def _answer_pair(network: Network, query: Query, source: Endpoint, destination: Endpoint,
-                 src_iface: Interface | None, dst_iface: Interface | None, family: int) -> Answer:
+                 src_iface: Interface | None, dst_iface: Interface | None, family: int,
+                 unheld: tuple[str, bool] | None = None) -> Answer:
     result = Answer(query, "unreachable", source=src_iface.node if src_iface else source.node,
                     destination=dst_iface.node if dst_iface else destination.node)
     forward = Leg(network, "forward")
@@ -250,6 +256,9 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
         _from_onprem(network, forward, source, destination, dst_iface, packet)
 
     # ---- what answers at the destination
+    if unheld is not None and forward.arrival is not None and forward.arrival.kind == "internet":
+        _unheld_address(forward, destination, *unheld)
+        return _finish(result, forward, None)
     accepted = _accept(network, query, forward, destination, dst_iface)
     if forward.arrival is None or not accepted:
         return _finish(result, forward, None)
@@ -274,6 +283,20 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
     if dst_iface is not None and dst_iface.owner_kind == "load_balancer":
         target_hops = _load_balancer_targets(network, query, forward, dst_iface)
     return _finish(result, forward, back, target_hops)
+
+
+def _unheld_address(leg: Leg, destination: Endpoint, what: str, released: bool) -> None:
+    """The packet reached the internet towards an address of the account that no live resource holds."""
+    address = str(destination.address)
+    if released:
+        leg.undetermined.append(Blocker(
+            "RELEASED_ADDRESS", f"eip:{address}", f"eip:{address}", "forward", "EIP",
+            f"{address} was {what}, released to AWS when that resource was deleted; whoever holds it now is not "
+            "in the input", "ask about the resource that holds the address now, or drop the stale reference to it"))
+        return
+    leg.block("NO_POSSIBLE_DESTINATION", f"eip:{address}", f"eip:{address}", "EIP",
+              f"{address} is {what}, allocated to the account but associated with nothing, so nothing answers at it",
+              "associate the elastic IP with the resource that should answer, or use that resource's address")
 
 
 def _destination_vpc(network: Network, destination: Endpoint, dst_iface: Interface | None, dst_key) -> str | None:

@@ -680,11 +680,17 @@ class _Builder:
     def read_nat_gateways(self) -> None:
         for record in self.unique(self.s["NatGateways"], "NatGatewayId"):
             nat_id = record.get("NatGatewayId")
-            vpc = self.vpc_of(record.get("VpcId"), record, nat_id)
-            if vpc is None:
-                continue
             addresses = record.get("NatGatewayAddresses") or []
             primary = next((a for a in addresses if a.get("IsPrimary")), addresses[0] if addresses else {})
+            vpc = self.vpc_of(record.get("VpcId"), record, nat_id)
+            if vpc is None:
+                if str(record.get("State", "")).lower() in ("deleted", "deleting") and primary.get("PublicIp"):
+                    # Its VPC is gone too: the address was released with it, and nobody in the input holds it now.
+                    released = self.make(ElasticIp, record, nat_id, address=primary["PublicIp"], nat_gateway=nat_id,
+                                         released=True)
+                    if released is not None:
+                        self.elastic_ips[f"released-{primary['PublicIp']}"] = released
+                continue
             for address in addresses:
                 if address.get("NetworkInterfaceId"):
                     self.claimed_enis.add(address["NetworkInterfaceId"])
