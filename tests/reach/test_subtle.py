@@ -214,3 +214,45 @@ def test_a_snapshot_nat_gateway_deleted_with_its_vpc_leaves_a_released_address(t
     instance = next(n for n, i in network.interfaces.items() if i.owner_kind == "instance")
     result = answer(network, parse_query({"from": instance, "to": "3.90.0.99", "port": 443}))
     assert result.verdict in ("undetermined", "unreachable") and result.verdict != "reachable"
+
+
+INGRESS_DOC = ("https://docs.aws.amazon.com/vpc/latest/userguide/gateway-route-tables.html (ingress routing: the "
+               "gateway route table sends inbound traffic to an appliance; the return traffic must be routed back "
+               "through it) and Reachability Analyzer's INGRESS_RTB_TRAFFIC_REDIRECTION")
+
+
+def _ingress_routed(target: str, symmetric: bool) -> dict:
+    from .reach_designs import base
+
+    data = base()
+    vpc = data["vpcs"]["a"]
+    vpc["subnets"]["f"] = {"az": "us-east-1a", "cidr": "10.0.4.0/24", "route_table": "rt-fw"}
+    vpc["route_tables"]["rt-fw"] = {"routes": [{"destination": "0.0.0.0/0", "target": "igw"}]}
+    vpc["security_groups"]["fw"] = {"ingress": [{"protocol": "all", "source": "0.0.0.0/0"}],
+                                    "egress": [{"protocol": "all", "destination": "0.0.0.0/0"}]}
+    vpc["instances"]["fw"] = {"subnet": "f", "private_ip": "10.0.4.10", "security_groups": ["fw"],
+                              "source_dest_check": False, "public_ip": "198.51.100.40"}
+    vpc["endpoints"] = {"inspect": {"type": "gateway_load_balancer", "subnets": ["f"],
+                                    "service": "com.amazonaws.vpce.us-east-1.vpce-svc-1"}}
+    vpc["route_tables"]["rt-edge"] = {"edge_associations": ["igw"],
+                                      "routes": [{"destination": "10.0.1.0/24", "target": target}]}
+    if symmetric:
+        vpc["route_tables"]["pub"]["routes"] = [{"destination": "0.0.0.0/0", "target": target}]
+    return data
+
+
+@pytest.mark.parametrize(("target", "symmetric", "verdict", "codes"), [
+    ("fw", False, "undetermined", {"INGRESS_RTB_TRAFFIC_REDIRECTION"}),     # the reply bypasses the appliance
+    ("fw", True, "reachable", set()),                                       # both ways through it
+    ("inspect", False, "undetermined", {"PATH_THROUGH_GWLB_NOT_CHECKED", "INGRESS_RTB_TRAFFIC_REDIRECTION"}),
+    ("inspect", True, "undetermined", {"PATH_THROUGH_GWLB_NOT_CHECKED"}),
+])
+def test_ingress_routing_goes_through_the_appliance_and_back(target, symmetric, verdict, codes) -> None:
+    data = _ingress_routed(target, symmetric)
+    result = answer(build_network(Design.model_validate(data)), parse_query({"from": "internet", "to": "web",
+                                                                            "port": 443}))
+    forward = [hop.component for hop in result.forward]
+    node = "eni:a/fw" if target == "fw" else next(c for c in forward if "inspect" in c)
+    assert node in forward, (INGRESS_DOC, forward)
+    assert result.verdict == verdict, (INGRESS_DOC, result.verdict, [b.message for b in result.blockers])
+    assert {u.code for u in result.undetermined} == codes

@@ -277,6 +277,7 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
                    identity=False, az=None)
     _start_reply(network, back, forward, reply)
     _check_return_arrival(network, back, source, src_iface, packet)
+    _check_redirection(back, forward)
 
     # ---- load balancer targets
     target_hops: tuple[list[Hop], list[Hop]] | None = None
@@ -447,6 +448,26 @@ def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> No
         info = network.gateway_endpoints[arrival.node]
         back.hop(arrival.node, "forward", None, None, f"{info.service} replies through gateway endpoint {info.name}")
         back.deliver_local(info.vpc, replace(reply, entered_via="service"), None)
+
+
+def _check_redirection(back: Leg, forward: Leg) -> None:
+    """A request that a gateway route table sent through an appliance must come back through it (RT-11).
+
+    When the reply leaves by the destination subnet's own routes without passing the appliance, the
+    flow is asymmetric through a middlebox: a stateful appliance (a firewall, Network Firewall, a GWLB
+    appliance) drops the reply; whether this one keeps state is not in the input.
+    """
+    if back.arrival is None:
+        return
+    passed = {hop.component for hop in back.hops}
+    for node in forward.redirected:
+        if node in passed:
+            continue
+        forward.undetermined.append(Blocker(
+            "INGRESS_RTB_TRAFFIC_REDIRECTION", node, node, "return", "RT-11",
+            f"a gateway route table sends the request through {node}, but the reply leaves by the destination "
+            "subnet's own routes without passing it: asymmetric routing through a middlebox, which a stateful "
+            "appliance drops", f"route the destination subnet's replies (0.0.0.0/0, ::/0) to {node} as well"))
 
 
 def _check_return_arrival(network: Network, back: Leg, source: Endpoint, src_iface: Interface | None,
@@ -677,9 +698,9 @@ def _finish(result: Answer, forward: Leg, back: Leg | None,
                                        "check the routes between them"))
     partial = list(forward.partial_ports) + list(back.partial_ports if back is not None else []) + list(
         forward.target_client_ports)
-    seen_components: set[str] = set()
-    result.undetermined = [u for u in undetermined
-                           if not (u.component in seen_components or seen_components.add(u.component))]
+    seen_components: set[tuple[str, str]] = set()
+    result.undetermined = [u for u in undetermined if not ((u.code, u.component) in seen_components
+                                                           or seen_components.add((u.code, u.component)))]
     if hard:
         result.verdict = "unreachable"
     elif result.undetermined:

@@ -135,6 +135,8 @@ class Leg:
     undetermined: list[Blocker] = field(default_factory=list)
     #: the walk could not go on past something undetermined (where the appliance sends it is unknown)
     stopped_undetermined: bool = False
+    #: appliances (ENIs, inspection endpoints) a gateway route table sent the packet to (RT-11)
+    redirected: list[str] = field(default_factory=list)
     _steps: int = 0
 
     # ------------------------------------------------------------------ recording
@@ -696,8 +698,15 @@ class Leg:
             self.block("BAD_STATE_ROUTE", gateway, setting, "RT-10", f"route {route.text()} is a blackhole: {route.reason}",
                        "point the route at a working appliance")
             return True
+        if route.target_kind == "vpc_endpoint" and route.target in self.network.inspection_endpoints:
+            # Ingress routing to a Gateway Load Balancer or Network Firewall endpoint: the packet goes there
+            # first (its subnet's NACL, then the appliance), never straight to the destination.
+            self.redirected.append(route.target)
+            self.inspection_endpoint(route.target, None, packet)
+            return True
         if route.target_kind == "network_interface":
             iface = self.network.interfaces[route.target]
+            self.redirected.append(iface.node)
             if gateway.startswith("igw:") and packet.dst[0] == 4 and not iface.public_ips:
                 self.block("INGRESS_RTB_NO_PUBLIC_IP", iface.node, setting, "RT-11",
                            f"gateway route table {_short(setting)} sends internet traffic to {iface.name}, which has no "
@@ -795,7 +804,7 @@ class Leg:
         packet = replace(packet, entered_via="peering", identity=packet.identity and info.same_region)
         self.deliver_local(other, packet, None)
 
-    def inspection_endpoint(self, node: str, subnet: SubnetInfo, packet: Packet) -> None:
+    def inspection_endpoint(self, node: str, subnet: SubnetInfo | None, packet: Packet) -> None:
         """A Gateway Load Balancer / Network Firewall endpoint (VPCE-06): the appliance behind it decides.
 
         The appliance's own rules are not in the input, so the flow is at best ``undetermined``; the walk
@@ -824,7 +833,7 @@ class Leg:
             self.notes.append(f"the path after {info.label()} is unknown: the input does not say which subnet it "
                               "is in, so vpckit stops there")
             return
-        if endpoint_subnet.node != subnet.node:
+        if subnet is None or endpoint_subnet.node != subnet.node:
             packet = self.nacl(endpoint_subnet, "ingress", packet)
         self.route_from(endpoint_subnet, packet, None)
 
