@@ -256,3 +256,61 @@ def test_ingress_routing_goes_through_the_appliance_and_back(target, symmetric, 
     assert node in forward, (INGRESS_DOC, forward)
     assert result.verdict == verdict, (INGRESS_DOC, result.verdict, [b.message for b in result.blockers])
     assert {u.code for u in result.undetermined} == codes
+
+
+APPLIANCE_MODE_DOC = ("https://docs.aws.amazon.com/vpc/latest/tgw/transit-gateway-appliance-scenario.html: without "
+                      "appliance mode a transit gateway keeps traffic in the Availability Zone it came from, so the "
+                      "reply of a flow between AZs can pass another appliance, which drops it")
+
+
+def _inspection_hub(appliance_mode: bool) -> dict:
+    open_group = {"ingress": [{"protocol": "all", "source": "10.0.0.0/8"}],
+                  "egress": [{"protocol": "all", "destination": "0.0.0.0/0"}]}
+
+    def spoke(cidr: str, az: str, host: str, ip: str) -> dict:
+        return {"cidr": cidr, "subnets": {"s": {"az": az, "cidr": cidr.replace("0.0/16", "1.0/24"), "route_table": "r"}},
+                "route_tables": {"r": {"routes": [{"destination": "10.0.0.0/8", "target": "hub"}]}},
+                "security_groups": {"open": open_group},
+                "instances": {host: {"subnet": "s", "private_ip": ip, "security_groups": ["open"]}}}
+
+    inspection = {
+        "cidr": "10.9.0.0/16",
+        "subnets": {"tgw-a": {"az": "us-east-1a", "cidr": "10.9.1.0/24", "route_table": "to-fw1"},
+                    "tgw-b": {"az": "us-east-1b", "cidr": "10.9.2.0/24", "route_table": "to-fw2"},
+                    "fw-a": {"az": "us-east-1a", "cidr": "10.9.11.0/24", "route_table": "back"},
+                    "fw-b": {"az": "us-east-1b", "cidr": "10.9.12.0/24", "route_table": "back"}},
+        "route_tables": {"to-fw1": {"routes": [{"destination": "0.0.0.0/0", "target": "fw1"}]},
+                         "to-fw2": {"routes": [{"destination": "0.0.0.0/0", "target": "fw2"}]},
+                         "back": {"routes": [{"destination": "10.0.0.0/8", "target": "hub"}]}},
+        "security_groups": {"open": open_group},
+        "instances": {"fw1": {"subnet": "fw-a", "private_ip": "10.9.11.10", "security_groups": ["open"],
+                              "source_dest_check": False},
+                      "fw2": {"subnet": "fw-b", "private_ip": "10.9.12.10", "security_groups": ["open"],
+                              "source_dest_check": False}},
+    }
+    return {"vpcs": {"a": spoke("10.0.0.0/16", "us-east-1a", "x", "10.0.1.10"),
+                     "b": spoke("10.1.0.0/16", "us-east-1b", "y", "10.1.1.10"), "insp": inspection},
+            "transit_gateways": {"hub": {
+                "route_tables": {"spokes": {"routes": [{"destination": "0.0.0.0/0", "attachment": "insp"}]},
+                                 "insp": {}},
+                "attachments": {
+                    "a": {"vpc": "a", "subnets": ["s"], "route_table": "spokes", "propagate_to": ["insp"]},
+                    "b": {"vpc": "b", "subnets": ["s"], "route_table": "spokes", "propagate_to": ["insp"]},
+                    "insp": {"vpc": "insp", "subnets": ["tgw-a", "tgw-b"], "route_table": "insp",
+                             "appliance_mode": appliance_mode}}}}}
+
+
+@pytest.mark.parametrize(("appliance_mode", "verdict"), [(False, "undetermined"), (True, "reachable")])
+def test_transit_gateway_appliance_mode_keeps_a_flow_on_one_appliance(appliance_mode, verdict) -> None:
+    design = Design.model_validate(_inspection_hub(appliance_mode))
+    result = answer(build_network(design), parse_query({"from": "x", "to": "y", "port": 443}))
+    forward = [h.component for h in result.forward]
+    back = [h.component for h in result.return_path]
+    assert "eni:insp/fw1" in forward
+    assert result.verdict == verdict, (APPLIANCE_MODE_DOC, result.verdict, forward, back)
+    if appliance_mode:
+        assert "eni:insp/fw1" in back and "eni:insp/fw2" not in back
+    else:
+        assert "eni:insp/fw2" in back
+        (item,) = result.undetermined
+        assert item.code == "ASYMMETRIC_APPLIANCE_PATH" and "enable appliance mode" in item.fix

@@ -138,6 +138,8 @@ class TgwAttachmentInfo:
     remote_cidrs: list[IPNetwork]
     security_group_referencing: bool
     interfaces: dict[str, str] = field(default_factory=dict)
+    #: both directions of a flow use one AZ of this VPC attachment (the first chosen), not each its source's
+    appliance_mode: bool = False
 
 
 @dataclass
@@ -830,6 +832,7 @@ def _build_transit_gateways(network: Network, design: Design) -> None:
             attachments[aname] = TgwAttachmentInfo(
                 f"tgw-attach:{tname}/{aname}", tname, aname, att.type, vpc_name, subnets, azs,
                 f"tgw-rtb:{tname}/{rtb}" if rtb else None, att.state, remote, att.security_group_referencing, interfaces,
+                att.appliance_mode,
             )
         tables: dict[str, CompiledRouteTable] = {}
         for rname, table in tgw.route_tables.items():

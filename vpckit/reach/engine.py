@@ -264,7 +264,8 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
         return _finish(result, forward, None)
 
     # ---- return leg
-    back = Leg(network, "return", translations=forward.translations, matched=forward.matched, hosts=hosts)
+    back = Leg(network, "return", translations=forward.translations, matched=forward.matched, hosts=hosts,
+               tgw_azs=forward.tgw_azs)
     reply_icmp = None
     if query.icmp is not None:
         kind, code = query.icmp
@@ -460,6 +461,19 @@ def _check_redirection(back: Leg, forward: Leg) -> None:
     if back.arrival is None:
         return
     passed = {hop.component for hop in back.hops}
+    other = [node for node in back.appliances if node not in forward.appliances]
+    missed = [node for node in forward.appliances if node not in passed and node not in forward.redirected]
+    if missed and other:
+        # e.g. a transit gateway without appliance mode keeps each direction in its source's AZ: the reply goes
+        # through another AZ's appliance, which has no state for the flow
+        tgw = [att for att in forward.tgw_azs if not _appliance_mode(back.network, att)]
+        forward.undetermined.append(Blocker(
+            "ASYMMETRIC_APPLIANCE_PATH", missed[0], missed[0], "return", "TGW-08",
+            f"the request goes through appliance {missed[0]} but the reply through {other[0]}: a stateful appliance "
+            "drops a reply it did not see the request of",
+            (f"enable appliance mode on the transit gateway attachment of the inspection VPC ({tgw[0]}), so that both "
+             "directions of a flow use one appliance" if tgw else
+             f"route the reply back through {missed[0]}")))
     for node in forward.redirected:
         if node in passed:
             continue
@@ -468,6 +482,11 @@ def _check_redirection(back: Leg, forward: Leg) -> None:
             f"a gateway route table sends the request through {node}, but the reply leaves by the destination "
             "subnet's own routes without passing it: asymmetric routing through a middlebox, which a stateful "
             "appliance drops", f"route the destination subnet's replies (0.0.0.0/0, ::/0) to {node} as well"))
+
+
+def _appliance_mode(network: Network, attachment: str) -> bool:
+    return any(att.appliance_mode for tgw in network.transit_gateways.values() for att in tgw.attachments.values()
+               if att.node == attachment)
 
 
 def _check_return_arrival(network: Network, back: Leg, source: Endpoint, src_iface: Interface | None,

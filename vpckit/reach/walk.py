@@ -137,6 +137,10 @@ class Leg:
     stopped_undetermined: bool = False
     #: appliances (ENIs, inspection endpoints) a gateway route table sent the packet to (RT-11)
     redirected: list[str] = field(default_factory=list)
+    #: every appliance (middlebox ENI, inspection endpoint) the packet went through, in order
+    appliances: list[str] = field(default_factory=list)
+    #: the AZ each transit gateway VPC attachment delivered the forward packet in (appliance mode, TGW-08)
+    tgw_azs: dict[str, str] = field(default_factory=dict)
     _steps: int = 0
 
     # ------------------------------------------------------------------ recording
@@ -494,6 +498,7 @@ class Leg:
                        f"{iface.name} receives traffic for {_addr(packet.dst)}, which is not its own address, but its "
                        "source/destination check is enabled, so it drops the packet",
                        f"disable the source/destination check on {iface.name} (routers, firewalls and NAT instances need it off)")
+        self.appliances.append(iface.node)
         self.hop(iface.node, "forward", None, None,
                  f"appliance {iface.name} forwards; security-group references no longer match (SG-06)")
         self.notes.append(f"the path goes through appliance {iface.name}; the reply must come back through it too "
@@ -824,6 +829,7 @@ class Leg:
                 f"{info.label()} hands the traffic to an inspection appliance whose rules are not in the input; "
                 "whether it lets the flow through cannot be decided offline",
                 "check the appliance's (or Network Firewall policy's) rules for this flow"))
+        self.appliances.append(node)
         self.hop(node, "forward", None, "PATH_THROUGH_GWLB_NOT_CHECKED",
                  f"{info.label()}: inspected by an appliance vpckit cannot see")
         self.used_gateways.append(node)
@@ -933,6 +939,10 @@ class Leg:
                            f"attachment {out.name} has no subnets", "add a subnet per AZ to the attachment")
                 return
             az = packet.az if packet.az in out.azs else sorted(out.azs)[0]
+            if self.direction == "return" and out.appliance_mode and out.node in self.tgw_azs:
+                az = self.tgw_azs[out.node]  # appliance mode: the reply takes the request's AZ (one appliance)
+            elif self.direction == "forward":
+                self.tgw_azs.setdefault(out.node, az)
             subnet = self.network.subnets[out.azs[az]]
             eni = self.network.interfaces.get(out.interfaces.get(az, ""))
             self.hop(out.node, "forward", None, None, f"out of transit gateway {tgw.name} into VPC {out.vpc} ({az})")
