@@ -314,3 +314,49 @@ def test_transit_gateway_appliance_mode_keeps_a_flow_on_one_appliance(appliance_
         assert "eni:insp/fw2" in back
         (item,) = result.undetermined
         assert item.code == "ASYMMETRIC_APPLIANCE_PATH" and "enable appliance mode" in item.fix
+
+
+NLB_DOC = ("https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html"
+           "#client-ip-preservation: on by default for instance targets and UDP/TCP_UDP, off for IP targets over "
+           "TCP/TLS; the targets' groups and NACLs must then admit the clients' addresses; NAT loopback "
+           "(hairpinning) is not supported")
+
+
+def _nlb(target: str, preserve: bool | None, app_from: str) -> dict:
+    from .reach_designs import base
+
+    data = base()
+    vpc = data["vpcs"]["a"]
+    vpc["security_groups"]["app"] = {"ingress": [{"protocol": "tcp", "ports": 8080, "source": app_from}],
+                                     "egress": [{"protocol": "all", "destination": "0.0.0.0/0"}]}
+    group = {"protocol": "TCP", "port": 8080, "targets": [target]}
+    if preserve is not None:
+        group["preserve_client_ip"] = preserve
+    vpc["target_groups"] = {"tg": group}
+    vpc["load_balancers"] = {"nlb": {"type": "network", "scheme": "internet-facing", "subnets": ["p"],
+                                     "listeners": [{"protocol": "TCP", "port": 443, "target_group": "tg"}]}}
+    return data
+
+
+@pytest.mark.parametrize(("target", "preserve", "app_from", "verdict", "code"), [
+    ("app", None, "10.0.1.0/24", "unreachable", "ENI_SG_RULES_MISMATCH"),  # instance target: the client's address
+    ("app", False, "10.0.1.0/24", "reachable", None),                      # preservation off: the NLB's address
+    ("app", None, "0.0.0.0/0", "reachable", None),                         # the group admits the clients
+    ("10.0.2.10", None, "10.0.1.0/24", "reachable", None),                 # IP target over TCP: off by default
+    ("10.0.2.10", True, "10.0.1.0/24", "unreachable", "ENI_SG_RULES_MISMATCH"),
+])
+def test_nlb_client_ip_preservation(target, preserve, app_from, verdict, code) -> None:
+    design = Design.model_validate(_nlb(target, preserve, app_from))
+    result = answer(build_network(design), parse_query({"from": "internet", "to": "a/nlb", "port": 443}))
+    assert result.verdict == verdict, (NLB_DOC, [b.message for b in result.blockers])
+    if code:
+        assert code in [b.code for b in result.blockers]
+
+
+@pytest.mark.parametrize(("preserve", "verdict"), [(None, "unreachable"), (False, "reachable")])
+def test_a_target_reaching_itself_through_its_nlb_times_out_with_client_ip_preservation(preserve, verdict) -> None:
+    design = Design.model_validate(_nlb("app", preserve, "10.0.0.0/16"))
+    result = answer(build_network(design), parse_query({"from": "app", "to": "a/nlb", "port": 443}))
+    assert result.verdict == verdict, (NLB_DOC, [b.message for b in result.blockers])
+    if verdict == "unreachable":
+        assert [b.code for b in result.blockers] == ["NLB_HAIRPIN_WITH_CLIENT_IP_PRESERVATION"]

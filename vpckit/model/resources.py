@@ -284,6 +284,9 @@ class TargetGroup(Resource):
     port: int
     targets: list[str] = Field(default_factory=list)
     health_check_port: int | None = None
+    preserve_client_ip: bool | None = Field(
+        None, description="Network load balancers: targets see the client's address (default: on for instance "
+        "targets and for UDP/TCP_UDP, off for IP targets over TCP/TLS)")
 
     @field_validator("protocol", mode="before")
     @classmethod

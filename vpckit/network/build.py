@@ -176,6 +176,8 @@ class LoadBalancerInfo:
     interfaces: list[str]
     listeners: list[tuple[str, int, str | None]]
     target_groups: dict[str, tuple[str, int, list[str]]]
+    #: target group -> its preserve_client_ip attribute as written (None: AWS's default for the target)
+    preserve_client_ip: dict[str, bool | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -663,15 +665,16 @@ def _interface_specs(network: Network, design: Design) -> list[_Spec]:
                 add(node, f"{name}@{sname}", sref, [lb.private_ips[i] if i < len(lb.private_ips) else None], public,
                     groups=_groups(design, vname, lb.security_groups, cache, default=lb.type == "application"), sdc=True,
                     owner_kind="load_balancer", owner=name, state="active", usable=True, os="elb", ids=[])
-            groups = {}
+            groups, preserve = {}, {}
             for tname, tg in vpc.target_groups.items():
                 groups[tname] = (tg.protocol, tg.port, list(tg.targets))
+                preserve[tname] = tg.preserve_client_ip
                 for alias in (tg.id, tg.tags.get("Name")):
                     if alias:
-                        groups[alias] = groups[tname]
+                        groups[alias], preserve[alias] = groups[tname], tg.preserve_client_ip
             network.load_balancers[f"lb:{vname}/{name}"] = LoadBalancerInfo(
                 f"lb:{vname}/{name}", vname, name, lb.type, lb.scheme, nodes,
-                [(l.protocol, l.port, l.target_group) for l in lb.listeners], groups,
+                [(l.protocol, l.port, l.target_group) for l in lb.listeners], groups, preserve,
             )
             for alias in (name, f"{vname}/{name}", lb.id, lb.tags.get("Name")):
                 network._register_name(alias, f"lb:{vname}/{name}")

@@ -178,7 +178,7 @@ def _address(iface: Interface, family: int, public: bool, text_address) -> tuple
 
 def _answer_pair(network: Network, query: Query, source: Endpoint, destination: Endpoint,
                  src_iface: Interface | None, dst_iface: Interface | None, family: int,
-                 unheld: tuple[str, bool] | None = None) -> Answer:
+                 unheld: tuple[str, bool] | None = None, preserved: tuple | None = None) -> Answer:
     result = Answer(query, "unreachable", source=src_iface.node if src_iface else source.node,
                     destination=dst_iface.node if dst_iface else destination.node)
     forward = Leg(network, "forward")
@@ -218,7 +218,9 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
     else:
         client_ports = default_client_ports(network, source, src_iface)
     sports: Ports | None = [client_ports] if ports is not None else None
-    packet = Packet(query.protocol, src_key, dst_key, ports, sports, query.icmp)
+    if preserved is not None:  # a network load balancer hands the target the client's address and ports
+        src_key, sports = preserved[0], (preserved[1] if ports is not None else None)
+    packet = Packet(query.protocol, src_key, dst_key, ports, sports, query.icmp, identity=preserved is None)
 
     # ---- special destinations
     if destination.kind == "aws_service":
@@ -264,6 +266,8 @@ def _answer_pair(network: Network, query: Query, source: Endpoint, destination: 
         return _finish(result, forward, None)
 
     # ---- return leg
+    if preserved is not None and src_iface is not None:
+        return _finish(result, forward, _preserved_reply(network, forward, src_iface, query))
     back = Leg(network, "return", translations=forward.translations, matched=forward.matched, hosts=hosts,
                tgw_azs=forward.tgw_azs)
     reply_icmp = None
@@ -451,6 +455,25 @@ def _start_reply(network: Network, back: Leg, forward: Leg, reply: Packet) -> No
         back.deliver_local(info.vpc, replace(reply, entered_via="service"), None)
 
 
+def _preserved_reply(network: Network, forward: Leg, lb_iface: Interface, query: Query) -> Leg:
+    """The target's reply to a client whose address the network load balancer preserved.
+
+    It is addressed to the client, but the load balancer carries it back (the flow is its own): the
+    target subnet's outbound NACL and the load balancer subnet's inbound NACL see it.
+    """
+    back = Leg(network, "return", matched=forward.matched)
+    arrived = forward.arrival.packet
+    target = network.interfaces.get(forward.arrival.node)
+    reply = Packet(query.protocol, arrived.dst, arrived.src, arrived.sports, arrived.ports, None, identity=False)
+    back.hop(forward.arrival.node, "forward", None, None, "the target replies to the client's own address")
+    if target is not None and target.subnet != lb_iface.subnet:
+        reply = back.nacl(network.subnets[target.subnet], "egress", reply)
+        back.nacl(network.subnets[lb_iface.subnet], "ingress", reply)
+    back.hop(lb_iface.node, "deliver", None, None, "the network load balancer carries the reply back to the client")
+    back.arrival = Arrival("interface", lb_iface.node, reply)
+    return back
+
+
 def _check_redirection(back: Leg, forward: Leg) -> None:
     """A request that a gateway route table sent through an appliance must come back through it (RT-11).
 
@@ -545,11 +568,7 @@ def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
     proto = 17 if tg_protocol == "UDP" else 6
     handoff = Hop(lb.node, "lb", "forward", "forward", f"listener {protocol} {port} -> target group "
                   f"{group_name} ({tg_protocol} {tg_port})", None, f"load balancer {lb.name} opens a connection to a target")
-    if lb.type == "network":
-        forward.notes.append(
-            f"network load balancer {lb.name}: the targets are checked from the load balancer's own addresses; with "
-            "client IP preservation (the default for instance targets) their groups must also allow the clients' "
-            "addresses (ELBV2_SOURCE_ADDRESS_PRESERVATION), which vpckit does not check")
+    client = (forward.arrival.packet.src, forward.arrival.packet.sports) if forward.arrival is not None else None
     sub_results: list[Answer] = []
     zones = enabled_zones(network, lb)
     for target in targets:
@@ -574,7 +593,19 @@ def _listener_targets(network: Network, forward: Leg, lb, node_iface: Interface,
             sub_results.append(skipped)
             continue
         try:
-            sub = _answer_one_source(network, sub_query, node_iface)
+            preserved = client if _preserves_client_ip(lb, group_name, target, tg_protocol) else None
+            if preserved is not None:
+                forward.notes.append(
+                    f"network load balancer {lb.name} preserves the client's address for target {target} "
+                    "(ELBV2_SOURCE_ADDRESS_PRESERVATION): its groups and NACLs see the client, not the load balancer")
+                hairpin = _hairpin(network, lb, sub_query, text, preserved[0])
+                if hairpin is not None:
+                    sub_results.append(hairpin)
+                    continue
+            elif lb.type == "network":
+                forward.notes.append(f"network load balancer {lb.name} does not preserve client addresses for target "
+                                     f"{target}: its groups and NACLs see the load balancer's addresses")
+            sub = _answer_one_source(network, sub_query, node_iface, preserved)
         except QueryError as error:
             forward.block("UNKNOWN_DESTINATION", lb.node, f"tg:{lb.vpc}/{group_name}", "ELB",
                           f"target {target} of target group {group_name}: {error}", "register an existing target", own)
@@ -634,12 +665,44 @@ def _is_address(text: str) -> bool:
     return looks_like_address(text)
 
 
-def _answer_one_source(network: Network, query: Query, src_iface: Interface) -> Answer:
+def _preserves_client_ip(lb, group: str, target: str, protocol: str) -> bool:
+    """Does a network load balancer hand this target the client's own address (ELB target group attributes)?
+
+    The attribute when written; else AWS's default: on for instance targets, and for IP targets only
+    over UDP and TCP_UDP.
+    """
+    if lb.type != "network":
+        return False
+    written = lb.preserve_client_ip.get(group)
+    if written is not None:
+        return written
+    return not _is_address(target) or protocol in ("UDP", "TCP_UDP")
+
+
+def _hairpin(network: Network, lb, query: Query, target: str, client_key) -> Answer | None:
+    """A target that reaches itself through its network load balancer with its own address preserved times out."""
+    try:
+        endpoint = network.resolve_endpoint(target)
+    except QueryError:
+        return None
+    if not any(client_key in network.interfaces[n].own_keys() for n in endpoint.interfaces if n in network.interfaces):
+        return None
+    result = Answer(query, "unreachable")
+    result.blockers.append(Blocker(
+        "NLB_HAIRPIN_WITH_CLIENT_IP_PRESERVATION", lb.node, lb.node, "forward", "ELB",
+        f"target {target} connects to itself through network load balancer {lb.name}, which preserves the client's "
+        "address: the target receives a packet from its own address and the connection times out (no NAT loopback)",
+        "connect to the target directly, register it by IP address over TCP, or turn client IP preservation off"))
+    return result
+
+
+def _answer_one_source(network: Network, query: Query, src_iface: Interface,
+                       preserved: tuple | None = None) -> Answer:
     destination = network.resolve_endpoint(query.destination)
     source = Endpoint("interface", src_iface.node, src_iface.node, src_iface.primary_ip, src_iface.vpc, (src_iface.node,))
     results = []
     for dst_iface in _destination_interfaces(network, destination):
-        result = _answer_pair(network, query, source, destination, src_iface, dst_iface, 4)
+        result = _answer_pair(network, query, source, destination, src_iface, dst_iface, 4, preserved=preserved)
         if result.verdict == "reachable":
             return result
         results.append(result)
