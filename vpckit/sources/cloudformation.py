@@ -1157,6 +1157,10 @@ def _target_group(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
         return
     body = {"protocol": _text(p.get("Protocol", "HTTP")), "port": int(p["Port"]),
             "targets": [_ref(t.get("Id")) for t in p.get("Targets") or [] if isinstance(t, dict) and _ref(t.get("Id"))]}
+    for attribute in p.get("TargetGroupAttributes") or []:
+        if isinstance(attribute, dict) and attribute.get("Key") == "preserve_client_ip.enabled" and \
+                str(attribute.get("Value")).lower() in ("true", "false"):
+            body["preserve_client_ip"] = str(attribute["Value"]).lower() == "true"
     vpc = p.get("VpcId")
     reader.add("target_groups", lid, body, vpc=vpc if vpc is not None else reader.vpc_or_default(lid, p),
                properties=p)

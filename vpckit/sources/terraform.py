@@ -1288,6 +1288,9 @@ def _target_group(reader: _Reader, instance: Instance) -> None:
         reader.builder.warn(instance.address, "its port is not known (or it targets Lambda); not read")
         return
     body = {"protocol": values.get("protocol") or "HTTP", "port": int(values["port"]), "targets": []}
+    preserve = values.get("preserve_client_ip")  # a string "true"/"false" in plans; absent: AWS's default
+    if isinstance(preserve, (str, bool)) and str(preserve).lower() in ("true", "false"):
+        body["preserve_client_ip"] = str(preserve).lower() == "true"
     reader.add("target_groups", instance, body, vpc=reader.vpc_link(instance))
 
 
