@@ -360,3 +360,48 @@ def test_a_target_reaching_itself_through_its_nlb_times_out_with_client_ip_prese
     assert result.verdict == verdict, (NLB_DOC, [b.message for b in result.blockers])
     if verdict == "unreachable":
         assert [b.code for b in result.blockers] == ["NLB_HAIRPIN_WITH_CLIENT_IP_PRESERVATION"]
+
+
+TGW_PEERING_DOC = ("https://docs.aws.amazon.com/vpc/latest/tgw/tgw-peering.html: a peering attachment takes static "
+                   "routes only; traffic continues in the peer transit gateway's route table associated with it")
+
+
+def _peered_hubs(peer: str | None = "hub2", connect: bool = False, propagate: bool = False) -> dict:
+    from .test_states_and_onprem import _vpc
+
+    data = {"vpcs": {"a": _vpc("10.0.0.0/16", "a"), "b": _vpc("10.1.0.0/16", "b")}}
+    data["vpcs"]["a"]["route_tables"]["app"]["routes"] = [{"destination": "10.1.0.0/16", "target": "hub1"}]
+    data["vpcs"]["b"]["route_tables"]["app"]["routes"] = [{"destination": "10.0.0.0/16", "target": "hub2"}]
+    kind = "connect" if connect else "peering"
+    data["transit_gateways"] = {
+        "hub1": {"route_tables": {"main": {"routes": [{"destination": "10.1.0.0/16", "attachment": "to-2"}]}},
+                 "attachments": {"a": {"vpc": "a", "subnets": ["app-a"], "route_table": "main", "propagate_to": ["main"]},
+                                 "to-2": {"type": kind, "peer": peer, "route_table": "main",
+                                          "propagate_to": ["main"] if propagate else []}}},
+        "hub2": {"route_tables": {"main": {"routes": [{"destination": "10.0.0.0/16", "attachment": "to-1"}]}},
+                 "attachments": {"b": {"vpc": "b", "subnets": ["app-a"], "route_table": "main", "propagate_to": ["main"]},
+                                 "to-1": {"type": "peering", "peer": "hub1", "route_table": "main"}}},
+    }
+    return data
+
+
+@pytest.mark.parametrize(("data", "verdict", "code"), [
+    (_peered_hubs(), "reachable", None),
+    (_peered_hubs(peer="tgw-0notinput"), "undetermined", "PATH_THROUGH_TGW_PEERING_NOT_CHECKED"),
+    (_peered_hubs(connect=True), "undetermined", "PATH_THROUGH_TGW_CONNECT_NOT_CHECKED"),
+], ids=["both-sides-in-the-input", "peer-not-in-the-input", "connect"])
+def test_transit_gateway_peering_is_followed(data, verdict, code) -> None:
+    result = answer(build_network(Design.model_validate(data)), parse_query({"from": "a-1", "to": "b-1", "port": 443}))
+    assert result.verdict == verdict, (TGW_PEERING_DOC, [b.message for b in result.blockers])
+    if code:
+        assert code in [u.code for u in result.undetermined]
+    else:
+        assert "tgw-rtb:hub2/main" in [h.component for h in result.forward]
+
+
+def test_a_peering_attachment_in_a_propagation_list_is_an_error() -> None:
+    from vpckit.checks import run_checks
+
+    findings = [f for f in run_checks(Design.model_validate(_peered_hubs(propagate=True))) if f.rule_id == "TGW001"]
+    assert len(findings) == 1 and findings[0].severity == "error", TGW_PEERING_DOC
+    assert not [f for f in run_checks(Design.model_validate(_peered_hubs())) if f.rule_id == "TGW001"]

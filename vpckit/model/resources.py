@@ -497,6 +497,8 @@ class TransitGatewayAttachment(Resource):
     appliance_mode: bool = False
     security_group_referencing: bool = False
     state: Literal["available", "pending", "deleted", "deleting", "failed", "rejected", "pendingAcceptance"] = "available"
+    peer: str | None = Field(None, description="For peering attachments: the peer transit gateway (name or id); its "
+                             "own attachment of the same peering is the one whose peer is this transit gateway")
 
 
 class TransitGatewayRoute(Strict):

@@ -140,6 +140,8 @@ class TgwAttachmentInfo:
     interfaces: dict[str, str] = field(default_factory=dict)
     #: both directions of a flow use one AZ of this VPC attachment (the first chosen), not each its source's
     appliance_mode: bool = False
+    #: peering attachments: the peer transit gateway's node, when it is in the input
+    peer: str | None = None
 
 
 @dataclass
@@ -810,6 +812,16 @@ def _build_peerings(network: Network, design: Design) -> None:
         network.peerings[f"pcx:{name}"] = PeeringInfo(f"pcx:{name}", name, requester, accepter, pcx.state, same_region)
 
 
+def _peer_tgw(design: Design, ref: str | None) -> str | None:
+    """The node of a peering attachment's peer transit gateway (by name or id), None when not in the input."""
+    if ref is None:
+        return None
+    for name, tgw in design.transit_gateways.items():
+        if ref in (name, tgw.id, tgw.tags.get("Name")):
+            return f"tgw:{name}"
+    return None
+
+
 def _build_transit_gateways(network: Network, design: Design) -> None:
     for tname, tgw in sorted(design.transit_gateways.items()):
         attachments: dict[str, TgwAttachmentInfo] = {}
@@ -835,7 +847,7 @@ def _build_transit_gateways(network: Network, design: Design) -> None:
             attachments[aname] = TgwAttachmentInfo(
                 f"tgw-attach:{tname}/{aname}", tname, aname, att.type, vpc_name, subnets, azs,
                 f"tgw-rtb:{tname}/{rtb}" if rtb else None, att.state, remote, att.security_group_referencing, interfaces,
-                att.appliance_mode,
+                att.appliance_mode, _peer_tgw(design, att.peer) if att.type == "peering" else None,
             )
         tables: dict[str, CompiledRouteTable] = {}
         for rname, table in tgw.route_tables.items():

@@ -958,7 +958,35 @@ class Leg:
                 return
             self.hop(out.node, "forward", None, None, f"out of transit gateway {tgw.name} over {out.type}")
             self.outside(packet, out.node)
+        elif out.type == "peering":
+            self._tgw_peering(tgw, out, packet)
         else:
-            self.block("UNSUPPORTED_COMPONENT", out.node, out.node, "TGW-01",
-                       f"vpckit does not follow packets through transit gateway {out.type} attachments ({out.name})",
-                       "check this path by other means")
+            # Connect attachments carry GRE tunnels and BGP to appliances whose routes are not in the input.
+            self.hop(out.node, "forward", None, "PATH_THROUGH_TGW_CONNECT_NOT_CHECKED",
+                     f"out of transit gateway {tgw.name} over {out.type} attachment {out.name}")
+            self._undetermined(out.node, "PATH_THROUGH_TGW_CONNECT_NOT_CHECKED", "TGW-01",
+                               f"transit gateway {tgw.name} sends the traffic over {out.type} attachment {out.name}, to "
+                               "an appliance whose tunnels and BGP routes are not in the input",
+                               "check the appliance behind the Connect attachment for this flow")
+
+    def _tgw_peering(self, tgw, out, packet: Packet) -> None:
+        """Over a peering attachment into the peer transit gateway's route table for it (static routes only)."""
+        peer = self.network.transit_gateways.get(out.peer or "")
+        mine = tgw.node
+        back = next((a for a in peer.attachments.values() if a.type == "peering" and (a.peer == mine or a.name == out.name)),
+                    None) if peer else None
+        if peer is None or back is None:
+            self.hop(out.node, "forward", None, "PATH_THROUGH_TGW_PEERING_NOT_CHECKED",
+                     f"over peering attachment {out.name} to a transit gateway not in the input")
+            self._undetermined(out.node, "PATH_THROUGH_TGW_PEERING_NOT_CHECKED", "TGW-01",
+                               f"peering attachment {out.name} of transit gateway {tgw.name} leads to a transit gateway "
+                               "whose route tables are not in the input", "add the peer transit gateway to the input")
+            return
+        self.hop(out.node, "forward", None, None, f"over peering attachment {out.name} to transit gateway {peer.name}")
+        self.used_gateways.append(peer.node)
+        self.tgw_route(peer.node, back.name, replace(packet, identity=False, az=None))
+
+    def _undetermined(self, node: str, code: str, semantics: str, message: str, fix: str) -> None:
+        """The path goes on where vpckit cannot follow: the answer is undetermined, never silently reachable."""
+        self.undetermined.append(Blocker(code, node, node, self.direction, semantics, message, fix))
+        self.stopped_undetermined = True

@@ -1162,6 +1162,7 @@ class _Builder:
                 appliance_mode=options.get("ApplianceModeSupport") == "enable",
                 security_group_referencing=options.get("SecurityGroupReferencingSupport") == "enable",
                 state=_attachment_state(record.get("State")),
+                peer=record.get("ResourceId") if kind == "peering" else None,
             )
             if attachment is None:
                 continue
