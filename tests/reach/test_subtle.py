@@ -405,3 +405,25 @@ def test_a_peering_attachment_in_a_propagation_list_is_an_error() -> None:
     findings = [f for f in run_checks(Design.model_validate(_peered_hubs(propagate=True))) if f.rule_id == "TGW001"]
     assert len(findings) == 1 and findings[0].severity == "error", TGW_PEERING_DOC
     assert not [f for f in run_checks(Design.model_validate(_peered_hubs())) if f.rule_id == "TGW001"]
+
+
+NFW_DOC = ("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html "
+           "(EndpointIds: 'us-west-2c:vpce-111122223333'), and the AWS sample template of the corpus")
+NFW_TEMPLATE = ("cloudformation/aws-networkfirewall-cfn-templates/distributed_architecture/single_az_deployment/"
+                "combined-ingress-and-egress-firewall/anfw-distributed-1az-single-firewall-template.yaml")
+
+
+def test_aws_network_firewall_sample_template_is_undetermined_through_the_firewall() -> None:
+    """AWS's own sample: routes to the firewall endpoint (Fn::GetAtt EndpointIds) are read, both ways."""
+    from pathlib import Path
+
+    from vpckit.sources import load
+
+    path = Path(__file__).resolve().parents[3] / "shared" / "corpus" / NFW_TEMPLATE
+    design = load(str(path))
+    assert not any("EndpointIds" in w for w in design.source.warnings), design.source.warnings
+    result = answer(build_network(design), parse_query({"from": "TestInstance", "to": "8.8.8.8", "port": 443}))
+    assert result.verdict == "undetermined", (NFW_DOC, [b.message for b in result.blockers])
+    endpoint = "vpce:SpokeVPCB/NetworkFirewall-1"
+    assert endpoint in [h.component for h in result.forward] and endpoint in [h.component for h in result.return_path]
+    assert [u.code for u in result.undetermined] == ["PATH_THROUGH_GWLB_NOT_CHECKED"]

@@ -192,15 +192,17 @@ CORPUS_CASES: list[tuple[str, dict[str, str], dict[str, int], list[tuple[Fact, A
     ]),
     (FIREWALL, {"AvailabilityZoneSelection": "us-east-1b"}, {
         "vpcs": 1, "subnets": 2, "route_tables": 3, "security_groups": 2, "internet_gateways": 1, "instances": 1,
-        "endpoints": 3,
+        "endpoints": 4,
     }, [
         (lambda d: (str(d.vpcs["SpokeVPCB"].subnets["PublicSubnet"].cidr), d.vpcs["SpokeVPCB"].subnets["PublicSubnet"].az),
          ("10.2.1.0/24", "us-east-1b")),
         (lambda d: d.vpcs["SpokeVPCB"].route_tables["IngressRouteTable"].edge_associations, ["InternetGatewayVPCB"]),
         (lambda d: routes(d, "SpokeVPCB", "FirewallSubnetRouteTable"), [("0.0.0.0/0", "InternetGatewayVPCB")]),
-        # The firewall endpoint id is known only after deployment: the routes to it are warnings, not guesses.
-        (lambda d: routes(d, "SpokeVPCB", "PublicSubnetRouteTable"), []),
-        (lambda d: warned(d, "IngressRoute") and warned(d, "PublicSubnetDefaultRoute"), True),
+        # The firewall's endpoint (Fn::GetAtt NetworkFirewall.EndpointIds, "AZ:vpce-id") is a route target.
+        (lambda d: d.vpcs["SpokeVPCB"].endpoints["NetworkFirewall-1"].model_dump(include={"type", "subnets"}),
+         {"type": "network_firewall", "subnets": ["FirewallSubnet"]}),
+        (lambda d: routes(d, "SpokeVPCB", "PublicSubnetRouteTable"), [("0.0.0.0/0", "NetworkFirewall-1")]),
+        (lambda d: routes(d, "SpokeVPCB", "IngressRouteTable"), [("10.2.1.0/24", "NetworkFirewall-1")]),
         (lambda d: rules(d, "SpokeVPCB", "EndpointSecurityGroup")[0]["ports"], 443),
     ]),
     (CANTRILL, {"ONPREMVPCID": "vpc-0onprem", "ONPREMInstanceSGID": "sg-0onprem"}, {

@@ -473,6 +473,18 @@ _ATTRIBUTES: dict[tuple[str, str], Callable[[Template, str, dict], Any]] = {
     ("AWS::EC2::Instance", "PrivateIp"): _property("PrivateIpAddress"),
     ("AWS::EC2::SecurityGroup", "VpcId"): _property("VpcId"),
 }
+def _firewall_endpoint_ids(template: "Template", lid: str, properties: dict) -> list[str]:
+    """``AZ:endpoint`` per subnet mapping, in mapping order; the endpoints are read as ``<firewall>-<n>``."""
+    out = []
+    for index, mapping in enumerate(properties.get("SubnetMappings") or []):
+        subnet = (template.resources.get(_ref(mapping.get("SubnetId")) or "") or {}) if isinstance(mapping, dict) else {}
+        zone = (subnet.get("Properties") or {}).get("AvailabilityZone")
+        out.append(f"{zone if isinstance(zone, str) else 'az'}:{lid}-{index + 1}")
+    return out
+
+
+_ATTRIBUTES[("AWS::NetworkFirewall::Firewall", "EndpointIds")] = _firewall_endpoint_ids
+
 _DEPLOY_TIME = {
     ("AWS::EC2::VPC", "Ipv6CidrBlocks"), ("AWS::EC2::VPC", "CidrBlockAssociations"),
     ("AWS::EC2::Subnet", "Ipv6CidrBlocks"), ("AWS::EC2::EIP", "PublicIp"), ("AWS::EC2::Instance", "PublicIp"),
@@ -1071,6 +1083,25 @@ def _endpoint(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     reader.add("endpoints", lid, body, vpc=p.get("VpcId"), properties=p)
 
 
+def _network_firewall(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
+    """An AWS Network Firewall: one firewall endpoint per subnet mapping, a route target (VPCE-06).
+
+    Routes name them through ``Fn::GetAtt <firewall>.EndpointIds`` (``AZ:vpce-id``), read as
+    ``<firewall>-<n>`` in the order of the subnet mappings (AWS does not document that order; with
+    several mappings vpckit says so).
+    """
+    mappings = [m for m in p.get("SubnetMappings") or [] if isinstance(m, dict) and _ref(m.get("SubnetId"))]
+    if not mappings:
+        reader.warn(lid, "no subnet mapping is known; the firewall's endpoints are not read")
+        return
+    if len(mappings) > 1:
+        reader.warn(lid, "EndpointIds are matched to the subnet mappings in template order; check that routes pick "
+                    "the endpoint of their own Availability Zone")
+    for index, mapping in enumerate(mappings, 1):
+        body = {"service": "network-firewall", "type": "network_firewall", "subnets": [_ref(mapping["SubnetId"])]}
+        reader.add("endpoints", f"{lid}-{index}", body, vpc=p.get("VpcId"), properties=p)
+
+
 def _network_interface(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     subnet = _ref(p.get("SubnetId"))
     if subnet is None:
@@ -1233,6 +1264,7 @@ _HANDLERS: dict[str, Callable[[_Reader, str, dict[str, Any]], None]] = {
     "AWS::EC2::TransitGatewayRouteTablePropagation": _tgw_table_link(True),
     "AWS::EC2::TransitGatewayRoute": _tgw_route,
     "AWS::EC2::VPCEndpoint": _endpoint,
+    "AWS::NetworkFirewall::Firewall": _network_firewall,
     "AWS::EC2::NetworkInterface": _network_interface,
     "AWS::EC2::NetworkInterfaceAttachment": _eni_attachment,
     "AWS::EC2::Instance": _instance,
@@ -1251,6 +1283,7 @@ _PASS = {
     "AWS::EC2::VPCPeeringConnection": 1, "AWS::EC2::TransitGatewayRouteTable": 1,
     "AWS::EC2::TransitGatewayAttachment": 1, "AWS::EC2::TransitGatewayVpcAttachment": 1,
     "AWS::EC2::NetworkInterface": 2, "AWS::EC2::NatGateway": 2, "AWS::EC2::VPCEndpoint": 2,
+    "AWS::NetworkFirewall::Firewall": 2,
     "AWS::ElasticLoadBalancingV2::LoadBalancer": 2, "AWS::ElasticLoadBalancingV2::TargetGroup": 2,
     "AWS::EC2::VPNConnection": 2,
     "AWS::EC2::Instance": 3, "AWS::RDS::DBSubnetGroup": 2, "AWS::RDS::DBInstance": 3, "AWS::EC2::EIP": 4,
