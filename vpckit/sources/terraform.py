@@ -437,6 +437,7 @@ _PASS = {
     "aws_vpc_peering_connection": 1, "aws_ec2_managed_prefix_list": 1, "aws_vpn_gateway": 1,
     "aws_network_acl": 2, "aws_default_network_acl": 2,
     "aws_nat_gateway": 2, "aws_instance": 2, "aws_network_interface": 2, "aws_vpc_endpoint": 2,
+    "aws_networkfirewall_firewall": 2,
     "aws_ec2_transit_gateway_vpc_attachment": 2, "aws_ec2_transit_gateway_route_table": 2,
     "aws_eip": 3, "aws_customer_gateway": 1, "aws_vpn_connection": 2, "aws_dx_gateway_association": 2,
     "aws_lb": 2, "aws_alb": 2, "aws_lb_target_group": 2, "aws_alb_target_group": 2, "aws_db_subnet_group": 2,
@@ -1149,6 +1150,31 @@ def _endpoint(reader: _Reader, instance: Instance) -> None:
     reader.add("endpoints", instance, body, vpc=reader.vpc_link(instance))
 
 
+def _network_firewall(reader: _Reader, instance: Instance) -> None:
+    """An AWS Network Firewall: its endpoint is a route target (VPCE-06), named by the firewall's address.
+
+    Routes reach it through ``firewall_status[0].sync_states[*].attachment[0].endpoint_id``, a reference to
+    the firewall; with several subnet mappings the endpoint of each AZ cannot be told apart in a plan.
+    """
+    mappings = instance.values.get("subnet_mapping") or []
+    subnets = []
+    for index, mapping in enumerate(mappings if isinstance(mappings, list) else []):
+        if isinstance(mapping, dict):
+            subnet = reader.link(instance, "subnet_id", "subnet", path=("subnet_mapping", index, "subnet_id"),
+                                 values=mapping, unknown=None)
+            if subnet:
+                subnets.append(subnet)
+    if not subnets:
+        reader.builder.warn(instance.address, "no subnet mapping is known; the firewall's endpoint is not read")
+        return
+    if len(subnets) > 1:
+        reader.builder.warn(instance.address, f"{len(subnets)} subnet mappings: routes to the firewall are read as "
+                            f"routes to its endpoint in {subnets[0]} (a plan does not say which AZ's endpoint a "
+                            "route names)")
+    body = {"service": "network-firewall", "type": "network_firewall", "subnets": subnets[:1]}
+    reader.add("endpoints", instance, body, vpc=reader.vpc_link(instance))
+
+
 def _endpoint_association(reader: _Reader, instance: Instance) -> None:
     endpoint = reader.builder.edit(reader.link(instance, "vpc_endpoint_id", "endpoint"), "endpoints",
                                    instance.address, "VPC endpoint")
@@ -1371,6 +1397,7 @@ _HANDLERS = {
     "aws_ec2_transit_gateway_route_table_propagation": _tgw_association,
     "aws_ec2_transit_gateway_route": _tgw_route,
     "aws_vpc_endpoint": _endpoint,
+    "aws_networkfirewall_firewall": _network_firewall,
     "aws_vpc_endpoint_route_table_association": _endpoint_association,
     "aws_vpc_endpoint_subnet_association": _endpoint_association,
     "aws_instance": _instance,
