@@ -949,3 +949,22 @@ def test_a_vpn_in_a_state_with_every_tunnel_down_is_down() -> None:
     ]}}}
     onprem = loads(json.dumps(state), "state.json").on_premises["aws_vpn_connection.dc"]
     assert (onprem.state, [str(c) for c in onprem.cidrs], onprem.via) == ("down", ["172.16.0.0/12"], "aws_vpn_gateway.vgw")
+
+
+def test_inline_route_attribute_references_name_the_target_among_several_candidates() -> None:
+    """A VPC with an internet gateway and a VPN gateway: `route` written as an attribute records its references
+    as a whole; the one gateway they name is the target (Terraform's JSON plan format, expression references)."""
+    plan = json.loads(_inline_route_plan(False))
+    plan["planned_values"]["root_module"]["resources"].append(
+        {"address": "aws_vpn_gateway.vgw", "mode": "managed", "type": "aws_vpn_gateway", "name": "vgw", "values": {}})
+    plan["resource_changes"].append(
+        {"address": "aws_vpn_gateway.vgw", "mode": "managed", "type": "aws_vpn_gateway", "name": "vgw",
+         "change": {"actions": ["create"], "before": None, "after": {}, "after_unknown": {"id": True, "vpc_id": True}}})
+    configuration = plan["configuration"]["root_module"]["resources"]
+    configuration.append(cfg("aws_vpn_gateway.vgw", vpc_id=ref("aws_vpc.v.id", "aws_vpc.v")))
+    for resource in configuration:
+        if resource["address"] == "aws_route_table.public":
+            resource["expressions"]["route"] = ref("aws_internet_gateway.gw.id", "aws_internet_gateway.gw")
+    design = loads(json.dumps(plan), "inline.json")
+    assert sorted(routes(design, "aws_vpc.v", "aws_route_table.public")) == [
+        ("0.0.0.0/0", "aws_internet_gateway.gw"), ("10.9.0.0/16", "pcx-0abc")]

@@ -575,6 +575,13 @@ def _pending_target(reader: _Reader, instance: Instance, destination: str, unkno
                 candidates.append(record)
         elif reader.builder.vpc_of(record.name) == vpc:
             candidates.append(record)
+    # A `route` written as an attribute (a list or a dynamic block) records its references as a whole: the one
+    # candidate they name is the target, read from the plan rather than guessed.
+    expression = reader.expression(instance, ("route",))
+    named = set(expression.get("references") or []) if isinstance(expression, dict) else set()
+    referenced = [record for record in candidates if record.name in named]
+    if len(referenced) == 1:
+        return referenced[0].name
     if len(candidates) != 1:
         return None
     reader.builder.warn(instance.address, f"the route to {destination} has its {key} known only after apply and "
