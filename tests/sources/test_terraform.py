@@ -968,3 +968,33 @@ def test_inline_route_attribute_references_name_the_target_among_several_candida
     design = loads(json.dumps(plan), "inline.json")
     assert sorted(routes(design, "aws_vpc.v", "aws_route_table.public")) == [
         ("0.0.0.0/0", "aws_internet_gateway.gw"), ("10.9.0.0/16", "pcx-0abc")]
+
+
+def test_tgw_route_to_a_vpn_attachment_in_the_default_route_table() -> None:
+    """`transit_gateway_attachment_id = aws_vpn_connection.X.transit_gateway_attachment_id` is the VPN's own
+    attachment (not a blackhole), and `aws_ec2_transit_gateway.X.association_default_route_table_id` is the
+    default route table (Terraform registry: aws_vpn_connection and aws_ec2_transit_gateway attributes)."""
+    plan = make_plan([
+        ("aws_ec2_transit_gateway.hub", {"default_route_table_association": "enable",
+                                         "default_route_table_propagation": "enable"},
+         ["id", "association_default_route_table_id"]),
+        ("aws_customer_gateway.cgw", {"ip_address": "203.0.113.9", "bgp_asn": "65000", "type": "ipsec.1"}, ["id"]),
+        ("aws_vpn_connection.site", {"static_routes_only": True, "type": "ipsec.1"},
+         ["id", "transit_gateway_attachment_id", "routes"]),
+        ("aws_ec2_transit_gateway_route.to_site", {"destination_cidr_block": "192.168.0.0/16"},
+         ["transit_gateway_attachment_id", "transit_gateway_route_table_id"]),
+    ], {"resources": [
+        cfg("aws_vpn_connection.site", transit_gateway_id=ref("aws_ec2_transit_gateway.hub.id", "aws_ec2_transit_gateway.hub"),
+            customer_gateway_id=ref("aws_customer_gateway.cgw.id", "aws_customer_gateway.cgw")),
+        cfg("aws_ec2_transit_gateway_route.to_site",
+            transit_gateway_attachment_id=ref("aws_vpn_connection.site.transit_gateway_attachment_id",
+                                              "aws_vpn_connection.site"),
+            transit_gateway_route_table_id=ref("aws_ec2_transit_gateway.hub.association_default_route_table_id",
+                                               "aws_ec2_transit_gateway.hub")),
+    ]})
+    design = loads(plan, "tgw.json")
+    hub = design.transit_gateways["aws_ec2_transit_gateway.hub"]
+    table = hub.route_tables["aws_ec2_transit_gateway.hub-default-route-table"]
+    assert [(str(r.destination), r.attachment, r.blackhole) for r in table.routes] == [
+        ("192.168.0.0/16", "aws_vpn_connection.site/attachment", False)]
+    assert not [w for w in design.source.warnings if "to_site" in w], design.source.warnings

@@ -269,7 +269,8 @@ class Builder:
             if not (associate or propagate) or tgw not in self.records:
                 continue
             table = f"{tgw}-default-route-table"
-            self.add("tgw_route_tables", table, {"routes": []}, parent=tgw, position=self.records[tgw].position)
+            if self.lookup(table, "tgw_route_tables") is None:  # a route may have named it already
+                self.add("tgw_route_tables", table, {"routes": []}, parent=tgw, position=self.records[tgw].position)
             for record in self._of_kind(["tgw_attachments"]):
                 if self.name_of(record.parent) != tgw:
                     continue

@@ -1116,10 +1116,33 @@ def _tgw_route_table(reader: _Reader, instance: Instance) -> None:
                parent=reader.link(instance, "transit_gateway_id", "TGW"))
 
 
+def _tgw_attachment_link(reader: _Reader, instance: Instance) -> str | None:
+    """The TGW attachment an attribute names; ``aws_vpn_connection.X.transit_gateway_attachment_id`` is the VPN
+    connection's own attachment (read as ``<connection>/attachment``)."""
+    name = reader.link(instance, "transit_gateway_attachment_id", "attachment")
+    if name is not None and reader.builder.lookup(name, "tgw_attachments") is None and \
+            reader.builder.lookup(f"{name}/attachment", "tgw_attachments") is not None:
+        return f"{name}/attachment"
+    return name
+
+
+def _tgw_table_link(reader: _Reader, instance: Instance) -> str | None:
+    """The TGW route table an attribute names; ``aws_ec2_transit_gateway.X.association_default_route_table_id``
+    (or the propagation one) is the transit gateway's default route table."""
+    name = reader.link(instance, "transit_gateway_route_table_id", "TGW route table")
+    tgw = reader.builder.lookup(name, "transit_gateways") if name is not None else None
+    if tgw is None:
+        return name
+    table = f"{tgw.name}-default-route-table"
+    if reader.builder.lookup(table, "tgw_route_tables") is None:
+        reader.builder.add("tgw_route_tables", table, {"routes": []}, parent=tgw.name, position=tgw.position)
+    return table
+
+
 def _tgw_association(reader: _Reader, instance: Instance) -> None:
-    attachment = reader.builder.edit(reader.link(instance, "transit_gateway_attachment_id", "attachment"),
-                                     "tgw_attachments", instance.address, "TGW attachment")
-    table = reader.link(instance, "transit_gateway_route_table_id", "TGW route table")
+    attachment = reader.builder.edit(_tgw_attachment_link(reader, instance), "tgw_attachments", instance.address,
+                                     "TGW attachment")
+    table = _tgw_table_link(reader, instance)
     if attachment is None or table is None:
         return
     if instance.type.endswith("association"):
@@ -1129,15 +1152,15 @@ def _tgw_association(reader: _Reader, instance: Instance) -> None:
 
 
 def _tgw_route(reader: _Reader, instance: Instance) -> None:
-    table = reader.builder.edit(reader.link(instance, "transit_gateway_route_table_id", "TGW route table"),
-                                "tgw_route_tables", instance.address, "TGW route table")
+    table = reader.builder.edit(_tgw_table_link(reader, instance), "tgw_route_tables", instance.address,
+                                "TGW route table")
     if table is None:
         return
     route: dict[str, Any] = {"destination": instance.values.get("destination_cidr_block")}
     if instance.values.get("blackhole"):
         route["blackhole"] = True
     else:
-        route["attachment"] = reader.link(instance, "transit_gateway_attachment_id", "attachment")
+        route["attachment"] = _tgw_attachment_link(reader, instance)
         if route["attachment"] is None:
             return
     table.body["routes"].append(route)
