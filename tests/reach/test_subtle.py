@@ -427,3 +427,22 @@ def test_aws_network_firewall_sample_template_is_undetermined_through_the_firewa
     endpoint = "vpce:SpokeVPCB/NetworkFirewall-1"
     assert endpoint in [h.component for h in result.forward] and endpoint in [h.component for h in result.return_path]
     assert [u.code for u in result.undetermined] == ["PATH_THROUGH_GWLB_NOT_CHECKED"]
+
+
+def test_a_fix_names_the_narrowest_change_first() -> None:
+    """The reply of a connection through a NAT gateway is dropped by the public subnet's NACL: the fix admits the
+    reply from the server that was asked, and offers the whole internet only as the wider option."""
+    from .reach_designs import base
+
+    data = base()
+    vpc = data["vpcs"]["a"]
+    vpc["security_groups"]["app"]["egress"] = [{"protocol": "all", "destination": "0.0.0.0/0"}]
+    vpc["nacls"] = {"pub": {"ingress": [{"rule": 100, "protocol": "tcp", "ports": 443, "cidr": "0.0.0.0/0"},
+                                        {"rule": 110, "protocol": "all", "cidr": "10.0.0.0/16"}],
+                            "egress": [{"rule": 100, "protocol": "all", "cidr": "0.0.0.0/0"}]}}
+    vpc["subnets"]["p"]["nacl"] = "pub"
+    result = answer(build_network(Design.model_validate(data)), parse_query({"from": "app", "to": "8.8.8.8",
+                                                                            "port": 22}))
+    (blocker,) = result.blockers
+    assert blocker.fix == ("add an inbound allow rule to NACL pub for tcp 1024-65535 from 8.8.8.8/32 "
+                           "(or 0.0.0.0/0 for every internet host)")

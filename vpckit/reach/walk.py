@@ -253,7 +253,8 @@ class Leg:
         if subnet is not None:
             return str(subnet.cidr if key[0] == 4 else subnet.ipv6_cidr)
         if key[0] == 4 and is_internet_address(key_address(key)):
-            return f"0.0.0.0/0 (or {_addr(key)}/32)"
+            # the narrowest change that works first; the whole internet only as the wider option
+            return f"{_addr(key)}/32 (or 0.0.0.0/0 for every internet host)"
         return f"{_addr(key)}/{32 if key[0] == 4 else 128}"
 
     def security_groups(self, iface: Interface, direction: str, packet: Packet) -> Packet:
