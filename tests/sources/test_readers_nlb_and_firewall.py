@@ -1,6 +1,7 @@
 """What the readers take from Terraform plans and CloudFormation templates for NLB client IP preservation and AWS
 Network Firewall endpoints
-(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html)."""
+(https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html; Terraform
+registry, aws_networkfirewall_firewall: firewall_status.sync_states.attachment.endpoint_id)."""
 
 from __future__ import annotations
 
