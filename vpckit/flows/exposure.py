@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable
+from weakref import WeakKeyDictionary
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
@@ -335,15 +336,24 @@ def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, 
                    row.failing_client_ports, row.undetermined, row.via, row.numbers)
 
 
+_OWNED: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
+
+
 def _outside_cidrs(network: Network, family: int, atoms: list) -> tuple[str, ...]:
     """The fewest CIDRs of some outside atoms, without the network's own public addresses (not outside hosts)."""
-    cidrs = cidrs_of(family, sorted(set(atoms)))
-    owned = IPSet([*(a for iface in network.interfaces.values() for a in iface.public_ips if a.version == family),
-                   *(IPAddress(value, version) for version, value in network.account_addresses if version == family)])
-    inside = IPSet(cidrs) & owned
-    if not inside:
-        return tuple(cidrs)
-    return tuple(str(c) for c in (IPSet(cidrs) - inside).iter_cidrs())
+    cache = _OWNED.setdefault(network, {})
+    key = (family, tuple(sorted(set(atoms))))
+    if key not in cache:
+        if ("owned", family) not in cache:
+            cache[("owned", family)] = sorted(
+                {int(a) for iface in network.interfaces.values() for a in iface.public_ips if a.version == family}
+                | {value for version, value in network.account_addresses if version == family})
+        owned = cache[("owned", family)]
+        holes = [v for v in owned if any(lo <= v <= hi for lo, hi in key[1])]
+        cidrs = cidrs_of(family, key[1])
+        cache[key] = tuple(cidrs) if not holes else tuple(
+            str(c) for c in (IPSet(cidrs) - IPSet(IPAddress(v, family) for v in holes)).iter_cidrs())
+    return cache[key]
 
 
 def _public_addresses(network: Network, end: _End) -> tuple[str, ...]:
