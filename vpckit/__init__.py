@@ -9,6 +9,8 @@ The set questions take a built network (or a design, or a path):
 
 >>> [(row.protocol, row.ports) for row in vpckit.ports(design, "app-1", "orders-db").open()]
 [('tcp', '5432')]
+>>> vpckit.exposure(design).destinations()
+['prod/web']
 """
 
 __version__ = "0.1.0"
@@ -17,15 +19,15 @@ from .errors import InputError, NotSupportedError, QueryError, RenderError, Vpck
 from .model import Design  # noqa: E402
 from .sources import load  # noqa: E402
 
-__all__ = ["__version__", "Design", "load", "build_network", "ports", "VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
+__all__ = ["__version__", "Design", "load", "build_network", "ports", "exposure", "VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
 
 
 def __getattr__(name: str):
     # The engine and the set questions are imported on first use, so that `import vpckit` stays light.
-    if name == "ports":
-        from .flows import ports
+    if name in ("ports", "exposure"):
+        from . import flows
 
-        return ports
+        return getattr(flows, name)
     if name == "build_network":
         from .network import build_network
 
