@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ..model import Design, Vpc
+from ..model.tiers import tier_of  # noqa: F401 - the rules' import place
 from ..network.resolve import find_in, route_target
 from .registry import CheckContext
 
@@ -71,23 +72,6 @@ def default_routes(design: Design, vpc_name: str, table: str | None) -> Iterator
     for index, route in enumerate(design.vpcs[vpc_name].route_tables[table].routes):
         if str(route.destination) in ("0.0.0.0/0", "::/0"):
             yield index, route, route_target(design, vpc_name, route.target)
-
-
-def tier_of(name: str, subnet: Any) -> str | None:
-    """The tier a subnet declares: ``tier``, a ``Tier`` tag, or a ``public``/``private`` name.
-
-    >>> from vpckit.model import Subnet
-    >>> tier_of("public-a", Subnet(az="x", cidr="10.0.0.0/24")), tier_of("x", Subnet(az="x", cidr="10.0.0.0/24", tier="db"))
-    ('public', 'db')
-    """
-    declared = subnet.tier or subnet.tags.get("Tier") or subnet.tags.get("tier")
-    if declared:
-        return declared.lower()
-    label = f"{name} {subnet.tags.get('Name', '')}".lower()
-    for word in ("public", "private", "isolated"):
-        if word in label:
-            return word
-    return None
 
 
 def nacl_subnets(vpc: Vpc, acl_name: str) -> list[str]:
