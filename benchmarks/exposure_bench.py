@@ -51,7 +51,7 @@ def bench(enis: int, destinations: int) -> dict:
     }
     nodes = sorted(n for n, i in network.interfaces.items() if i.owner_kind == "instance")
     to_times, to_walks, to_pairs = [], [], []
-    for node in nodes[:: max(1, len(nodes) // destinations)][:destinations]:
+    for node in nodes[:: max(1, len(nodes) // max(1, destinations))][:destinations]:
         start = time.perf_counter()
         who = exposure(network, to=node)
         to_times.append(time.perf_counter() - start)
