@@ -436,6 +436,65 @@ def exposure(
     raise typer.Exit(EXIT_OK)
 
 
+class MatrixFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class MatrixUnit(str, enum.Enum):
+    interface = "interface"
+    subnet = "subnet"
+    tier = "tier"
+    security_group = "security-group"
+    vpc = "vpc"
+
+
+@app.command()
+def matrix(
+    source: str = SourceArg,
+    by: MatrixUnit = typer.Option(MatrixUnit.interface, "--by", help="Rows and columns: interfaces, subnets, tiers, security groups or VPCs."),
+    protocol: Optional[list[str]] = typer.Option(None, "--protocol", help="Only these protocols (repeatable or comma-separated): tcp, udp, icmp, icmpv6, other, or a number."),
+    format: MatrixFormat = typer.Option(MatrixFormat.text, "--format", "-f", help="Output format."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    force: bool = ForceOpt,
+    input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
+) -> None:
+    """Who reaches whom, on which ports: the all-pairs matrix of interfaces, subnets, tiers, groups or VPCs.
+
+    Exit 0 when answered, 2 on bad input.
+    """
+    import json
+
+    from .errors import QueryError
+    from .flows import matrix as flow_matrix
+    from .network import build_network
+    from .report.matrix import matrix_csv, matrix_dict, matrix_markdown, matrix_text
+
+    if output is not None and output.suffix.lower() in (".svg", ".png", ".pdf"):
+        raise VpckitError(f"-o {output}: the matrix picture (heatmap) is not built yet; write --format "
+                          "text, json, csv or markdown instead")
+    _guard_output(output, (source,), force)
+    network = build_network(_load(source, input_format, parameter, region))
+    with _progress(format is MatrixFormat.text and output is None) as progress:
+        try:
+            result = flow_matrix(network, by=by.value, protocols=_split(protocol), progress=progress)
+        except QueryError as error:
+            raise VpckitError(_flagged(str(error))) from None
+    if format is MatrixFormat.json:
+        _emit(json.dumps(matrix_dict(result), indent=2), output)
+    elif format is MatrixFormat.csv:
+        _emit(matrix_csv(result), output)
+    elif format is MatrixFormat.markdown:
+        _emit(matrix_markdown(result), output)
+    else:
+        _emit(matrix_text(result, width=_text_width(output) or 160), output)
+    raise typer.Exit(EXIT_OK)
+
+
 class _progress:
     """A rich progress bar on stderr for runs longer than a second, when stderr is a terminal."""
 

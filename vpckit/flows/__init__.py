@@ -6,7 +6,8 @@
 """
 
 from .exposure import ExposureAnswer, exposure
+from .matrix import MatrixAnswer, MatrixCell, matrix
 from .ports import PROTOCOL_CHOICES, ports
 from .rows import EndpointInfo, FlowRow, PortsAnswer
 
-__all__ = ["ports", "exposure", "ExposureAnswer", "PortsAnswer", "FlowRow", "EndpointInfo", "PROTOCOL_CHOICES"]
+__all__ = ["ports", "exposure", "ExposureAnswer", "matrix", "MatrixAnswer", "MatrixCell", "PortsAnswer", "FlowRow", "EndpointInfo", "PROTOCOL_CHOICES"]

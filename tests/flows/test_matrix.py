@@ -1,0 +1,86 @@
+"""`matrix`: every cell equals `ports` for its interfaces (which `reach` checks in its own tests); grouped
+cells are unions with member counts; the CLI's formats and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vpckit.cli import main
+from vpckit.flows import matrix, ports
+
+from .test_ports_exact import INPUTS, ROOT, network
+
+THREE_TIER = str(ROOT / "designs" / "three-tier.yaml")
+SMALL = [p for p in INPUTS if "/designs/" in p or "/examples/" in p or "unit-rigs" in p]
+
+
+def _key(row) -> tuple:
+    return (row.family, row.protocol, row.low, row.high, row.status)
+
+
+@pytest.mark.parametrize("path", SMALL, ids=lambda p: Path(p).name)
+def test_every_interface_cell_equals_ports_for_its_pair(path: str) -> None:
+    net = network(path)
+    answer = matrix(net, by="interface")
+    names = {f"{i.vpc}/{i.name}": node for node, i in net.interfaces.items()}
+    problems = []
+    for source in answer.units:
+        for destination in answer.units:
+            if source == destination:
+                continue
+            try:
+                expected = {_key(r) for r in ports(net, names[source], names[destination]).flows
+                            if r.status != "closed"}
+            except Exception:  # noqa: BLE001 - a pair ports refuses (no family in common) reaches on nothing
+                expected = set()
+            cell = answer.cell(source, destination)
+            got = {_key(r) for r in cell.flows} if cell else set()
+            if got != expected:
+                problems.append(f"{source} -> {destination}: matrix {sorted(got)} != ports {sorted(expected)}")
+    assert problems == []
+
+
+def test_tiers_group_their_members_and_count_them() -> None:
+    answer = matrix(THREE_TIER, by="tier")
+    assert answer.units == ["prod/app", "prod/db", "prod/public"]
+    assert {(c.source, c.destination): (c.summary(), c.status, c.reaching, c.pairs) for c in answer.cells} == {
+        ("prod/app", "prod/db"): (["tcp 5432"], "all-members", 2, 2),
+        ("prod/app", "prod/public"): (["tcp 443"], "all-members", 4, 4),
+        ("prod/public", "prod/app"): (["tcp 8080"], "all-members", 4, 4),
+    }
+    whole = matrix(THREE_TIER, by="vpc").cell("prod", "prod")
+    assert whole.status == "partial-members" and (whole.reaching, whole.pairs) == (10, 20)
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_formats(capsys) -> None:
+    status, out, _ = _run(capsys, "matrix", THREE_TIER, "--by", "tier")
+    assert status == 0 and out.splitlines()[0].split() == ["source", "\\", "destination", "prod/app", "prod/db",
+                                                           "prod/public"]
+    assert out.splitlines()[1].split() == ["prod/app", "·", "tcp", "5432", "tcp", "443"]
+    _, out, _ = _run(capsys, "matrix", THREE_TIER, "--by", "tier", "-f", "csv")
+    assert "prod/app,prod/db,4,tcp,5432,open,all-members,2,2" in out.splitlines()
+    _, out, _ = _run(capsys, "matrix", THREE_TIER, "--by", "tier", "-f", "markdown")
+    assert "| prod/app | · | tcp 5432 | tcp 443 |" in out
+    _, first, _ = _run(capsys, "matrix", THREE_TIER, "-f", "json")
+    _, second, _ = _run(capsys, "matrix", THREE_TIER, "-f", "json")
+    assert first == second and json.loads(first)["by"] == "interface"
+
+
+def test_cli_bad_input(capsys, tmp_path) -> None:
+    flat = tmp_path / "flat.yaml"
+    flat.write_text("vpcs:\n  v:\n    cidr: 10.0.0.0/16\n    subnets:\n      s: {az: us-east-1a, cidr: 10.0.1.0/24}\n"
+                    "    instances:\n      a: {subnet: s}\n      b: {subnet: s}\n")
+    for args, says in ((("--by", "tier"), "no subnet of this network declares a tier"),
+                       (("--protocol", "bogus"), "--protocol: unknown protocol 'bogus'"),
+                       (("-o", str(tmp_path / "m.png")), "the matrix picture (heatmap) is not built yet")):
+        status, _, err = _run(capsys, "matrix", str(flat), *args)
+        assert status == 2 and says in err and len(err.strip().splitlines()) == 1, err

@@ -1,0 +1,165 @@
+"""``matrix``: who reaches whom, on what, between every pair of units (interfaces, subnets, tiers, groups, VPCs).
+
+One :func:`~vpckit.flows.ports` question per pair of interface classes (never per pair of
+interfaces), then grouped into the requested unit: a cell is the union of its member pairs' flows,
+and says when only some of its member pairs reach (``partial-members``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..errors import QueryError
+from ..model.tiers import tier_of
+from ..network.build import Network
+from .atoms import interface_classes
+from .ports import _protocols, as_network, ports
+from .rows import FlowRow
+
+__all__ = ["matrix", "MatrixAnswer", "MatrixCell", "UNITS"]
+
+#: What the rows and columns of the matrix can be.
+UNITS = ("interface", "subnet", "tier", "security-group", "vpc")
+#: Interfaces that start no connection and answer none of their own (NAT-03, VPCE-04, TGW-01): not in the matrix.
+_LEFT_OUT = ("nat_gateway", "transit_gateway")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class MatrixCell:
+    """The flows from one unit to another: the union over their member pairs.
+
+    ``pairs`` counts the interface pairs of the two units, ``reaching`` those that reach on
+    something; ``status`` is ``all-members`` when every pair reaches, else ``partial-members``.
+    """
+
+    source: str
+    destination: str
+    flows: list[FlowRow] = field(default_factory=list)
+    pairs: int = 0
+    reaching: int = 0
+
+    @property
+    def status(self) -> str:
+        """``all-members`` or ``partial-members`` (with ``reaching`` of ``pairs``)."""
+        return "all-members" if self.reaching == self.pairs else "partial-members"
+
+    def summary(self) -> list[str]:
+        """``["tcp 443", "tcp 5432 (partial)", ...]``: the distinct flows, IPv6 marked."""
+        out: list[str] = []
+        for row in self.flows:
+            text = f"{row.protocol if row.numbers is None else 'other'} {row.ports}"
+            text += " (IPv6)" if row.family == 6 else ""
+            text += "" if row.status == "open" else f" ({row.status})"
+            if text not in out:
+                out.append(text)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: the units, the member counts and the flow rows."""
+        return {"source": self.source, "destination": self.destination, "status": self.status,
+                "pairs": self.pairs, "reaching_pairs": self.reaching, "flows": [row.to_dict() for row in self.flows]}
+
+
+@dataclass
+class MatrixAnswer:
+    """The cells that reach (others reach on nothing), the units in order, and what the answer cost."""
+
+    by: str
+    units: list[str] = field(default_factory=list)
+    cells: list[MatrixCell] = field(default_factory=list)
+    classes: int = 0
+    class_pairs: int = 0
+    walks: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def cell(self, source: str, destination: str) -> MatrixCell | None:
+        """The cell from one unit to another, None when nothing of the first reaches the second."""
+        return next((c for c in self.cells if c.source == source and c.destination == destination), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"by", "units", "cells": [...], "classes", "class_pairs", "walks", "notes"}``."""
+        return {"by": self.by, "units": list(self.units), "cells": [c.to_dict() for c in self.cells],
+                "classes": self.classes, "class_pairs": self.class_pairs, "walks": self.walks, "notes": list(self.notes)}
+
+
+def _units(network: Network, node: str, by: str) -> list[str]:
+    """The units an interface belongs to (an interface in several groups counts in each)."""
+    iface = network.interfaces[node]
+    if by == "interface":
+        return [f"{iface.vpc}/{iface.name}"]
+    if by == "vpc":
+        return [iface.vpc]
+    subnet = network.subnets.get(iface.subnet)
+    if by == "subnet":
+        return [f"{iface.vpc}/{subnet.name}" if subnet else iface.subnet]
+    if by == "tier":
+        design_subnet = network.design.vpcs[iface.vpc].subnets.get(subnet.name) if subnet else None
+        tier = tier_of(subnet.name, design_subnet) if design_subnet is not None else None
+        return [f"{iface.vpc}/{tier}" if tier else f"{iface.vpc}/(no tier)"]
+    return [f"{g.split(':', 1)[-1]}" for g in iface.security_groups] or [f"{iface.vpc}/(no group)"]
+
+
+def matrix(network: Network | Any, *, by: str = "interface", protocols: Iterable[str | int] | None = None,
+           progress: Progress | None = None) -> MatrixAnswer:
+    """Every pair of units and the flows between them, from one ``ports`` question per pair of classes.
+
+    Raises :class:`~vpckit.errors.QueryError` for an unknown unit, and for ``by="tier"`` on a network
+    whose subnets declare no tier.
+
+    >>> answer = matrix("designs/three-tier.yaml", by="tier")
+    >>> [(c.source, c.destination, c.summary()) for c in answer.cells if c.destination == "prod/db"]
+    [('prod/app', 'prod/db', ['tcp 5432'])]
+    """
+    if by not in UNITS:
+        raise QueryError(f"--by {by!r}: expected one of {', '.join(UNITS)}")
+    network = as_network(network)
+    classes = [k for k in interface_classes(network)
+               if network.interfaces[k.representative].owner_kind not in _LEFT_OUT]
+    if by == "tier" and all(u.endswith("(no tier)") for k in classes for u in _units(network, k.representative, by)):
+        raise QueryError("--by tier: no subnet of this network declares a tier (a `tier` label or a `Tier` tag); "
+                         "try --by subnet")
+    wanted = list(protocols) if protocols is not None else None
+    _protocols(wanted)  # an unknown protocol is refused before any walk
+    result = MatrixAnswer(by, classes=len(classes))
+    members = {k.representative: k.members for k in classes}
+    units = sorted({u for k in classes for m in k.members for u in _units(network, m, by)})
+    result.units = units
+    cells: dict[tuple[str, str], MatrixCell] = {}
+    total = len(classes) ** 2
+    done = 0
+    for src in classes:
+        for dst in classes:
+            done += 1
+            pairs = [(a, b) for a in members[src.representative] for b in members[dst.representative] if a != b]
+            if not pairs:
+                continue
+            a, b = pairs[0]
+            try:
+                answer = ports(network, a, b, protocols=wanted)
+            except QueryError:
+                answer = None  # no address family in common, or the source starts nothing
+            result.class_pairs += 1
+            if answer is not None:
+                result.walks += answer.walks
+            reached = [row for row in answer.flows if row.status != "closed"] if answer is not None else []
+            for a, b in pairs:
+                for su in _units(network, a, by):
+                    for du in _units(network, b, by):
+                        cell = cells.setdefault((su, du), MatrixCell(su, du))
+                        cell.pairs += 1
+                        if reached:
+                            cell.reaching += 1
+                            for row in reached:
+                                if not any(_same(row, r) for r in cell.flows):
+                                    cell.flows.append(row)
+            if progress is not None:
+                progress(done, total)
+    result.cells = [c for key, c in sorted(cells.items()) if c.reaching]
+    return result
+
+
+def _same(one: FlowRow, other: FlowRow) -> bool:
+    return (one.family, one.protocol, one.low, one.high, one.status) == (
+        other.family, other.protocol, other.low, other.high, other.status)
