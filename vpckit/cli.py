@@ -474,9 +474,7 @@ def matrix(
     from .network import build_network
     from .report.matrix import matrix_csv, matrix_dict, matrix_markdown, matrix_text
 
-    if output is not None and output.suffix.lower() in (".svg", ".png", ".pdf"):
-        raise VpckitError(f"-o {output}: the matrix picture (heatmap) is not built yet; write --format "
-                          "text, json, csv or markdown instead")
+    picture = output is not None and output.suffix.lower() in (".svg", ".png", ".pdf")
     _guard_output(output, (source,), force)
     network = build_network(_load(source, input_format, parameter, region))
     with _progress(format is MatrixFormat.text and output is None) as progress:
@@ -484,6 +482,12 @@ def matrix(
             result = flow_matrix(network, by=by.value, protocols=_split(protocol), progress=progress)
         except QueryError as error:
             raise VpckitError(_flagged(str(error))) from None
+    if picture:
+        from .files import write_atomic
+        from .render.heatmap import matrix_heatmap
+
+        write_atomic(output, matrix_heatmap(result, output))
+        raise typer.Exit(EXIT_OK)
     if format is MatrixFormat.json:
         _emit(json.dumps(matrix_dict(result), indent=2), output)
     elif format is MatrixFormat.csv:

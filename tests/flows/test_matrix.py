@@ -81,6 +81,25 @@ def test_cli_bad_input(capsys, tmp_path) -> None:
                     "    instances:\n      a: {subnet: s}\n      b: {subnet: s}\n")
     for args, says in ((("--by", "tier"), "no subnet of this network declares a tier"),
                        (("--protocol", "bogus"), "--protocol: unknown protocol 'bogus'"),
-                       (("-o", str(tmp_path / "m.png")), "the matrix picture (heatmap) is not built yet")):
+                       (("-o", "/nonexistent/dir/m.png"), "/nonexistent/dir/m.png: cannot write")):
         status, _, err = _run(capsys, "matrix", str(flat), *args)
         assert status == 2 and says in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_the_heatmap_is_written_as_asked(capsys, tmp_path) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    for name, magic in (("m.png", b"\x89PNG"), ("m.svg", b"<?xml")):
+        status, _, err = _run(capsys, "matrix", THREE_TIER, "--by", "tier", "-o", str(tmp_path / name))
+        data = (tmp_path / name).read_bytes()
+        assert status == 0 and data.startswith(magic), err
+    root = ElementTree.fromstring((tmp_path / "m.svg").read_bytes())  # well-formed, with the units as labels
+    text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("title") or t.text)
+    assert root.tag.endswith("svg") and text is not None
+
+
+def test_the_readme_shows_real_output(capsys) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("vpckit matrix designs/hub-and-spoke.yaml --by tier\n```\n\n```text\n", 1)[1].split("```", 1)[0]
+    _, out, _ = _run(capsys, "matrix", str(ROOT / "designs" / "hub-and-spoke.yaml"), "--by", "tier")
+    assert out == shown
