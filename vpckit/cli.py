@@ -457,7 +457,8 @@ def matrix(
     by: MatrixUnit = typer.Option(MatrixUnit.interface, "--by", help="Rows and columns: interfaces, subnets, tiers, security groups or VPCs."),
     protocol: Optional[list[str]] = typer.Option(None, "--protocol", help="Only these protocols (repeatable or comma-separated): tcp, udp, icmp, icmpv6, other, or a number."),
     format: MatrixFormat = typer.Option(MatrixFormat.text, "--format", "-f", help="Output format."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here (FILE.svg/png/pdf: the heatmap)."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes sharing the work (default: all cores)."),
     force: bool = ForceOpt,
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
@@ -479,7 +480,10 @@ def matrix(
     network = build_network(_load(source, input_format, parameter, region))
     with _progress(format is MatrixFormat.text and output is None) as progress:
         try:
-            result = flow_matrix(network, by=by.value, protocols=_split(protocol), progress=progress)
+            import os
+
+            workers = jobs if jobs is not None else (os.cpu_count() or 1)
+            result = flow_matrix(network, by=by.value, protocols=_split(protocol), progress=progress, jobs=workers)
         except QueryError as error:
             raise VpckitError(_flagged(str(error))) from None
     if picture:

@@ -103,3 +103,9 @@ def test_the_readme_shows_real_output(capsys) -> None:
     shown = readme.split("vpckit matrix designs/hub-and-spoke.yaml --by tier\n```\n\n```text\n", 1)[1].split("```", 1)[0]
     _, out, _ = _run(capsys, "matrix", str(ROOT / "designs" / "hub-and-spoke.yaml"), "--by", "tier")
     assert out == shown
+
+
+def test_jobs_give_the_same_answer(capsys) -> None:
+    hub = str(ROOT / "designs" / "hub-and-spoke.yaml")
+    outputs = {jobs: _run(capsys, "matrix", hub, "--jobs", jobs, "-f", "json")[1] for jobs in ("1", "4")}
+    assert outputs["1"] == outputs["4"] and json.loads(outputs["1"])["cells"]

@@ -102,11 +102,12 @@ def _units(network: Network, node: str, by: str) -> list[str]:
 
 
 def matrix(network: Network | Any, *, by: str = "interface", protocols: Iterable[str | int] | None = None,
-           progress: Progress | None = None) -> MatrixAnswer:
+           progress: Progress | None = None, jobs: int = 1) -> MatrixAnswer:
     """Every pair of units and the flows between them, from one ``ports`` question per pair of classes.
 
-    Raises :class:`~vpckit.errors.QueryError` for an unknown unit, and for ``by="tier"`` on a network
-    whose subnets declare no tier.
+    ``jobs`` processes share the source classes (the answer is the same for any number). Raises
+    :class:`~vpckit.errors.QueryError` for an unknown unit, and for ``by="tier"`` on a network whose
+    subnets declare no tier.
 
     >>> answer = matrix("designs/three-tier.yaml", by="tier")
     >>> [(c.source, c.destination, c.summary()) for c in answer.cells if c.destination == "prod/db"]
@@ -124,40 +125,80 @@ def matrix(network: Network | Any, *, by: str = "interface", protocols: Iterable
     _protocols(wanted)  # an unknown protocol is refused before any walk
     result = MatrixAnswer(by, classes=len(classes))
     members = {k.representative: k.members for k in classes}
-    units = sorted({u for k in classes for m in k.members for u in _units(network, m, by)})
-    result.units = units
+    result.units = sorted({u for k in classes for m in k.members for u in _units(network, m, by)})
+    answers = _class_pairs(network, [k.representative for k in classes], members, wanted, jobs, progress)
     cells: dict[tuple[str, str], MatrixCell] = {}
-    total = len(classes) ** 2
-    done = 0
-    for src in classes:
-        for dst in classes:
-            done += 1
-            pairs = [(a, b) for a in members[src.representative] for b in members[dst.representative] if a != b]
-            if not pairs:
-                continue
-            a, b = pairs[0]
-            try:
-                answer = ports(network, a, b, protocols=wanted)
-            except QueryError:
-                answer = None  # no address family in common, or the source starts nothing
-            result.class_pairs += 1
-            if answer is not None:
-                result.walks += answer.walks
-            reached = [row for row in answer.flows if row.status != "closed"] if answer is not None else []
-            for a, b in pairs:
-                for su in _units(network, a, by):
-                    for du in _units(network, b, by):
-                        cell = cells.setdefault((su, du), MatrixCell(su, du))
-                        cell.pairs += 1
-                        if reached:
-                            cell.reaching += 1
-                            for row in reached:
-                                if not any(_same(row, r) for r in cell.flows):
-                                    cell.flows.append(row)
-            if progress is not None:
-                progress(done, total)
+    for src, dst, reached, walks in answers:
+        result.class_pairs += 1
+        result.walks += walks
+        for a, b in _pairs(members, src, dst):
+            for su in _units(network, a, by):
+                for du in _units(network, b, by):
+                    cell = cells.setdefault((su, du), MatrixCell(su, du))
+                    cell.pairs += 1
+                    if reached:
+                        cell.reaching += 1
+                        for row in reached:
+                            if not any(_same(row, r) for r in cell.flows):
+                                cell.flows.append(row)
     result.cells = [c for key, c in sorted(cells.items()) if c.reaching]
     return result
+
+
+def _pairs(members: dict[str, tuple[str, ...]], src: str, dst: str) -> list[tuple[str, str]]:
+    return [(a, b) for a in members[src] for b in members[dst] if a != b]
+
+
+def _ask(network: Network, members: dict, wanted, src: str, dst: str) -> tuple | None:
+    """One ``ports`` question for a pair of classes: (src, dst, the rows that get through, walks)."""
+    pairs = _pairs(members, src, dst)
+    if not pairs:
+        return None
+    a, b = pairs[0]
+    try:
+        answer = ports(network, a, b, protocols=wanted)
+    except QueryError:
+        return (src, dst, [], 0)  # no address family in common, or the source starts nothing
+    return (src, dst, [row for row in answer.flows if row.status != "closed"], answer.walks)
+
+
+_SHARED: dict[str, Any] = {}
+
+
+def _worker(sources: list[str]) -> list[tuple]:
+    network, members, wanted, representatives = (_SHARED[k] for k in ("network", "members", "wanted", "classes"))
+    return [found for src in sources for dst in representatives
+            if (found := _ask(network, members, wanted, src, dst)) is not None]
+
+
+def _class_pairs(network: Network, representatives: list[str], members: dict, wanted, jobs: int,
+                 progress: Progress | None) -> list[tuple]:
+    """Every class pair's answer, in a fixed order; ``jobs`` processes share the source classes."""
+    total = len(representatives)
+    if jobs <= 1 or total < 2:
+        out = []
+        for done, src in enumerate(representatives, 1):
+            out += [found for dst in representatives if (found := _ask(network, members, wanted, src, dst)) is not None]
+            if progress is not None:
+                progress(done, total)
+        return out
+    import multiprocessing
+
+    _SHARED.update(network=network, members=members, wanted=wanted, classes=representatives)
+    chunks = [representatives[i::jobs * 4] for i in range(jobs * 4) if representatives[i::jobs * 4]]
+    out_by_source: dict[str, list[tuple]] = {}
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            for done, part in enumerate(pool.imap_unordered(_worker, chunks), 1):
+                for found in part:
+                    out_by_source.setdefault(found[0], []).append(found)
+                if progress is not None:
+                    progress(done, len(chunks))
+    finally:
+        _SHARED.clear()
+    order = {src: i for i, src in enumerate(representatives)}
+    return [found for src in sorted(out_by_source, key=order.get)
+            for found in sorted(out_by_source[src], key=lambda f: order[f[1]])]
 
 
 def _same(one: FlowRow, other: FlowRow) -> bool:
