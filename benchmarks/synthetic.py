@@ -91,7 +91,7 @@ def _groups(i: int) -> dict[str, Any]:
     return groups
 
 
-def organisation(enis: int) -> dict[str, Any]:
+def organisation(enis: int, roles: bool = False) -> dict[str, Any]:
     """A native design (as a dict) with about ``enis`` instances.
 
     >>> org = organisation(1000)
@@ -113,9 +113,12 @@ def organisation(enis: int) -> dict[str, Any]:
             subnets[sname] = {"az": az, "cidr": f"10.{i}.{s}.0/24", "route_table": "public" if public else "private",
                               "nacl": "public" if public else ("data" if s % 3 == 0 else "private")}
             for e in range(ENIS_PER_SUBNET):
+                # role-based: every instance of a subnet plays its subnet's role (one group, one OS, as an
+                # auto scaling group would); otherwise instances of one subnet mix groups and OSes
                 instances[f"i{s:02d}-{e:02d}"] = {
-                    "subnet": sname, "security_groups": [tiers[(s + e) % len(tiers)]],
-                    "public_ip": public and e % 5 == 0, "os": "windows" if e % 7 == 0 else "linux",
+                    "subnet": sname, "security_groups": [tiers[s % len(tiers)] if roles else tiers[(s + e) % len(tiers)]],
+                    "public_ip": public and (roles or e % 5 == 0),
+                    "os": "linux" if roles else ("windows" if e % 7 == 0 else "linux"),
                 }
         nxt = f"vpc{(i + 1) % vpc_count:03d}"
         routes_private = [{"destination": "0.0.0.0/0", "target": "nat"}, {"destination": "10.0.0.0/8", "target": "tgw"}]
@@ -149,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     """Write a synthetic organisation as JSON (a valid native design) to stdout."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enis", type=int, default=1000)
+    parser.add_argument("--roles", action="store_true", help="role-based: one group and OS per subnet (few classes)")
     args = parser.parse_args(argv)
-    json.dump(organisation(args.enis), sys.stdout, indent=1)
+    json.dump(organisation(args.enis, roles=args.roles), sys.stdout, indent=1)
     return 0
 
 
