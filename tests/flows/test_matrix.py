@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from vpckit.cli import main
+from vpckit.errors import QueryError
 from vpckit.flows import matrix, ports
 
 from .test_ports_exact import INPUTS, ROOT, network
@@ -34,7 +35,7 @@ def test_every_interface_cell_equals_ports_for_its_pair(path: str) -> None:
             try:
                 expected = {_key(r) for r in ports(net, names[source], names[destination]).flows
                             if r.status != "closed"}
-            except Exception:  # noqa: BLE001 - a pair ports refuses (no family in common) reaches on nothing
+            except QueryError:  # a pair ports refuses (no family in common) reaches on nothing
                 expected = set()
             cell = answer.cell(source, destination)
             got = {_key(r) for r in cell.flows} if cell else set()
@@ -109,3 +110,30 @@ def test_jobs_give_the_same_answer(capsys) -> None:
     hub = str(ROOT / "designs" / "hub-and-spoke.yaml")
     outputs = {jobs: _run(capsys, "matrix", hub, "--jobs", jobs, "-f", "json")[1] for jobs in ("1", "4")}
     assert outputs["1"] == outputs["4"] and json.loads(outputs["1"])["cells"]
+
+
+from hypothesis import given  # noqa: E402
+
+from vpckit.model import Design  # noqa: E402
+from vpckit.network import build_network  # noqa: E402
+
+from .test_ports_generated import SETTINGS, networks  # noqa: E402
+
+
+@SETTINGS
+@given(networks())
+def test_generated_networks_cells_equal_ports(design) -> None:
+    net = build_network(Design.model_validate(design))
+    answer = matrix(net, by="interface")
+    names = {f"{i.vpc}/{i.name}": node for node, i in net.interfaces.items()}
+    for source in answer.units:
+        for destination in answer.units:
+            if source == destination:
+                continue
+            try:
+                expected = {_key(r) for r in ports(net, names[source], names[destination]).flows
+                            if r.status != "closed"}
+            except QueryError:  # a pair ports refuses reaches on nothing
+                expected = set()
+            cell = answer.cell(source, destination)
+            assert ({_key(r) for r in cell.flows} if cell else set()) == expected, (source, destination)
