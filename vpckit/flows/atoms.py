@@ -96,16 +96,7 @@ def _rule_ranges(network: Network) -> Iterator[tuple[int, int, int]]:
             yield from rule.ranges  # a group reference's members are interfaces: classes carry membership
     for nets in (*network.prefix_lists.values(), *network.vpn_prefixes.values()):
         yield from (of(n) for n in nets)
-    for vpc in network.vpcs.values():
-        yield from (of(n) for n in (*vpc.cidrs, *vpc.ipv6_cidrs))
-    for subnet in network.subnets.values():
-        yield from (of(n) for n in (subnet.cidr, subnet.ipv6_cidr) if n is not None)
-    for info in network.onprem.values():
-        yield from (of(n) for n in info.cidrs)
-    for endpoint in network.gateway_endpoints.values():
-        yield from (of(n) for n in endpoint.cidrs)
-    for net in SPECIAL_RANGES:
-        yield of(net)
+    yield from _global_ranges(network)
 
 
 _MEMO: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
