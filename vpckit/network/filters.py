@@ -8,6 +8,7 @@ and which it does not ("partial").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from netaddr import IPNetwork
 
@@ -174,8 +175,14 @@ class NaclEntry:
 
     def text(self, direction: str) -> str:
         """``rule 100 allow tcp 443 from 0.0.0.0/0``."""
-        word = "from" if direction == "ingress" else "to"
-        return f"rule {self.rule} {self.action} {rule_text(self.protocol, self.low, self.high, self.icmp)} {word} {self.cidr}"
+        return _entry_text(self, direction)
+
+
+@lru_cache(maxsize=65536)
+def _entry_text(entry: NaclEntry, direction: str) -> str:
+    # the walk shows the deciding entries of every NACL it passes; an entry's text never changes
+    word = "from" if direction == "ingress" else "to"
+    return f"rule {entry.rule} {entry.action} {rule_text(entry.protocol, entry.low, entry.high, entry.icmp)} {word} {entry.cidr}"
 
 
 @dataclass(frozen=True)

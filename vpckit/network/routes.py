@@ -10,6 +10,7 @@ specific routes, and the walk reports them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from netaddr import IPNetwork
 
@@ -53,10 +54,16 @@ class CompiledRoute:
 
     def text(self) -> str:
         """``0.0.0.0/0 -> nat-a`` (with the prefix list and state when they matter)."""
-        via = f" (prefix list {self.prefix_list})" if self.prefix_list else ""
-        state = "" if self.active else " [blackhole]"
-        origin = " (propagated)" if self.origin == "propagated" else ""
-        return f"{self.network.cidr}{via} -> {self.target_name}{origin}{state}"
+        return _route_text(self)
+
+
+@lru_cache(maxsize=65536)
+def _route_text(route: CompiledRoute) -> str:
+    # every hop through a route table shows its route; the text of a route never changes
+    via = f" (prefix list {route.prefix_list})" if route.prefix_list else ""
+    state = "" if route.active else " [blackhole]"
+    origin = " (propagated)" if route.origin == "propagated" else ""
+    return f"{route.network.cidr}{via} -> {route.target_name}{origin}{state}"
 
 
 @dataclass(frozen=True)
