@@ -70,6 +70,7 @@ class _End:
     info: EndpointInfo
     family: int | None = None
     interval: tuple[int, int] | None = None  # an atom's addresses
+    nodes: tuple[str, ...] = ()  # the interfaces a class end stands for
 
 
 def exposure(network: Network | Any, *, sources: str | None = None, to: str | None = None,
@@ -236,7 +237,7 @@ def _class_ends(network: Network, classes: list[InterfaceClass], role: str, excl
         addresses = tuple(c for m in members for c in _cidrs(network.interfaces[m]))
         info = EndpointInfo(names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1})", "interface",
                             members[0], addresses, names if len(names) > 1 else ())
-        ends.append(_End(members[0], f"class:{members[0]}", info))
+        ends.append(_End(members[0], f"class:{members[0]}", info, nodes=tuple(members)))
     return ends
 
 
@@ -365,13 +366,8 @@ def _members(network: Network, end: _End) -> set[str]:
     if end.group.startswith("lb:"):
         lb = network.load_balancers[end.info.node]
         return set(lb.interfaces)
-    if end.group.startswith("class:"):
-        return set(end.info.members) and {n for n in _class_of(network, end.text).members
-                                          if network.interfaces[n].name in end.info.members} or {end.text}
+    if end.nodes:
+        return set(end.nodes)
     if end.group.startswith("end:"):
         return set(network.resolve_endpoint(end.text).interfaces) or {end.info.node}
     return {end.info.node}
-
-
-def _class_of(network: Network, node: str) -> InterfaceClass:
-    return next(k for k in interface_classes(network) if node in k.members)
