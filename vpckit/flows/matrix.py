@@ -128,21 +128,35 @@ def matrix(network: Network | Any, *, by: str = "interface", protocols: Iterable
     result.units = sorted({u for k in classes for m in k.members for u in _units(network, m, by)})
     answers = _class_pairs(network, [k.representative for k in classes], members, wanted, jobs, progress)
     cells: dict[tuple[str, str], MatrixCell] = {}
+    by_units = {rep: _by_units(network, nodes, by) for rep, nodes in members.items()}
     for src, dst, reached, walks in answers:
         result.class_pairs += 1
         result.walks += walks
-        for a, b in _pairs(members, src, dst):
-            for su in _units(network, a, by):
-                for du in _units(network, b, by):
+        for (source_units, sources), (destination_units, destinations) in (
+                (s, d) for s in by_units[src].items() for d in by_units[dst].items()):
+            # member pairs of the two unit sets, an interface never paired with itself
+            count = len(sources) * len(destinations) - len(set(sources) & set(destinations))
+            if count <= 0:
+                continue
+            for su in source_units:
+                for du in destination_units:
                     cell = cells.setdefault((su, du), MatrixCell(su, du))
-                    cell.pairs += 1
+                    cell.pairs += count
                     if reached:
-                        cell.reaching += 1
+                        cell.reaching += count
                         for row in reached:
                             if not any(_same(row, r) for r in cell.flows):
                                 cell.flows.append(row)
     result.cells = [c for key, c in sorted(cells.items()) if c.reaching]
     return result
+
+
+def _by_units(network: Network, nodes: tuple[str, ...], by: str) -> dict[tuple[str, ...], list[str]]:
+    """A class's members by the units they belong to (one entry for most units: a class shares its subnet)."""
+    out: dict[tuple[str, ...], list[str]] = {}
+    for node in nodes:
+        out.setdefault(tuple(_units(network, node, by)), []).append(node)
+    return out
 
 
 def _pairs(members: dict[str, tuple[str, ...]], src: str, dst: str) -> list[tuple[str, str]]:
