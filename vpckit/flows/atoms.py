@@ -25,7 +25,7 @@ from ..network.addressing import RFC1918, RFC6598, Interface, IpKey
 from ..network.build import Network
 
 __all__ = ["AddressAtoms", "InterfaceClass", "address_atoms", "interface_classes", "cidrs_of", "cell",
-           "SPECIAL_RANGES"]
+           "component_filters", "SPECIAL_RANGES"]
 
 _TOP = {4: 2**32 - 1, 6: 2**128 - 1}
 #: Ranges that are never on the internet (IGW-05) or never anyone's host; cutting at them keeps every
@@ -250,6 +250,27 @@ def _component_ranges(network: Network, component: str) -> Iterator[tuple[int, i
         yield from ((r.network.version, int(r.network.first), int(r.network.last)) for r in table.routes)
     for net in network.vpn_prefixes.get(component, ()):
         yield net.version, int(net.first), int(net.last)
+
+
+def component_filters(network: Network, component: str) -> Iterator:
+    """The NACL entries and security-group rules by which one component or setting decides.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+    ...     "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}}}}}))
+    >>> len(list(component_filters(net, "subnet:p/a")))  # the default NACL: allow all, both ways
+    2
+    """
+    subnet = network.subnets.get(component)
+    iface = network.interfaces.get(component)
+    for setting in (subnet.nacl if subnet else "", *(iface.security_groups if iface else ()), *component.split(",")):
+        nacl = network.nacls.get(setting)
+        if nacl is not None:
+            yield from (*nacl.ingress, *nacl.egress)
+        group = network.security_groups.get(setting)
+        if group is not None:
+            yield from (*group.ingress, *group.egress)
 
 
 def cell(network: Network, components: Iterable[str], family: int, value: int,

@@ -23,6 +23,7 @@ from ..reach.answer import Answer, Blocker
 from ..reach.engine import LISTENER_PROTOCOLS, address_families, candidate_answers
 from ..reach.query import Query
 from .rows import EndpointInfo, FlowRow, PortsAnswer
+from .atoms import component_filters
 from .segments import Segment, choose, merge, pieces
 
 __all__ = ["ports", "PROTOCOL_CHOICES"]
@@ -208,20 +209,40 @@ def _answer_plan(network: Network, plan: _Plan, source: str, destination: str, c
     cuts = _acceptance_cuts(network, dst, plan.protocol) if ported else _icmp_cuts(network, plan.protocol)
     segments: list[Segment] = []
     walks = 0
+    answered: list[tuple[int, int, Segment]] = []  # ICMP: the type/code cells an answer already holds for
     for lo, hi in pieces(low, high, cuts):
+        known = next((found for c_lo, c_hi, found in answered if c_lo <= lo and hi <= c_hi), None)
+        if known is not None:
+            segments.append(replace(known, low=lo, high=hi))
+            continue
         if ported:
             query = Query(source, destination, plan.protocol, PortRange(low=lo, high=hi), client_ports=client)
         else:
             icmp_type, icmp_code = divmod(lo, 256)
             query = Query(source, destination, plan.protocol, icmp_type=icmp_type, icmp_code=icmp_code,
                           client_ports=client)
-        candidates = _consulted(list(candidate_answers(network, query, plan.family)), components)
+        consulted: set[str] = set()
+        candidates = _consulted(list(candidate_answers(network, query, plan.family)), consulted)
+        components |= consulted
         walks += len(candidates)
         if ported:
             segments += choose([_port_segments(a, lo, hi) for a in candidates])
         else:
-            segments += choose([[Segment(lo, hi, *_whole(a))] for a in candidates])
+            (found,) = choose([[Segment(lo, hi, *_whole(a))] for a in candidates])
+            segments.append(found)
+            answered.append((*_icmp_cell(network, consulted, plan.protocol, lo), found))
     return segments, walks
+
+
+def _icmp_cell(network: Network, consulted: set[str], protocol: int, value: int) -> tuple[int, int]:
+    """The ICMP type/code keys around ``value`` that every filter the walks consulted treats alike.
+
+    The walk decides by ICMP type and code only in NACL entries and group rules, and by whether the
+    type is the echo request (the one that gets a reply): within the cell, the same walk.
+    """
+    rules = [rule for component in consulted for rule in component_filters(network, component)]
+    cuts = {0} | _icmp_rule_cuts(rules, protocol)
+    return max(c for c in cuts if c <= value), min((c for c in cuts if c > value), default=65536) - 1
 
 
 def _acceptance_cuts(network: Network, dst: Endpoint, protocol: int) -> set[int]:
@@ -252,10 +273,16 @@ def _icmp_cuts(network: Network, protocol: int) -> set[int]:
 
 
 def _scan_icmp(network: Network, protocol: int) -> set[int]:
-    echo = 8 if protocol == 1 else 128
-    cuts = {echo * 256, echo * 256 + 256}  # the reach walk answers every code of the echo type with a reply
     rules = [e for nacl in network.nacls.values() for e in (*nacl.ingress, *nacl.egress)]
     rules += [r for group in network.security_groups.values() for r in (*group.ingress, *group.egress)]
+    return _icmp_rule_cuts(rules, protocol)
+
+
+def _icmp_rule_cuts(rules: Iterable, protocol: int) -> set[int]:
+    """Where the ICMP type/code space is cut by these rules, and by the echo request (the one type that gets a
+    reply walk); keys are ``type * 256 + code``."""
+    echo = 8 if protocol == 1 else 128
+    cuts = {echo * 256, echo * 256 + 256}
     for rule in rules:
         if rule.protocol != protocol:
             continue
