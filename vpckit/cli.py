@@ -549,8 +549,8 @@ def _flagged(message: str) -> str:
     return re.sub(r"^client ports ", "--client-ports ", message)
 
 
-def _read_query_entries(path: Path) -> list[tuple[object, str]]:
-    """The entries of a query file, each with its ``file:line:col``."""
+def _read_query_entries(path: Path, keys: str = "from, to") -> list[tuple[object, str]]:
+    """The entries of a query file, each with its ``file:line:col`` (bounded aliases, positioned errors)."""
     from .sources.positions import load_with_positions
 
     try:
@@ -565,7 +565,7 @@ def _read_query_entries(path: Path) -> list[tuple[object, str]]:
         prefix = ("queries",) if "queries" in data else ("expectations",)
         data = data.get("queries", data.get("expectations"))
     if not isinstance(data, list):
-        raise VpckitError(f"{path}: expected a list of queries (each with from, to)")
+        raise VpckitError(f"{path}: expected a list of queries (each with {keys})")
     return [(item, str(positions.get((*prefix, index), f"{path}:entry {index + 1}"))) for index, item in enumerate(data)]
 
 
@@ -587,20 +587,7 @@ def _read_expectations(path: Path) -> list:
 
 def _read_queries(path: Path) -> list:
     """The queries of a YAML/JSON file: a list, or a mapping with a ``queries`` (or ``expectations``) list."""
-    from .sources.positions import load_with_positions
-
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise VpckitError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise VpckitError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    data, _ = load_with_positions(text, str(path))  # bounded alias expansion, file:line:col errors
-    if isinstance(data, dict):
-        data = data.get("queries", data.get("expectations"))
-    if not isinstance(data, list):
-        raise VpckitError(f"{path}: expected a list of queries (each with from, to, protocol, port)")
-    return data
+    return [item for item, _ in _read_query_entries(path, "from, to, protocol, port")]
 
 
 class DiagramView(str, enum.Enum):

@@ -289,9 +289,14 @@ def _cidr_ends(network: Network, text: str) -> list[_End]:
     return ends
 
 
+def _outside_ends(network: Network) -> list[_End]:
+    """Every internet and on-premises atom of both families, as ends."""
+    return [end for family in (4, 6) for kind in ("internet", "onprem") for end in _atom_ends(network, family, kind)]
+
+
 def _everyone(network: Network, exclude: str) -> list[_End]:
     own = set(network.resolve_endpoint(exclude).interfaces)
-    ends = [end for family in (4, 6) for kind in ("internet", "onprem") for end in _atom_ends(network, family, kind)]
+    ends = _outside_ends(network)
     return ends + _class_ends(network, interface_classes(network), "source", own)
 
 
@@ -307,7 +312,7 @@ def _destinations(network: Network, sources: str, src_ends: list[_End]) -> list[
     own = {member for end in src_ends if end.interval is None for member in _members(network, end)}
     ends = _class_ends(network, classes, "destination", own) + _load_balancer_ends(network, None)
     if own:  # interfaces of the network reach out too: to the internet and on premises
-        ends += [end for family in (4, 6) for kind in ("internet", "onprem") for end in _atom_ends(network, family, kind)]
+        ends += _outside_ends(network)
     return ends
 
 

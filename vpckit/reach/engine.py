@@ -101,8 +101,8 @@ def candidate_answers(network: Network, query: Query, family: int | None = None)
         # An address of the account that no live resource holds: the packet goes where the internet would take it.
         unheld = network.account_addresses[ip_key(destination.address)]
         destination = Endpoint("internet", "internet", destination.text, destination.address)
-    sources = _source_interfaces(network, source)
-    targets = _destination_interfaces(network, destination)
+    sources = _interfaces_of(network, source)
+    targets = _interfaces_of(network, destination)
     count = 0
     for src_iface in sources[:_MAX_CANDIDATES]:
         for dst_iface in targets[:_MAX_CANDIDATES]:
@@ -132,7 +132,7 @@ def _families_of(network: Network, endpoint: Endpoint) -> set[int]:
         return {6} if endpoint.text == "internet6" else {4, 6}
     if endpoint.kind in ("subnet", "interface", "nat_gateway", "load_balancer"):
         found: set[int] = set()
-        for iface in _source_interfaces(network, endpoint):
+        for iface in _interfaces_of(network, endpoint):
             if iface is None:
                 continue
             if iface.private_ips or iface.public_ips:
@@ -149,15 +149,8 @@ def _families_of(network: Network, endpoint: Endpoint) -> set[int]:
 _VERDICT_RANK = {"reachable": 0, "partial": 1, "undetermined": 2, "unreachable": 3}
 
 
-def _source_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
-    if endpoint.kind == "subnet":
-        return [network.subnet_host(endpoint.node)]
-    if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
-        return [network.interfaces[n] for n in (endpoint.interfaces or (endpoint.node,)) if n in network.interfaces] or [None]
-    return [None]
-
-
-def _destination_interfaces(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+def _interfaces_of(network: Network, endpoint: Endpoint) -> list[Interface | None]:
+    """The interfaces that can be an end (a subnet's stand-in host); ``[None]`` for an outside end."""
     if endpoint.kind == "subnet":
         return [network.subnet_host(endpoint.node)]
     if endpoint.kind in ("interface", "nat_gateway", "load_balancer"):
@@ -701,12 +694,12 @@ def _answer_one_source(network: Network, query: Query, src_iface: Interface,
     destination = network.resolve_endpoint(query.destination)
     source = Endpoint("interface", src_iface.node, src_iface.node, src_iface.primary_ip, src_iface.vpc, (src_iface.node,))
     results = []
-    for dst_iface in _destination_interfaces(network, destination):
+    for dst_iface in _interfaces_of(network, destination):
         result = _answer_pair(network, query, source, destination, src_iface, dst_iface, 4, preserved=preserved)
         if result.verdict == "reachable":
             return result
         results.append(result)
-    return min(results, key=lambda r: _VERDICT_RANK.get(r.verdict, 9))
+    return best_answer(results)
 
 
 def _aws_service(network: Network, query: Query, result: Answer, source: Endpoint, src_iface: Interface | None,
