@@ -5,18 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from vpckit.cli import main
+from .cli_run import run as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 THREE_TIER = str(ROOT / "designs" / "three-tier.yaml")
 DUAL_STACK = str(ROOT / "designs" / "dual-stack.yaml")
 HUB = str(ROOT / "designs" / "hub-and-spoke.yaml")
-
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_what_the_internet_reaches(capsys) -> None:

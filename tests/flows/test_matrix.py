@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from vpckit.cli import main
 from vpckit.errors import QueryError
 from vpckit.flows import matrix, ports
 
+from .cli_run import run as _run
 from .test_ports_exact import INPUTS, ROOT, network
 
 THREE_TIER = str(ROOT / "designs" / "three-tier.yaml")
@@ -58,12 +58,6 @@ def test_tiers_group_their_members_and_count_them() -> None:
     }
     whole = matrix(THREE_TIER, by="vpc").cell("prod", "prod")
     assert whole.status == "partial-members" and (whole.reaching, whole.pairs) == (10, 20)
-
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_cli_formats(capsys) -> None:

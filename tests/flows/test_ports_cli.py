@@ -5,17 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from vpckit.cli import main
+from .cli_run import run as _run
 
 ROOT = Path(__file__).resolve().parents[2]
 THREE_TIER = str(ROOT / "designs" / "three-tier.yaml")
 DUAL_STACK = str(ROOT / "designs" / "dual-stack.yaml")
-
-
-def _run(capsys, *args: str) -> tuple[int, str, str]:
-    status = main(list(args))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_text_lists_open_rows_first_with_what_closes_the_rest(capsys) -> None:
