@@ -25,7 +25,7 @@ from ..network.addressing import RFC1918, RFC6598, Interface, IpKey
 from ..network.build import Network
 
 __all__ = ["AddressAtoms", "InterfaceClass", "address_atoms", "interface_classes", "cidrs_of", "cell",
-           "component_filters", "SPECIAL_RANGES"]
+           "component_filters", "network_cache", "SPECIAL_RANGES"]
 
 _TOP = {4: 2**32 - 1, 6: 2**128 - 1}
 #: Ranges that are never on the internet (IGW-05) or never anyone's host; cutting at them keeps every
@@ -102,6 +102,11 @@ def _rule_ranges(network: Network) -> Iterator[tuple[int, int, int]]:
 _MEMO: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
 
 
+def network_cache(network: Network) -> dict:
+    """What the set questions learn once per built network (a network is not changed after it is built)."""
+    return _MEMO.setdefault(network, {})
+
+
 def address_atoms(network: Network, *, with_interfaces: bool = True) -> dict[int, AddressAtoms]:
     """The atoms of the IPv4 and IPv6 space that the network's CIDRs induce (computed once per network).
 
@@ -115,7 +120,7 @@ def address_atoms(network: Network, *, with_interfaces: bool = True) -> dict[int
     >>> atoms.interval(atoms.index(int(IPAddress("10.0.3.4"))))[0] == int(IPAddress("10.0.0.0"))
     True
     """
-    cache = _MEMO.setdefault(network, {})
+    cache = network_cache(network)
     key = ("atoms", with_interfaces)
     if key not in cache:
         cuts: dict[int, set[int]] = {4: {0}, 6: {0}}
@@ -200,7 +205,7 @@ def interface_classes(network: Network) -> list[InterfaceClass]:
     >>> [c.members for c in interface_classes(net)]
     [('eni:p/x', 'eni:p/y')]
     """
-    cache = _MEMO.setdefault(network, {})
+    cache = network_cache(network)
     if "classes" not in cache:
         atoms = address_atoms(network, with_interfaces=False)
         referenced = _referenced_groups(network)
@@ -289,7 +294,7 @@ def cell(network: Network, components: Iterable[str], family: int, value: int,
     >>> [str(IPAddress(v)) for v in cell(net, [], 4, int(IPAddress("8.8.8.8")))]
     ['1.0.0.0', '9.255.255.255']
     """
-    cache = _MEMO.setdefault(network, {})
+    cache = network_cache(network)
     ranges: set[tuple[int, int, int]] = set(cache.setdefault("global-ranges", set(_global_ranges(network)))
                                             if network_ranges else ())
     seen = cache.setdefault("component-ranges", {})

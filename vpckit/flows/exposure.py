@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from weakref import WeakKeyDictionary
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork, IPSet
 
@@ -18,7 +17,8 @@ from ..errors import QueryError
 from ..model.types import looks_like_address
 from ..network.addressing import is_internet_address
 from ..network.build import Endpoint, Network
-from .atoms import SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cell, cidrs_of, interface_classes
+from .atoms import (SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cell, cidrs_of, interface_classes,
+                    network_cache)
 from .ports import as_network, ports
 from .rows import EndpointInfo, FlowRow
 
@@ -342,21 +342,18 @@ def _row(network: Network, src: _End, dst: _End, row: FlowRow, src_atoms: list, 
                    row.failing_client_ports, row.undetermined, row.via, row.numbers)
 
 
-_OWNED: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
-
-
 def _outside_cidrs(network: Network, family: int, atoms: list) -> tuple[str, ...]:
     """The fewest CIDRs of some outside atoms, without the network's own public addresses (not outside hosts)."""
-    cache = _OWNED.setdefault(network, {})
-    key = (family, tuple(sorted(set(atoms))))
+    cache = network_cache(network)
+    key = ("outside-cidrs", family, tuple(sorted(set(atoms))))
     if key not in cache:
-        if ("owned", family) not in cache:
-            cache[("owned", family)] = sorted(
+        if ("owned-addresses", family) not in cache:
+            cache[("owned-addresses", family)] = sorted(
                 {int(a) for iface in network.interfaces.values() for a in iface.public_ips if a.version == family}
                 | {value for version, value in network.account_addresses if version == family})
-        owned = cache[("owned", family)]
-        holes = [v for v in owned if any(lo <= v <= hi for lo, hi in key[1])]
-        cidrs = cidrs_of(family, key[1])
+        owned = cache[("owned-addresses", family)]
+        holes = [v for v in owned if any(lo <= v <= hi for lo, hi in key[2])]
+        cidrs = cidrs_of(family, key[2])
         cache[key] = tuple(cidrs) if not holes else tuple(
             str(c) for c in (IPSet(cidrs) - IPSet(IPAddress(v, family) for v in holes)).iter_cidrs())
     return cache[key]

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from os import PathLike
 from typing import Iterable, Sequence
-from weakref import WeakKeyDictionary
 
 from ..errors import QueryError
 from ..model import Design
@@ -23,7 +22,7 @@ from ..reach.answer import Answer, Blocker
 from ..reach.engine import LISTENER_PROTOCOLS, address_families, candidate_answers
 from ..reach.query import Query
 from .rows import EndpointInfo, FlowRow, PortsAnswer
-from .atoms import component_filters
+from .atoms import component_filters, network_cache
 from .segments import Segment, choose, merge, pieces
 
 __all__ = ["ports", "PROTOCOL_CHOICES"]
@@ -135,12 +134,8 @@ def _protocols(protocols: Iterable[str | int] | None) -> set[str | int] | None:
     return out
 
 
-#: What the set questions learn once per built network (a network is not changed after it is built).
-_PER_NETWORK: "WeakKeyDictionary[Network, dict]" = WeakKeyDictionary()
-
-
 def _memo(network: Network, key: object, compute):
-    cache = _PER_NETWORK.setdefault(network, {})
+    cache = network_cache(network)
     if key not in cache:
         cache[key] = compute()
     return cache[key]
