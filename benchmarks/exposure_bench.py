@@ -50,14 +50,15 @@ def bench(enis: int, destinations: int) -> dict:
         "ratio_naive_vs_walks": round(internet_atoms * public * 8 / max(1, everything.walks), 1),
     }
     nodes = sorted(n for n, i in network.interfaces.items() if i.owner_kind == "instance")
-    to_times, to_walks, to_pairs = [], [], []
+    to_times, to_walks, to_pairs, to_shared = [], [], [], []
     for node in nodes[:: max(1, len(nodes) // max(1, destinations))][:destinations]:
         start = time.perf_counter()
         who = exposure(network, to=node)
         to_times.append(time.perf_counter() - start)
         to_walks.append(who.walks)
         to_pairs.append(who.pairs)
-    out.update({"to_s": [round(t, 2) for t in to_times], "to_pairs": to_pairs, "to_walks": to_walks,
+        to_shared.append(who.shared)
+    out.update({"to_s": [round(t, 2) for t in to_times], "to_pairs": to_pairs, "to_shared": to_shared, "to_walks": to_walks,
                 "naive_to_walks": len(network.interfaces) * 8})
     return out
 

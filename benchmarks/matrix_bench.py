@@ -35,7 +35,7 @@ def bench(enis: int, roles: bool, jobs: int, by: str) -> dict:
     interfaces = sum(1 for i in network.interfaces.values() if i.owner_kind not in ("nat_gateway", "transit_gateway"))
     per_pair = elapsed / max(1, answer.class_pairs)
     return {"enis": len(network.interfaces), "roles": roles, "by": by, "jobs": jobs, "classes": answer.classes,
-            "class_pairs": answer.class_pairs, "walks": answer.walks, "seconds": round(elapsed, 2),
+            "class_pairs": answer.class_pairs, "shared": answer.shared, "walks": answer.walks, "seconds": round(elapsed, 2),
             "cells": len(answer.cells), "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "per_interface_pair_estimate_s": round(per_pair * interfaces * interfaces, 1)}
 

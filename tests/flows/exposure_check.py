@@ -140,3 +140,31 @@ def _holds(network: Network, end, text: str) -> bool:
         return end.node == endpoint.node or nodes & set(network.load_balancers[end.node].interfaces) != set()
     names = set(end.members) or {end.name}
     return end.node in nodes or any(network.interfaces[n].name in names for n in nodes)
+
+
+def shared_disagreements(network: Network, result: ExposureAnswer, destination: str) -> list[str]:
+    """Every source class in ``exposure --to`` has exactly the rows its own `ports` walk gives (the rows of a
+    class answered by another class's walks, SharedAnswers, included)."""
+    problems = []
+    got: dict[str, list[tuple]] = {}
+    for row in result.flows:
+        if row.source.kind == "interface":
+            got.setdefault(row.source.node, []).append(_row_key(row))
+    for klass in interface_classes(network):
+        source = klass.representative
+        if source in network.resolve_endpoint(destination).interfaces or \
+                network.interfaces[source].owner_kind in ("nat_gateway", "vpc_endpoint", "transit_gateway"):
+            continue
+        try:
+            own = [_row_key(r) for r in ports(network, source, destination).flows if r.status != "closed"]
+        except QueryError:
+            continue
+        if sorted(own) != sorted(got.get(source, [])):
+            problems.append(f"{source} -> {destination}: exposure rows {sorted(got.get(source, []))} but ports "
+                            f"says {sorted(own)}")
+    return problems
+
+
+def _row_key(row) -> tuple:
+    return (row.family, row.protocol, row.low, row.high, row.status, row.failing_client_ports, row.via,
+            tuple(sorted(b.code for b in row.undetermined)))

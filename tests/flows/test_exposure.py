@@ -15,7 +15,8 @@ from vpckit.flows.atoms import interface_classes
 from vpckit.model import Design
 from vpckit.network import build_network
 
-from .exposure_check import atom_disagreements, class_disagreements, outside_disagreements, row_disagreements
+from .exposure_check import (atom_disagreements, class_disagreements, outside_disagreements, row_disagreements,
+                             shared_disagreements)
 from .test_ports_exact import ROOT, network
 from .test_ports_generated import SETTINGS, networks
 
@@ -44,6 +45,7 @@ def check_network(net, rng: random.Random) -> list[str]:
         problems += atom_disagreements(net, destination, rng)
         who = exposure(net, to=destination)
         problems += row_disagreements(net, who, rng)
+        problems += shared_disagreements(net, who, destination)
         problems += outside_disagreements(net, who, outside + interfaces, [destination], rng, count=15)
     if interfaces:
         source = interfaces[0]

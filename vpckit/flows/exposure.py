@@ -21,6 +21,7 @@ from .atoms import (SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms,
                     network_cache)
 from .ports import as_network, ports
 from .rows import EndpointInfo, FlowRow
+from .sharing import SharedAnswers
 
 __all__ = ["exposure", "ExposureAnswer"]
 
@@ -45,6 +46,8 @@ class ExposureAnswer:
     classes: int = 0
     walks: int = 0
     pairs: int = 0
+    #: pairs answered by the walks of a source class that the destination cannot tell apart from theirs
+    shared: int = 0
     notes: list[str] = field(default_factory=list)
 
     def destinations(self) -> list[str]:
@@ -58,7 +61,7 @@ class ExposureAnswer:
     def to_dict(self) -> dict[str, Any]:
         """``{"question", "flows": [rows], "atoms", "classes", "walks", ...}``."""
         return {"question": self.question, "flows": [row.to_dict() for row in self.flows], "atoms": self.atoms,
-                "classes": self.classes, "pairs": self.pairs, "walks": self.walks, "notes": list(self.notes)}
+                "classes": self.classes, "pairs": self.pairs, "shared": self.shared, "walks": self.walks, "notes": list(self.notes)}
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,7 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
     result.classes = len(interface_classes(network))
     merged: dict[tuple, list] = {}
     cells: dict[tuple, list] = {}
+    shares: dict[str, SharedAnswers] = {}
     total = len(src_ends) * len(dst_ends)
     for src in src_ends:
         for dst in dst_ends:
@@ -111,7 +115,7 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
                 continue
             result.pairs += 1
             try:
-                answer = _ask(network, src, dst, cells, result)
+                answer = _ask(network, src, dst, cells, shares, result)
             except QueryError:
                 continue  # no common address family, or nothing sends from there
             for row in answer.flows:
@@ -134,7 +138,8 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
     return result
 
 
-def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], result: ExposureAnswer):
+def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], shares: dict[str, SharedAnswers],
+         result: ExposureAnswer):
     """``ports`` for a pair of ends; an outside atom inside a cell already answered reuses that answer.
 
     The cell of an answer is the range of addresses around the atom's representative that every
@@ -143,8 +148,17 @@ def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], resul
     """
     outside, other = (src, dst) if src.interval is not None else (dst, src) if dst.interval is not None else (None, None)
     if outside is None:
-        answer = ports(network, src.text, dst.text)
-        result.walks += answer.walks
+        shared = shares.get(dst.group) if src.nodes else None
+        if shared is None and src.nodes and dst.group.startswith("end:"):
+            shared = shares[dst.group] = SharedAnswers(network, _destination_interfaces(network, dst))
+        answer = shared.lookup(src.text) if shared is not None else None
+        if answer is None:
+            answer = ports(network, src.text, dst.text)
+            result.walks += answer.walks
+            if shared is not None:
+                shared.store(src.text, answer)
+        else:
+            result.shared += 1
         return answer
     known = cells.setdefault((other.group, outside.group, outside.family, outside is src), [])
     low, high = outside.interval
@@ -362,6 +376,12 @@ def _outside_cidrs(network: Network, family: int, atoms: list) -> tuple[str, ...
 def _public_addresses(network: Network, end: _End) -> tuple[str, ...]:
     nodes = sorted({end.info.node, *_members(network, end)} & set(network.interfaces))
     return tuple(f"{a}/32" for n in nodes for a in network.interfaces[n].public_ips)
+
+
+def _destination_interfaces(network: Network, end: _End) -> tuple[str, ...]:
+    """The interfaces a named destination answers at (a load balancer's own), none for other kinds."""
+    endpoint = network.resolve_endpoint(end.text)
+    return tuple(endpoint.interfaces) if endpoint.kind in ("interface", "load_balancer") else ()
 
 
 def _members(network: Network, end: _End) -> set[str]:

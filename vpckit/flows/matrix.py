@@ -7,15 +7,16 @@ and says when only some of its member pairs reach (``partial-members``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable
 
 from ..errors import QueryError
 from ..model.tiers import tier_of
 from ..network.build import Network
 from .atoms import interface_classes
-from .ports import _protocols, as_network, ports
-from .rows import FlowRow
+from .ports import _info as ports_info, _protocols, as_network, ports
+from .rows import EndpointInfo, FlowRow
+from .sharing import SharedAnswers
 
 __all__ = ["matrix", "MatrixAnswer", "MatrixCell", "UNITS"]
 
@@ -71,6 +72,8 @@ class MatrixAnswer:
     cells: list[MatrixCell] = field(default_factory=list)
     classes: int = 0
     class_pairs: int = 0
+    #: class pairs answered by the walks of a source class that the destination cannot tell apart
+    shared: int = 0
     walks: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -81,7 +84,8 @@ class MatrixAnswer:
     def to_dict(self) -> dict[str, Any]:
         """``{"by", "units", "cells": [...], "classes", "class_pairs", "walks", "notes"}``."""
         return {"by": self.by, "units": list(self.units), "cells": [c.to_dict() for c in self.cells],
-                "classes": self.classes, "class_pairs": self.class_pairs, "walks": self.walks, "notes": list(self.notes)}
+                "classes": self.classes, "class_pairs": self.class_pairs, "shared": self.shared,
+                "walks": self.walks, "notes": list(self.notes)}
 
 
 def _units(network: Network, node: str, by: str) -> list[str]:
@@ -126,7 +130,8 @@ def matrix(network: Network | Any, *, by: str = "interface", protocols: Iterable
     result = MatrixAnswer(by, classes=len(classes))
     members = {k.representative: k.members for k in classes}
     result.units = sorted({u for k in classes for m in k.members for u in _units(network, m, by)})
-    answers = _class_pairs(network, [k.representative for k in classes], members, wanted, jobs, progress)
+    answers, result.shared = _class_pairs(network, [k.representative for k in classes], members, wanted, jobs,
+                                          progress)
     cells: dict[tuple[str, str], MatrixCell] = {}
     by_units = {rep: _by_units(network, nodes, by) for rep, nodes in members.items()}
     for src, dst, reached, walks in answers:
@@ -163,56 +168,91 @@ def _pairs(members: dict[str, tuple[str, ...]], src: str, dst: str) -> list[tupl
     return [(a, b) for a in members[src] for b in members[dst] if a != b]
 
 
-def _ask(network: Network, members: dict, wanted, src: str, dst: str) -> tuple | None:
-    """One ``ports`` question for a pair of classes: (src, dst, the rows that get through, walks)."""
+def _ask(network: Network, members: dict, wanted, src: str, dst: str, shares: dict[str, SharedAnswers],
+         counts: list[int]) -> tuple | None:
+    """One ``ports`` question for a pair of classes: (src, dst, the rows that get through, walks).
+
+    A source class that the destination cannot tell apart from one already asked (:class:`SharedAnswers`)
+    takes that answer, its rows relabelled with its own end.
+    """
     pairs = _pairs(members, src, dst)
     if not pairs:
         return None
     a, b = pairs[0]
-    try:
-        answer = ports(network, a, b, protocols=wanted)
-    except QueryError:
-        return (src, dst, [], 0)  # no address family in common, or the source starts nothing
-    return (src, dst, [row for row in answer.flows if row.status != "closed"], answer.walks)
+    shared = shares.setdefault(b, SharedAnswers(network, (b,)))
+    answer = shared.lookup(a)
+    walks = 0
+    if answer is None:
+        try:
+            answer = ports(network, a, b, protocols=wanted)
+        except QueryError:
+            return (src, dst, [], 0)  # no address family in common, or the source starts nothing
+        shared.store(a, answer)
+        walks = answer.walks
+    else:
+        counts[0] += 1
+    rows = [row for row in answer.flows if row.status != "closed"]
+    if rows and rows[0].source.node != a:
+        source = _end_info(network, a)
+        rows = [replace(row, source=source.of_family(row.family)) for row in rows]
+    return (src, dst, rows, walks)
+
+
+def _end_info(network: Network, node: str) -> EndpointInfo:
+    return ports_info(network, network.resolve_endpoint(node), node)
 
 
 _SHARED: dict[str, Any] = {}
 
 
-def _worker(sources: list[str]) -> list[tuple]:
+def _worker(destinations: list[str]) -> tuple[list[tuple], int]:
     network, members, wanted, representatives = (_SHARED[k] for k in ("network", "members", "wanted", "classes"))
-    return [found for src in sources for dst in representatives
-            if (found := _ask(network, members, wanted, src, dst)) is not None]
+    return _column(network, members, wanted, representatives, destinations)
+
+
+def _column(network: Network, members: dict, wanted, sources: list[str], destinations: list[str]) -> tuple[list, int]:
+    """Every source class toward each of ``destinations``: answers shared down a column."""
+    shares: dict[str, SharedAnswers] = {}
+    counts = [0]
+    found = [f for dst in destinations for src in sources
+             if (f := _ask(network, members, wanted, src, dst, shares, counts)) is not None]
+    return found, counts[0]
 
 
 def _class_pairs(network: Network, representatives: list[str], members: dict, wanted, jobs: int,
-                 progress: Progress | None) -> list[tuple]:
-    """Every class pair's answer, in a fixed order; ``jobs`` processes share the source classes."""
+                 progress: Progress | None) -> tuple[list[tuple], int]:
+    """Every class pair's answer, in a fixed order (by source, then destination), and how many were shared.
+
+    Destinations are the outer loop, so that one destination's answers serve the source classes it
+    cannot tell apart; ``jobs`` processes share the destination classes.
+    """
     total = len(representatives)
+    found: list[tuple] = []
+    shared = 0
     if jobs <= 1 or total < 2:
-        out = []
-        for done, src in enumerate(representatives, 1):
-            out += [found for dst in representatives if (found := _ask(network, members, wanted, src, dst)) is not None]
+        for done, dst in enumerate(representatives, 1):
+            part, count = _column(network, members, wanted, representatives, [dst])
+            found += part
+            shared += count
             if progress is not None:
                 progress(done, total)
-        return out
-    import multiprocessing
+    else:
+        import multiprocessing
 
-    _SHARED.update(network=network, members=members, wanted=wanted, classes=representatives)
-    chunks = [representatives[i::jobs * 4] for i in range(jobs * 4) if representatives[i::jobs * 4]]
-    out_by_source: dict[str, list[tuple]] = {}
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            for done, part in enumerate(pool.imap_unordered(_worker, chunks), 1):
-                for found in part:
-                    out_by_source.setdefault(found[0], []).append(found)
-                if progress is not None:
-                    progress(done, len(chunks))
-    finally:
-        _SHARED.clear()
-    order = {src: i for i, src in enumerate(representatives)}
-    return [found for src in sorted(out_by_source, key=order.get)
-            for found in sorted(out_by_source[src], key=lambda f: order[f[1]])]
+        _SHARED.update(network=network, members=members, wanted=wanted, classes=representatives)
+        chunks = [representatives[i::jobs * 4] for i in range(jobs * 4) if representatives[i::jobs * 4]]
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for done, (part, count) in enumerate(pool.imap_unordered(_worker, chunks), 1):
+                    found += part
+                    shared += count
+                    if progress is not None:
+                        progress(done, len(chunks))
+        finally:
+            _SHARED.clear()
+    order = {rep: i for i, rep in enumerate(representatives)}
+    found.sort(key=lambda f: (order[f[0]], order[f[1]]))
+    return found, shared
 
 
 def _same(one: FlowRow, other: FlowRow) -> bool:
