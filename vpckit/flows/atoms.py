@@ -216,14 +216,14 @@ def interface_classes(network: Network) -> list[InterfaceClass]:
     return cache["classes"]
 
 
-def _global_ranges(network: Network) -> Iterator[tuple[int, int, int]]:
+def _global_ranges(network: Network, subnets: bool = True) -> Iterator[tuple[int, int, int]]:
     """Ranges the walk consults for any address, whatever path it takes (VPCs, subnets, on premises...)."""
     def of(net: IPNetwork) -> tuple[int, int, int]:
         return net.version, int(net.first), int(net.last)
 
     for vpc in network.vpcs.values():
         yield from (of(n) for n in (*vpc.cidrs, *vpc.ipv6_cidrs))
-    for subnet in network.subnets.values():
+    for subnet in network.subnets.values() if subnets else ():
         yield from (of(n) for n in (subnet.cidr, subnet.ipv6_cidr) if n is not None)
     for info in network.onprem.values():
         yield from (of(n) for n in info.cidrs)
@@ -279,14 +279,15 @@ def component_filters(network: Network, component: str) -> Iterator:
 
 
 def cell(network: Network, components: Iterable[str], family: int, value: int,
-         *, network_ranges: bool = True) -> tuple[int, int]:
+         *, network_ranges: bool = True, subnets: bool = True) -> tuple[int, int]:
     """The addresses around ``value`` that every one of ``components`` (and the network's own ranges) treats alike.
 
     A walk that consulted only ``components`` gives the same answer for every address of the cell that
     nobody in the network owns: each decision it made depends on the address only through these CIDRs.
     Without ``network_ranges`` the VPC, subnet, on-premises and special ranges do not cut the cell: for
     callers that use it only for addresses of one kind (all on the internet, or all of one on-premises
-    network), for which those ranges decide alike anyway.
+    network), for which those ranges decide alike anyway. Without ``subnets`` only the subnets' CIDRs do
+    not cut it: for callers that compare senders in different subnets which the walk treats alike.
 
     >>> from vpckit.model import Design
     >>> from vpckit.network import build_network
@@ -295,8 +296,12 @@ def cell(network: Network, components: Iterable[str], family: int, value: int,
     ['1.0.0.0', '9.255.255.255']
     """
     cache = network_cache(network)
-    ranges: set[tuple[int, int, int]] = set(cache.setdefault("global-ranges", set(_global_ranges(network)))
-                                            if network_ranges else ())
+    if not network_ranges:
+        ranges: set[tuple[int, int, int]] = set()
+    elif subnets:
+        ranges = set(cache.setdefault("global-ranges", set(_global_ranges(network))))
+    else:
+        ranges = set(cache.setdefault("global-ranges-but-subnets", set(_global_ranges(network, subnets=False))))
     seen = cache.setdefault("component-ranges", {})
     for component in components:
         if component not in seen:
