@@ -5,7 +5,7 @@ For each size it builds the network, then times `exposure` (everything the inter
 ratio against the naive count: one `reach` walk per (source atom, destination interface, protocol
 piece) for the internet question, per (source interface, protocol piece) for --to.
 
-    python benchmarks/exposure_bench.py --enis 10000 50000
+    python benchmarks/exposure_bench.py --enis 10000 50000 [--roles]
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from vpckit.model import Design  # noqa: E402
 from vpckit.network import build_network  # noqa: E402
 
 
-def bench(enis: int, destinations: int) -> dict:
+def bench(enis: int, destinations: int, roles: bool = False) -> dict:
     start = time.perf_counter()
-    network = build_network(Design.model_validate(organisation(enis)))
+    network = build_network(Design.model_validate(organisation(enis, roles=roles)))
     built = time.perf_counter() - start
     start = time.perf_counter()
     atoms, classes = address_atoms(network, with_interfaces=False), interface_classes(network)
@@ -42,7 +42,7 @@ def bench(enis: int, destinations: int) -> dict:
     internet_atoms = len(_atom_ends(network, 4, "internet")) + len(_atom_ends(network, 6, "internet"))
     public = sum(1 for i in network.interfaces.values() if i.public_ips or i.ipv6)
     out = {
-        "enis": len(network.interfaces), "build_s": round(built, 2), "atoms_and_classes_s": round(indexed, 2),
+        "enis": len(network.interfaces), "roles": roles, "build_s": round(built, 2), "atoms_and_classes_s": round(indexed, 2),
         "atoms_v4": len(atoms[4]), "atoms_v6": len(atoms[6]), "internet_atoms": internet_atoms,
         "classes": len(classes), "internet_s": round(internet_s, 2), "internet_pairs": everything.pairs,
         "internet_walks": everything.walks, "internet_flows": len(everything.flows),
@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--enis", type=int, nargs="+", default=[10000])
     parser.add_argument("--destinations", type=int, default=2, help="how many --to questions per size")
+    parser.add_argument("--roles", action="store_true", help="role-based organisations (one group and OS per subnet)")
     args = parser.parse_args(argv)
     for enis in args.enis:
-        print(json.dumps(bench(enis, args.destinations)), flush=True)
+        print(json.dumps(bench(enis, args.destinations, args.roles)), flush=True)
     return 0
 
 

@@ -122,3 +122,21 @@ from .test_ports_generated import SETTINGS, networks  # noqa: E402
 @given(networks())
 def test_generated_networks_cells_equal_ports(design) -> None:
     assert disagreements(build_network(Design.model_validate(design))) == []
+
+
+def test_a_heatmap_of_300_units_keeps_every_label_inside_the_picture() -> None:
+    """300 rows: the labels get a font their rows can hold, VPC names mark the blocks, nothing is cut off."""
+    from matplotlib.image import imread
+    import io
+
+    from vpckit.flows.matrix import MatrixAnswer, MatrixCell
+    from vpckit.render.heatmap import _blocks, matrix_heatmap
+
+    units = [f"vpc{v}/i{k:03d}" for v in range(3) for k in range(100)]
+    cells = [MatrixCell(s, d, pairs=1, reaching=1) for s in units[::7] for d in units[::11] if s != d]
+    answer = MatrixAnswer("interface", units=units, cells=cells, classes=3)
+    assert answer.cell(units[7], units[11]).source == units[7] and answer.cell(units[1], units[2]) is None
+    picture = imread(io.BytesIO(matrix_heatmap(answer, "m.png")))
+    height, width = picture.shape[:2]
+    assert width >= 3000 and height >= 3000  # about 10 pixels a row at 110 dpi
+    assert _blocks(units) == [(0, 100, "vpc0"), (100, 200, "vpc1"), (200, 300, "vpc2")]

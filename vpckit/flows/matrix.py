@@ -77,9 +77,13 @@ class MatrixAnswer:
     walks: int = 0
     notes: list[str] = field(default_factory=list)
 
+    _index: dict[tuple[str, str], MatrixCell] = field(default_factory=dict, repr=False, compare=False)
+
     def cell(self, source: str, destination: str) -> MatrixCell | None:
         """The cell from one unit to another, None when nothing of the first reaches the second."""
-        return next((c for c in self.cells if c.source == source and c.destination == destination), None)
+        if len(self._index) != len(self.cells):  # a picture of 300 units looks up 90,000 cells
+            self._index = {(c.source, c.destination): c for c in self.cells}
+        return self._index.get((source, destination))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"by", "units", "cells": [...], "classes", "class_pairs", "walks", "notes"}``."""
