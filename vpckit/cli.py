@@ -503,6 +503,73 @@ def matrix(
     raise typer.Exit(EXIT_OK)
 
 
+class DiffFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    github = "github"
+    sarif = "sarif"
+
+
+class DiffFailOn(str, enum.Enum):
+    opened = "opened"
+    closed = "closed"
+    internet = "internet"
+    any = "any"
+
+
+@app.command()
+def diff(
+    old: str = typer.Argument(..., help="The network before the change: any input vpckit reads."),
+    new: str = typer.Argument(..., help="The network after the change: any input vpckit reads."),
+    from_: Optional[str] = typer.Option(None, "--from", help="Only flows from this: internet, on-prem, or a name."),
+    to: Optional[str] = typer.Option(None, "--to", help="Only flows to this: internet, on-prem, or a name."),
+    format: DiffFormat = typer.Option(DiffFormat.text, "--format", "-f", help="Output format."),
+    fail_on: Optional[DiffFailOn] = typer.Option(None, "--fail-on", help="Exit 1 when a change of this kind exists (internet: newly reachable from the internet)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the answer here instead of stdout."),
+    force: bool = ForceOpt,
+    input_format: Optional[str] = InputFormatOpt,
+    parameter: list[str] = ParameterOpt,
+    region: Optional[str] = TemplateRegionOpt,
+) -> None:
+    """What NEW opens or closes compared with OLD, and the settings that made each difference.
+
+    Exit 0 when answered (and nothing matches --fail-on), 1 when a change of the --fail-on kind
+    exists, 2 on bad input.
+    """
+    import json
+
+    from .errors import QueryError
+    from .flows.diff import diff as flow_diff
+    from .network import build_network
+    from .report.diff import diff_dict, diff_github, diff_markdown, diff_sarif, diff_text
+
+    _guard_output(output, (old, new), force)
+    networks = []
+    for label, path in (("OLD", old), ("NEW", new)):
+        try:
+            networks.append(build_network(_load(path, input_format, parameter, region)))
+        except VpckitError as error:
+            raise VpckitError(f"{label} {error}" if not str(error).startswith(path) else str(error)) from None
+    with _progress(format is DiffFormat.text and output is None) as progress:
+        try:
+            result = flow_diff(networks[0], networks[1], sources=from_, to=to, progress=progress)
+        except QueryError as error:
+            raise VpckitError(_flagged(str(error))) from None
+    result.old, result.new = old, new
+    if format is DiffFormat.json:
+        _emit(json.dumps(diff_dict(result), indent=2), output)
+    elif format is DiffFormat.markdown:
+        _emit(diff_markdown(result), output)
+    elif format is DiffFormat.github:
+        _emit(diff_github(result), output)
+    elif format is DiffFormat.sarif:
+        _emit(diff_sarif(result), output)
+    else:
+        _emit(diff_text(result), output)
+    raise typer.Exit(EXIT_FINDINGS if fail_on is not None and result.fails(fail_on.value) else EXIT_OK)
+
+
 class _progress:
     """A rich progress bar on stderr for runs longer than a second, when stderr is a terminal."""
 

@@ -1,0 +1,394 @@
+"""``diff``: what a change opens or closes, between any two inputs vpckit reads.
+
+Both networks are asked the same questions: interface classes and address atoms are taken over
+*both* (an interface's class is the pair of its classes in the old and the new network, an atom is
+a piece that neither network cuts), so a flow is compared with itself. For every pair of ends,
+``ports`` runs in each network and the two answers are compared range by range; where a range got
+through in one and not (or less) in the other, the row says ``opened`` or ``closed`` and names the
+settings that made the difference: the blockers present on one side only, placed in their input
+(``file:line:col``), or the path (gateway, peering, transit gateway) that appeared or went away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+from netaddr import IPAddress
+
+from ..errors import QueryError
+from ..network.build import Network
+from ..network.places import place
+from ..reach.answer import Blocker
+from .atoms import address_atoms, cidrs_of, interface_classes
+from .ports import as_network, ports
+from .rows import EndpointInfo, FlowRow, PortsAnswer
+from .segments import pieces
+
+__all__ = ["diff", "DiffAnswer", "DiffRow", "Cause", "FAIL_ON"]
+
+#: What ``--fail-on`` accepts.
+FAIL_ON = ("opened", "closed", "internet", "any")
+#: How much gets through: a change to a higher rank opens, to a lower one closes.
+_RANK = {"closed": 0, "undetermined": 1, "partial": 2, "open": 3}
+_LEFT_OUT = ("nat_gateway", "transit_gateway", "vpc_endpoint")
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A setting that makes the difference: on which side it acts, what it is, where it was written."""
+
+    side: str  # "old" or "new": the input the setting is read from
+    code: str
+    component: str
+    setting: str
+    message: str
+    place: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return {"side": self.side, "code": self.code, "component": self.component, "setting": self.setting,
+                "message": self.message, "place": self.place}
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    """One range whose status changed: ``row`` holds the ends, protocol and ports (and the new status)."""
+
+    change: str  # opened | closed
+    before: str
+    after: str
+    row: FlowRow
+    causes: tuple[Cause, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The flow row of DESIGN.md with ``change``, ``before``, ``after`` and ``causes``."""
+        out = self.row.to_dict()
+        out.update(change=self.change, before=self.before, after=self.after,
+                   causes=[c.to_dict() for c in self.causes])
+        return out
+
+
+@dataclass
+class DiffAnswer:
+    """Every range that opened or closed between ``old`` and ``new``, and what the comparison cost."""
+
+    old: str
+    new: str
+    rows: list[DiffRow] = field(default_factory=list)
+    classes: int = 0
+    atoms: int = 0
+    pairs: int = 0
+    walks: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def opened(self) -> list[DiffRow]:
+        """The rows that opened."""
+        return [r for r in self.rows if r.change == "opened"]
+
+    def closed(self) -> list[DiffRow]:
+        """The rows that closed."""
+        return [r for r in self.rows if r.change == "closed"]
+
+    def fails(self, kind: str) -> bool:
+        """Whether a change of ``kind`` (``opened``, ``closed``, ``internet``: opened from the internet, ``any``) exists."""
+        if kind == "any":
+            return bool(self.rows)
+        if kind == "internet":
+            return any(r.change == "opened" and r.row.source.kind == "internet" for r in self.rows)
+        return any(r.change == kind for r in self.rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"old", "new", "flows": [rows], "opened", "closed", "classes", "atoms", "pairs", "walks", "notes"}``."""
+        return {"old": self.old, "new": self.new, "flows": [r.to_dict() for r in self.rows],
+                "opened": len(self.opened()), "closed": len(self.closed()), "classes": self.classes,
+                "atoms": self.atoms, "pairs": self.pairs, "walks": self.walks, "notes": list(self.notes)}
+
+
+@dataclass(frozen=True)
+class _End:
+    text: str  # what both networks are asked with
+    group: str  # rows of ends of one group merge (outside atoms into CIDRs)
+    info: EndpointInfo
+    interval: tuple[int, int] | None = None
+    family: int | None = None
+
+
+def diff(old: Network | Any, new: Network | Any, *, sources: str | None = None, to: str | None = None,
+         progress: Progress | None = None) -> DiffAnswer:
+    """Every flow that ``new`` opens or closes compared with ``old``.
+
+    ``old`` and ``new`` are networks, designs or paths of any input vpckit reads. ``sources`` limits
+    the senders (a name, ``internet``), ``to`` the receivers (a name). Raises
+    :class:`~vpckit.errors.QueryError` when ``sources`` or ``to`` names nothing in either network.
+
+    >>> same = diff("designs/three-tier.yaml", "designs/three-tier.yaml")
+    >>> same.rows
+    []
+    """
+    old_net, new_net = as_network(old), as_network(new)
+    result = DiffAnswer(_label(old, old_net), _label(new, new_net))
+    classes = _joint_classes(old_net, new_net)
+    result.classes = len(classes)
+    outside = _outside_ends(old_net, new_net)
+    result.atoms = len(outside)
+    interfaces = [_interface_end(old_net, new_net, nodes) for nodes in classes]
+    senders = [e for e in interfaces if _kind(old_net, new_net, e.text) not in _LEFT_OUT]
+    receivers = [e for e in interfaces if _kind(old_net, new_net, e.text) not in _LEFT_OUT + ("load_balancer",)]
+    receivers += _load_balancer_ends(old_net, new_net)
+    if sources is not None:
+        senders = _select(old_net, new_net, sources, outside, "--from")
+    else:
+        senders = outside + senders
+    if to is not None:
+        receivers = _select(old_net, new_net, to, outside, "--to")
+    else:
+        receivers = receivers + (outside if sources is not None and sources.lower() != "internet" else [])
+    merged: dict[tuple, list] = {}
+    total = len(senders) * len(receivers)
+    done = 0
+    for src in senders:
+        for dst in receivers:
+            done += 1
+            if src.group == dst.group or (src.interval is not None and dst.interval is not None):
+                continue
+            if src.family and dst.family and src.family != dst.family:
+                continue
+            before, after = _ask(old_net, src, dst, result), _ask(new_net, src, dst, result)
+            if before is None and after is None:
+                continue
+            result.pairs += 1
+            for change in _changes(old_net, new_net, before, after):
+                key = (src.group, dst.group, change.row.family, change.row.protocol, change.row.low, change.row.high,
+                       change.change, change.before, change.after, change.causes)
+                entry = merged.setdefault(key, [src, dst, change, []])
+                entry[3].append(src.interval or dst.interval)
+            if progress is not None:
+                progress(done, total)
+    for src, dst, change, intervals in merged.values():
+        result.rows.append(_relabel(old_net, new_net, src, dst, change, intervals))
+    result.rows.sort(key=lambda r: (r.change != "opened", r.row.source.name, r.row.destination.name, r.row.family,
+                                    r.row.protocol, r.row.low))
+    return result
+
+
+def _label(value: Any, network: Network) -> str:
+    return str(value) if not isinstance(value, Network) else network.design.name
+
+
+def _kind(old: Network, new: Network, node: str) -> str:
+    iface = new.interfaces.get(node) or old.interfaces.get(node)
+    return iface.owner_kind if iface is not None else ""
+
+
+# --------------------------------------------------------------------------- the ends
+
+
+def _joint_classes(old: Network, new: Network) -> list[tuple[str, ...]]:
+    """Interfaces of either network grouped by their class in both (absent on one side counts as a class)."""
+    index: dict[str, list[Any]] = {}
+    for side, network in enumerate((old, new)):
+        for number, klass in enumerate(interface_classes(network)):
+            for member in klass.members:
+                index.setdefault(member, [None, None])[side] = number
+    groups: dict[tuple, list[str]] = {}
+    for node in sorted(index):
+        groups.setdefault(tuple(index[node]), []).append(node)
+    return [tuple(members) for members in groups.values()]
+
+
+def _interface_end(old: Network, new: Network, nodes: tuple[str, ...]) -> _End:
+    node = nodes[0]
+    iface = new.interfaces.get(node) or old.interfaces[node]
+    names = tuple(dict.fromkeys((new.interfaces.get(n) or old.interfaces[n]).name for n in nodes))
+    label = names[0] if len(names) == 1 else f"{names[0]} (+{len(names) - 1})"
+    addresses = tuple(dict.fromkeys(
+        f"{a}/{32 if a.version == 4 else 128}" for n in nodes for net in (new, old) if n in net.interfaces
+        for a in (*net.interfaces[n].private_ips, *net.interfaces[n].ipv6)))
+    return _End(node, f"class:{node}", EndpointInfo(label, "interface", iface.node, addresses,
+                                                     names if len(names) > 1 else ()))
+
+
+def _load_balancer_ends(old: Network, new: Network) -> list[_End]:
+    ends = {}
+    for network in (old, new):
+        for lb in network.load_balancers.values():
+            text = f"{lb.vpc}/{lb.name}"
+            ends.setdefault(lb.node, _End(text, f"lb:{lb.node}", EndpointInfo(text, "load_balancer", lb.node)))
+    return [ends[k] for k in sorted(ends)]
+
+
+def _outside_ends(old: Network, new: Network) -> list[_End]:
+    """Representatives of the pieces of the outside (internet, on premises) that neither network cuts."""
+    ends = []
+    for family in (4, 6):
+        starts = sorted(set(address_atoms(old, with_interfaces=False)[family].starts)
+                        | set(address_atoms(new, with_interfaces=False)[family].starts))
+        top = 2**32 - 1 if family == 4 else 2**128 - 1
+        for low, nxt in zip(starts, [*starts[1:], top + 1]):
+            found = _representative(old, new, family, low, nxt - 1)
+            if found is not None:
+                ends.append(found)
+    return ends
+
+
+def _representative(old: Network, new: Network, family: int, low: int, high: int) -> _End | None:
+    from .exposure import _on_the_internet
+
+    for value in dict.fromkeys((low, low + 1, (low + high) // 2, high)):
+        if not low <= value <= high:
+            continue
+        address = IPAddress(value, family)
+        kinds = {net.resolve_endpoint(str(address)).kind for net in (old, new)}
+        if not kinds <= {"internet", "onprem"}:
+            continue  # owned, or inside a VPC, in one of them
+        endpoint = new.resolve_endpoint(str(address))
+        if endpoint.kind == "internet" and not _on_the_internet(address):
+            return None
+        if kinds == {"internet"}:
+            return _End(str(address), "internet", EndpointInfo("internet", "internet", "internet"), (low, high), family)
+        name = endpoint.node.split(":", 1)[-1] if endpoint.kind == "onprem" else "on premises"
+        return _End(str(address), f"onprem:{name}", EndpointInfo(name, "onprem", endpoint.node), (low, high), family)
+    return None
+
+
+def _select(old: Network, new: Network, text: str, outside: list[_End], flag: str) -> list[_End]:
+    """The ends a ``--from``/``--to`` names: ``internet``, ``on-prem``, or a resource of either network."""
+    lowered = text.strip().lower()
+    if lowered in ("internet", "0.0.0.0/0"):
+        return [e for e in outside if e.group == "internet"]
+    if lowered in ("on-prem", "onprem", "on-premises"):
+        return [e for e in outside if e.group.startswith("onprem:")]
+    for network in (new, old):
+        try:
+            endpoint = network.resolve_endpoint(text)
+        except QueryError:
+            continue
+        return [_End(text, f"end:{endpoint.node}", EndpointInfo(text, endpoint.kind, endpoint.node))]
+    try:
+        new.resolve_endpoint(text)
+    except QueryError as error:  # neither knows it: the error with close names
+        raise QueryError(f"{flag}: {error}") from None
+    raise QueryError(f"{flag} {text}: not found")
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+def _ask(network: Network, src: _End, dst: _End, result: DiffAnswer) -> PortsAnswer | None:
+    """``ports`` in one network; None when an end does not exist there (or they share no address family)."""
+    try:
+        answer = ports(network, src.text, dst.text)
+    except QueryError:
+        return None
+    result.walks += answer.walks
+    return answer
+
+
+def _key(row: FlowRow) -> tuple:
+    return (row.family, row.protocol, row.numbers)
+
+
+def _changes(old: Network, new: Network, before: PortsAnswer | None, after: PortsAnswer | None) -> list[DiffRow]:
+    """The ranges whose status differs between two answers for the same pair of ends."""
+    old_rows: dict[tuple, list[FlowRow]] = {}
+    new_rows: dict[tuple, list[FlowRow]] = {}
+    for rows, answer in ((old_rows, before), (new_rows, after)):
+        for row in answer.flows if answer is not None else ():
+            rows.setdefault(_key(row), []).append(row)
+    out: list[DiffRow] = []
+    for key in sorted(set(old_rows) | set(new_rows), key=str):
+        olds, news = old_rows.get(key, []), new_rows.get(key, [])
+        cuts = {edge for row in (*olds, *news) for edge in (row.low, row.high + 1)}
+        low = min(row.low for row in (*olds, *news))
+        high = max(row.high for row in (*olds, *news))
+        for lo, hi in pieces(low, high, cuts):
+            was = next((r for r in olds if r.low <= lo <= r.high), None)
+            now = next((r for r in news if r.low <= lo <= r.high), None)
+            was_status = was.status if was is not None else "closed"
+            now_status = now.status if now is not None else "closed"
+            if _RANK[was_status] == _RANK[now_status] and (was_status != "partial" or
+                                                           was.failing_client_ports == now.failing_client_ports):
+                continue
+            opened = _RANK[now_status] > _RANK[was_status] or (
+                _RANK[now_status] == _RANK[was_status] and _width(now) < _width(was))
+            shown = now if now is not None else was
+            row = FlowRow(shown.family, shown.protocol, lo, hi, now_status, shown.source, shown.destination,
+                          now.blockers if now is not None else (), now.failing_client_ports if now is not None else (),
+                          now.undetermined if now is not None else (), now.via if now is not None else (), shown.numbers)
+            causes = _causes(old, new, was, now, opened, before is None, after is None)
+            out.append(DiffRow("opened" if opened else "closed", was_status, now_status, row, causes))
+    return _merged(out)
+
+
+def _width(row: FlowRow | None) -> int:
+    return sum(hi - lo + 1 for lo, hi in row.failing_client_ports) if row is not None else 0
+
+
+def _blocker_key(blocker: Blocker) -> tuple:
+    return (blocker.code, blocker.component, blocker.setting, blocker.leg)
+
+
+def _causes(old: Network, new: Network, was: FlowRow | None, now: FlowRow | None, opened: bool,
+            absent_before: bool, absent_after: bool) -> tuple[Cause, ...]:
+    """What made the difference: blockers on one side only; else the path or the end that came or went."""
+    if absent_before or absent_after:
+        side, network = ("new", new) if absent_before else ("old", old)
+        end = (now or was)
+        missing = [e for e in (end.source, end.destination) if e.kind not in ("internet", "onprem")]
+        return tuple(Cause(side, "ADDED" if absent_before else "REMOVED", e.node, e.node,
+                           f"{e.name} is {'new' if absent_before else 'gone'}", place(network.design, e.node))
+                     for e in missing[:2])
+    old_blockers = {_blocker_key(b): b for b in (was.blockers + was.undetermined if was else ())}
+    new_blockers = {_blocker_key(b): b for b in (now.blockers + now.undetermined if now else ())}
+    if opened:
+        gone = [b for k, b in old_blockers.items() if k not in new_blockers]
+        causes = [Cause("old", b.code, b.component, b.setting, b.message, place(old.design, b.setting or b.component))
+                  for b in gone]
+    else:
+        came = [b for k, b in new_blockers.items() if k not in old_blockers]
+        causes = [Cause("new", b.code, b.component, b.setting, b.message, place(new.design, b.setting or b.component))
+                  for b in came]
+    if not causes:  # the same blockers: the path itself changed (a gateway, peering or attachment came or went)
+        old_via = set(was.via if was else ())
+        new_via = set(now.via if now else ())
+        for component in sorted(new_via - old_via):
+            causes.append(Cause("new", "PATH", component, component, f"the flow now goes through {component}",
+                                place(new.design, component)))
+        for component in sorted(old_via - new_via):
+            causes.append(Cause("old", "PATH", component, component, f"the flow no longer goes through {component}",
+                                place(old.design, component)))
+    return tuple(sorted(causes, key=lambda c: (c.side, c.component, c.code)))
+
+
+def _merged(rows: list[DiffRow]) -> list[DiffRow]:
+    """Neighbouring ranges with the same change and causes as one row."""
+    out: list[DiffRow] = []
+    for row in rows:
+        last = out[-1] if out else None
+        if last is not None and last.row.high + 1 == row.row.low and (
+                last.change, last.before, last.after, last.causes, _key(last.row)) == (
+                row.change, row.before, row.after, row.causes, _key(row.row)) and row.row.space != "icmp":
+            out[-1] = DiffRow(last.change, last.before, last.after,
+                              replace(last.row, high=row.row.high), last.causes)
+        else:
+            out.append(row)
+    return out
+
+
+def _relabel(old: Network, new: Network, src: _End, dst: _End, change: DiffRow, intervals: list) -> DiffRow:
+    """The row with its ends as the question named them, outside atoms merged into the fewest CIDRs."""
+    row = change.row
+
+    def end(e: _End, shown: EndpointInfo) -> EndpointInfo:
+        if e.interval is not None:
+            return EndpointInfo(e.info.name, e.info.kind, e.info.node, tuple(cidrs_of(row.family, sorted(set(intervals)))))
+        addresses = e.info.addresses or shown.addresses
+        return EndpointInfo(e.info.name, e.info.kind, e.info.node, addresses, e.info.members).of_family(row.family)
+
+    relabelled = FlowRow(row.family, row.protocol, row.low, row.high, row.status, end(src, row.source),
+                         end(dst, row.destination), row.blockers, row.failing_client_ports, row.undetermined,
+                         row.via, row.numbers)
+    return DiffRow(change.change, change.before, change.after, relabelled, change.causes)
+
