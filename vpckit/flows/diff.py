@@ -18,7 +18,10 @@ from netaddr import IPAddress
 
 from ..errors import QueryError
 from ..network.build import Network
-from ..network.places import place
+from ..network.places import design_path, place
+from ..model.types import PortRange
+from ..reach.engine import answer
+from ..reach.query import Query
 from ..reach.answer import Blocker
 from .atoms import address_atoms, cidrs_of, interface_classes
 from .ports import as_network, ports
@@ -45,6 +48,11 @@ class Cause:
     setting: str
     message: str
     place: str
+
+    @property
+    def identity(self) -> tuple:
+        """The cause without its message (which names the one address or port it was asked with)."""
+        return (self.side, self.code, self.component, self.setting, self.place)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -143,8 +151,8 @@ def diff(old: Network | Any, new: Network | Any, *, sources: str | None = None, 
         senders = outside + senders
     if to is not None:
         receivers = _select(old_net, new_net, to, outside, "--to")
-    else:
-        receivers = receivers + (outside if sources is not None and sources.lower() != "internet" else [])
+    else:  # the network's own interfaces reach out too: to the internet and on premises
+        receivers = receivers + outside
     merged: dict[tuple, list] = {}
     total = len(senders) * len(receivers)
     done = 0
@@ -159,9 +167,9 @@ def diff(old: Network | Any, new: Network | Any, *, sources: str | None = None, 
             if before is None and after is None:
                 continue
             result.pairs += 1
-            for change in _changes(old_net, new_net, before, after):
+            for change in _changes(old_net, new_net, src, dst, before, after):
                 key = (src.group, dst.group, change.row.family, change.row.protocol, change.row.low, change.row.high,
-                       change.change, change.before, change.after, change.causes)
+                       change.change, change.before, change.after, tuple(c.identity for c in change.causes))
                 entry = merged.setdefault(key, [src, dst, change, []])
                 entry[3].append(src.interval or dst.interval)
             if progress is not None:
@@ -290,7 +298,8 @@ def _key(row: FlowRow) -> tuple:
     return (row.family, row.protocol, row.numbers)
 
 
-def _changes(old: Network, new: Network, before: PortsAnswer | None, after: PortsAnswer | None) -> list[DiffRow]:
+def _changes(old: Network, new: Network, src: _End, dst: _End, before: PortsAnswer | None,
+             after: PortsAnswer | None) -> list[DiffRow]:
     """The ranges whose status differs between two answers for the same pair of ends."""
     old_rows: dict[tuple, list[FlowRow]] = {}
     new_rows: dict[tuple, list[FlowRow]] = {}
@@ -317,9 +326,9 @@ def _changes(old: Network, new: Network, before: PortsAnswer | None, after: Port
             row = FlowRow(shown.family, shown.protocol, lo, hi, now_status, shown.source, shown.destination,
                           now.blockers if now is not None else (), now.failing_client_ports if now is not None else (),
                           now.undetermined if now is not None else (), now.via if now is not None else (), shown.numbers)
-            causes = _causes(old, new, was, now, opened, before is None, after is None)
-            out.append(DiffRow("opened" if opened else "closed", was_status, now_status, row, causes))
-    return _merged(out)
+            out.append(DiffRow("opened" if opened else "closed", was_status, now_status, row))
+    return [replace(change, causes=_causes(old, new, src, dst, change, before is None, after is None))
+            for change in _merged(out)]
 
 
 def _width(row: FlowRow | None) -> int:
@@ -330,36 +339,76 @@ def _blocker_key(blocker: Blocker) -> tuple:
     return (blocker.code, blocker.component, blocker.setting, blocker.leg)
 
 
-def _causes(old: Network, new: Network, was: FlowRow | None, now: FlowRow | None, opened: bool,
-            absent_before: bool, absent_after: bool) -> tuple[Cause, ...]:
-    """What made the difference: blockers on one side only; else the path or the end that came or went."""
+def _causes(old: Network, new: Network, src: _End, dst: _End, change: DiffRow, absent_before: bool,
+            absent_after: bool) -> tuple[Cause, ...]:
+    """What made the difference: blockers on one side only; else the path or the end that came or went.
+
+    The blockers come from a ``reach`` walk of exactly the changed range in each network (so their
+    messages name those ports); each is placed where the new input declares the setting, or the old
+    one when the change removed it.
+    """
+    row = change.row
     if absent_before or absent_after:
         side, network = ("new", new) if absent_before else ("old", old)
-        end = (now or was)
-        missing = [e for e in (end.source, end.destination) if e.kind not in ("internet", "onprem")]
+        missing = [e for e in (row.source, row.destination) if e.kind not in ("internet", "onprem")]
         return tuple(Cause(side, "ADDED" if absent_before else "REMOVED", e.node, e.node,
                            f"{e.name} is {'new' if absent_before else 'gone'}", place(network.design, e.node))
                      for e in missing[:2])
-    old_blockers = {_blocker_key(b): b for b in (was.blockers + was.undetermined if was else ())}
-    new_blockers = {_blocker_key(b): b for b in (now.blockers + now.undetermined if now else ())}
-    if opened:
-        gone = [b for k, b in old_blockers.items() if k not in new_blockers]
-        causes = [Cause("old", b.code, b.component, b.setting, b.message, place(old.design, b.setting or b.component))
-                  for b in gone]
+    was, now = _walk(old, src, dst, row), _walk(new, src, dst, row)
+    old_blockers = {_blocker_key(b): b for b in (*was.blockers, *was.undetermined)} if was else {}
+    new_blockers = {_blocker_key(b): b for b in (*now.blockers, *now.undetermined)} if now else {}
+    if change.change == "opened":
+        differing = [("old", b) for k, b in old_blockers.items() if k not in new_blockers]
     else:
-        came = [b for k, b in new_blockers.items() if k not in old_blockers]
-        causes = [Cause("new", b.code, b.component, b.setting, b.message, place(new.design, b.setting or b.component))
-                  for b in came]
+        differing = [("new", b) for k, b in new_blockers.items() if k not in old_blockers]
+    causes = [Cause(side, b.code, b.component, b.setting, b.message, _place(old, new, b.setting or b.component))
+              for side, b in differing]
     if not causes:  # the same blockers: the path itself changed (a gateway, peering or attachment came or went)
-        old_via = set(was.via if was else ())
-        new_via = set(now.via if now else ())
+        old_via = set(_via(was))
+        new_via = set(_via(now))
         for component in sorted(new_via - old_via):
             causes.append(Cause("new", "PATH", component, component, f"the flow now goes through {component}",
-                                place(new.design, component)))
+                                _place(old, new, component)))
         for component in sorted(old_via - new_via):
             causes.append(Cause("old", "PATH", component, component, f"the flow no longer goes through {component}",
-                                place(old.design, component)))
+                                _place(old, new, component)))
     return tuple(sorted(causes, key=lambda c: (c.side, c.component, c.code)))
+
+
+def _walk(network: Network, src: _End, dst: _End, row: FlowRow):
+    """The ``reach`` answer for exactly the row's range (its first ICMP type/code; one walk for other protocols)."""
+    number = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}.get(row.protocol)
+    if row.numbers is not None or number is None:
+        number = int(row.protocol) if row.protocol.isdigit() else None
+    try:
+        if number in (6, 17):
+            query = Query(src.text, dst.text, number, PortRange(low=row.low, high=row.high))
+        elif number in (1, 58):
+            query = Query(src.text, dst.text, number, icmp_type=row.low // 256, icmp_code=row.low % 256)
+        elif number is not None:
+            query = Query(src.text, dst.text, number)
+        else:
+            return None  # "every other protocol": the rows' own blockers are not re-walked
+        return answer(network, query, row.family)
+    except QueryError:
+        return None
+
+
+def _via(result) -> list[str]:
+    if result is None:
+        return []
+    return [hop.component for hop in result.forward if hop.kind in ("igw", "eigw", "pcx", "tgw", "vgw", "lb", "vpce",
+                                                                     "nat")]
+
+
+def _place(old: Network, new: Network, setting: str) -> str:
+    """Where to look: the new input when it still declares the setting, else the old one."""
+    first = setting.split(",", 1)[0]
+    if design_path(new.design, first, exact=True):
+        return place(new.design, first)
+    if design_path(old.design, first, exact=True):
+        return place(old.design, first)
+    return place(new.design, first)
 
 
 def _merged(rows: list[DiffRow]) -> list[DiffRow]:

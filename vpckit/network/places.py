@@ -28,8 +28,10 @@ _TOP_FIELDS = {"pcx": "peering_connections", "tgw": "transit_gateways", "pl": "p
                "eip": "elastic_ips"}
 
 
-def design_path(design: Design, component: str) -> tuple:
-    """The path of keys in the design where ``component`` is declared (``()`` when it is not found).
+def design_path(design: Design, component: str, *, exact: bool = False) -> tuple:
+    """The path of keys in the design where ``component`` is declared.
+
+    When the component is not there, the path of what would hold it (its VPC), or ``()`` with ``exact``.
 
     >>> design = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16",
     ...     "security_groups": {"web": {}}}}, "transit_gateways": {"hub": {}}})
@@ -47,13 +49,13 @@ def design_path(design: Design, component: str) -> tuple:
                         ("vpcs", first, _SHORTHAND[field]) in design.source.positions:
                     return ("vpcs", first, _SHORTHAND[field])
                 return ("vpcs", first, field, name)
-        return ("vpcs", first)
+        return () if exact else ("vpcs", first)
     if kind.startswith("tgw") and first in design.transit_gateways:
         tgw = design.transit_gateways[first]
         for field in ("attachments", "route_tables"):
             if name and name in getattr(tgw, field, {}):
                 return ("transit_gateways", first, field, name)
-        return ("transit_gateways", first)
+        return ("transit_gateways", first) if not name or not exact else ()
     field = _TOP_FIELDS.get(kind)
     if field is not None and first in getattr(design, field):
         return (field, first)

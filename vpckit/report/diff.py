@@ -10,7 +10,7 @@ from typing import Any
 
 from .. import __version__
 from ..flows.diff import Cause, DiffAnswer, DiffRow
-from .github import escape_data, escape_property
+from .github import _relative, escape_data, escape_property
 from .sarif import SARIF_SCHEMA_URI, _uri
 
 __all__ = ["diff_dict", "diff_text", "diff_markdown", "diff_github", "diff_sarif"]
@@ -122,9 +122,10 @@ def diff_github(answer: DiffAnswer) -> str:
             continue
         cause = places[0]
         file, line, column = _location(cause.place)
-        where = f"file={escape_property(file)}" + (f",line={line},col={column}" if line else "")
+        where = f"file={escape_property(_relative(file))}" + (f",line={line},col={column}" if line else "")
+        said = ("before: " if cause.side == "old" else "") + cause.message
         lines.append(f"::{command} {where},title={escape_property(f'vpckit diff: {row.change}')}::"
-                     f"{escape_data(message + '; ' + cause.message)}")
+                     f"{escape_data(message + '; ' + said)}")
     if not answer.rows:
         lines.append(f"::notice title={escape_property('vpckit diff')}::no flow opened or closed")
     return "\n".join(lines) + "\n"
