@@ -93,11 +93,11 @@ FALLBACK: dict[str, str] = {
     "PrefixList.address_family": "A prefix list holds one address family",
     "OnPremisesNetwork.cidrs": "Its networks",
     "Expectation.name": "A label for reports",
-    "Expectation.destination": "A design name, AWS id, IP address, or `internet`",
+    "Expectation.destination": "A selector (as `from`): what the flows go to",
     "Expectation.protocol": "IP protocol of the flow",
     "Expectation.port": "Destination port or range (TCP/UDP)",
     "Expectation.client_ports": "The client's source ports; by default those of the client's kind (aws-semantics 1.7)",
-    "Expectation.expect": "The expected verdict",
+    "Expectation.expect": "The expected verdict of one flow, or `isolated` (no flow between `from` and `to`)",
     "ElasticIp.address": "The public IPv4 address",
     "VpnGateway.asn": "Amazon side BGP ASN",
     "RouteTable.routes": "Routes other than the implicit local route(s)",
@@ -274,6 +274,47 @@ def _first_paragraph(doc: str | None) -> str:
     return " ".join(paragraph)
 
 
+INTENTS = """\
+## Intents
+
+An expectation speaks of one flow (`from`, `to`, the traffic, `expect: reachable|unreachable|...`,
+checked by rule REACH001) or of a *set* of flows — an intent, checked by rule REACH002 with the
+same set questions as `vpckit ports` and `vpckit exposure`. A violated intent names the offending
+flows (the first three and the count; JSON carries them as flow rows) and the rules that let the
+first one through.
+
+| Form | Example | Holds when |
+|---|---|---|
+| one flow | `{from: app-1, to: orders-db, ports: tcp/5432, expect: reachable}` | the flow answers `expect` (`protocol`/`port` still work) |
+| isolation | `{from: tier:dev, to: tier:prod, expect: isolated}` | nothing of `from` reaches anything of `to` (on `ports` when given) |
+| the only sources | `{to: orders-db, only_from: [tier:app], ports: tcp/5432}` | every flow to `to` comes from `only_from`, on `ports` |
+| the whole exposure | `{from: internet, exposes: [web:tcp/443]}` | `from` reaches each listed destination on its traffic, and nothing else (`exposes: []`: nothing) |
+
+Selectors (`from`, `to`, `only_from`, the names in `exposes`):
+
+| Selector | Selects |
+|---|---|
+| `app-1`, `i-0abc…`, `10.0.1.10` | what `vpckit reach` would take for it (an instance's interfaces, a load balancer, an address) |
+| `tier:app` | the interfaces in subnets of that tier (`tier` label or `Tier` tag, as `validate` reads them) |
+| `vpc:prod` | the interfaces of a VPC |
+| `subnet:app-a`, `subnet:prod/app-a` | the interfaces of a subnet |
+| `sg:web`, `sg:prod/web` | the interfaces in a security group |
+| `tag:Env=dev` | the interfaces whose resource (or subnet) carries that tag |
+| `10.0.0.0/16` | the interfaces inside the CIDR and the outside hosts it covers |
+| `internet` | every internet address (IPv4 and IPv6) |
+
+Traffic is written `tcp/5432`, `udp/53`, `tcp/1024-65535`, `icmp`, `icmpv6`, `all` or a protocol
+number; `ports` takes one or a list. A selector that matches nothing is a finding that suggests
+the closest names. The bundled designs state their intents, e.g. `designs/hub-and-spoke.yaml`:
+
+```yaml
+expectations:
+  - {name: nothing in dev reaches prod, from: "vpc:dev", to: "vpc:prod", expect: isolated}
+  - {name: the internet reaches nothing, from: internet, exposes: []}
+```
+"""
+
+
 def render() -> str:
     """The whole reference as Markdown."""
     from vpckit.model import Design
@@ -291,6 +332,8 @@ def render() -> str:
             out.append(f"| {key} | {type_text(field.annotation, tuple(field.metadata))} | {_default(field)} | "
                        f"{_describe(model, name, field)} |")
         out.append("")
+        if model.__name__ == "Expectation":
+            out.append(INTENTS)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -59,11 +59,11 @@ def test_markdown_github_and_sarif(capsys) -> None:
     lines = github.splitlines()
     assert lines[0].startswith("::warning file=") and ",line=" in lines[0] and "title=vpckit diff%3A opened::" in lines[0]
     assert "; before: load balancer web has no tcp listener on 80" in lines[0]
-    assert lines[1].startswith("::notice file=") and "three-tier-change.yaml,line=84,col=7" in lines[1]
+    assert lines[1].startswith("::notice file=") and "three-tier-change.yaml,line=85,col=7" in lines[1]
     _, sarif, _ = _run(capsys, "diff", OLD, NEW, "-f", "sarif")
     results = json.loads(sarif)["runs"][0]["results"]
     assert [r["ruleId"] for r in results] == ["DIFF-OPENED", "DIFF-CLOSED"]
-    assert results[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 84, "startColumn": 7}
+    assert results[1]["locations"][0]["physicalLocation"]["region"] == {"startLine": 85, "startColumn": 7}
 
 
 @pytest.mark.parametrize("args, says", [

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .types import Action, Address, Cidr, CidrOrName, Ports, PortRange, Protocol, Strict
+from .types import Action, Address, Cidr, CidrOrName, Ports, PortRange, Protocol, Strict, Traffic
 
 Tags = dict[str, str]
 
@@ -571,18 +571,89 @@ Verdict = Literal["reachable", "partial", "undetermined", "unreachable"]
 
 
 class Expectation(Strict):
-    """A reachability question with the answer the design's author expects.
+    """A reachability question with the answer the design's author expects, or an intent about sets of flows.
+
+    Four forms (``docs/design-format.md``):
+
+    - one flow: ``{from: app-1, to: orders-db, ports: tcp/5432, expect: reachable}`` (or ``protocol``/``port``);
+    - isolation: ``{from: tier:dev, to: tier:prod, expect: isolated}`` (nothing of the one reaches the other);
+    - the only sources: ``{to: orders-db, only_from: [tier:app], ports: tcp/5432}``;
+    - the whole exposure: ``{from: internet, exposes: [web:tcp/443]}`` (that, and nothing else).
+
+    ``from``, ``to`` and ``only_from`` take selectors: a name, ``tier:``, ``vpc:``, ``subnet:``, ``sg:``,
+    ``tag:Key=Value``, a CIDR or ``internet``.
 
     >>> Expectation.model_validate({"from": "internet", "to": "web-1", "port": 443, "expect": "reachable"}).protocol
     6
+    >>> Expectation.model_validate({"to": "db", "only_from": ["tier:app"], "ports": "tcp/5432"}).form
+    'only_from'
     """
 
     name: str | None = None
-    source: str = Field(alias="from", description="A design name, AWS id, IP address, or `internet`")
-    destination: str = Field(alias="to")
+    source: str | None = Field(None, alias="from", description="A selector: a design name, AWS id, IP address, "
+                               "`internet`, `tier:`, `vpc:`, `subnet:`, `sg:`, `tag:Key=Value` or a CIDR")
+    destination: str | None = Field(None, alias="to")
     protocol: Protocol = "tcp"
     port: Ports | None = None
+    ports: list[Traffic] | None = Field(None, description="`tcp/5432`, `udp/53`, `icmp`, `all`: a string or a list")
     icmp_type: int | None = None
     icmp_code: int | None = None
     client_ports: Ports | None = None
-    expect: Verdict | None = None
+    expect: Verdict | Literal["isolated"] | None = None
+    only_from: list[str] | None = Field(None, description="The only sources allowed to reach `to` (on `ports`)")
+    exposes: list[str] | None = Field(None, description="Everything `from` may reach, as `NAME:tcp/443` items")
+
+    @field_validator("ports", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("exposes", mode="before")
+    @classmethod
+    def _exposed(cls, value):
+        from .types import parse_traffic
+
+        for item in value if isinstance(value, list) else ():
+            if not isinstance(item, str) or ":" not in item:
+                raise ValueError(f"{item!r}: expected NAME:PROTOCOL/PORTS such as web:tcp/443")
+            parse_traffic(item.rsplit(":", 1)[1])
+        return value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> "Expectation":
+        form = self.form
+        if form == "exposes":
+            if self.destination is not None or self.only_from is not None or self.expect is not None:
+                raise ValueError("`exposes` lists everything `from` reaches: give `from` and `exposes` only "
+                                 "(no `to`, `only_from` or `expect`)")
+        elif form == "only_from":
+            if self.source is not None or self.expect is not None:
+                raise ValueError("`only_from` names every source allowed to reach `to`: give `to` and `only_from` "
+                                 "(and `ports`), no `from` or `expect`")
+        elif self.source is None or self.destination is None:
+            missing = "from" if self.source is None else "to"
+            raise ValueError(f"`{missing}` is missing: an expectation needs `from` and `to` (or `to` with "
+                             "`only_from`, or `from` with `exposes`)")
+        if self.ports is not None and self.port is not None:
+            raise ValueError("give `ports: tcp/443` or `protocol`/`port`, not both")
+        return self
+
+    @property
+    def form(self) -> str:
+        """``exposes``, ``only_from``, ``isolated`` or ``flow`` (one flow, with or without ``expect``)."""
+        if self.exposes is not None:
+            return "exposes"
+        if self.only_from is not None:
+            return "only_from"
+        return "isolated" if self.expect == "isolated" else "flow"
+
+    @property
+    def label(self) -> str:
+        """Its name, or a short description of it."""
+        if self.name:
+            return self.name
+        if self.form == "exposes":
+            return f"{self.source} exposes {', '.join(self.exposes or [])}"
+        if self.form == "only_from":
+            return f"only {', '.join(self.only_from or [])} reach {self.destination}"
+        return f"{self.source} -> {self.destination}"

@@ -255,4 +255,29 @@ Ports = Annotated[
 ]
 """A port or port range as written in a design."""
 
+def parse_traffic(value: Any) -> tuple[int, PortRange | None]:
+    """``tcp/5432``, ``udp/1024-65535``, ``icmp``, ``all`` or ``47``: a protocol and, for TCP/UDP, its ports.
+
+    >>> parse_traffic("tcp/5432"), parse_traffic("icmp")
+    ((6, PortRange(low=5432, high=5432)), (1, None))
+    """
+    if not isinstance(value, str):
+        raise ValueError(f"expected PROTOCOL/PORTS such as tcp/5432, got {value!r}")
+    protocol_text, _, ports_text = value.strip().partition("/")
+    protocol = parse_protocol(protocol_text)
+    if not ports_text:
+        return protocol, (PortRange(low=0, high=65535) if protocol in (6, 17) else None)
+    if protocol not in (6, 17):
+        raise ValueError(f"{value!r}: only tcp and udp have ports; write {protocol_text} alone")
+    return protocol, parse_port_range(ports_text)
+
+
+def _checked_traffic(value: Any) -> str:
+    parse_traffic(value)
+    return value.strip()
+
+
+Traffic = Annotated[str, BeforeValidator(_checked_traffic)]
+"""A protocol and its ports as one string: ``tcp/443``, ``udp/53``, ``tcp/1024-65535``, ``icmp``, ``all``."""
+
 Action = Literal["allow", "deny"]

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from ..errors import QueryError
 from ..model import Expectation
-from ..model.types import PortRange, protocol_name
+from ..model.types import PortRange, parse_traffic, protocol_name
 
 __all__ = ["Query", "parse_query", "ICMP_ECHO", "ICMP6_ECHO"]
 
@@ -47,9 +47,15 @@ class Query:
         >>> Query.from_expectation(Expectation.model_validate({"from": "a", "to": "b", "protocol": "icmp"})).icmp
         (8, 0)
         """
+        protocol, port = expectation.protocol, expectation.port
+        if expectation.ports:  # the first of ``ports: [tcp/5432, ...]`` (one query per item: see queries_of)
+            protocol, port = parse_traffic(expectation.ports[0])
+        if expectation.source is None or expectation.destination is None or expectation.expect == "isolated":
+            raise QueryError(f"expectation {expectation.label!r} is about sets of flows ({expectation.form}), "
+                             "not one flow")
         query = cls(
-            source=expectation.source, destination=expectation.destination, protocol=expectation.protocol,
-            port=expectation.port, icmp_type=expectation.icmp_type, icmp_code=expectation.icmp_code,
+            source=expectation.source, destination=expectation.destination, protocol=protocol,
+            port=port, icmp_type=expectation.icmp_type, icmp_code=expectation.icmp_code,
             client_ports=expectation.client_ports, name=expectation.name, expect=expectation.expect,
         )
         return _checked(query) if checked else query
