@@ -35,8 +35,12 @@ def _query(row, source: str, destination: str, rng: random.Random) -> Query:
     if row.space == "icmp":
         point = rng.randint(row.low, row.high)
         return Query(source, destination, number, icmp_type=point // 256, icmp_code=point % 256)
-    return Query(source, destination, number if number is not None else (int(row.protocol) if row.protocol.isdigit()
-                                                                         else 47))
+    if number is None and row.protocol.isdigit():
+        number = int(row.protocol)
+    if number is None:  # the "other" row: a protocol it stands for (not one of those it excepts)
+        excepted = {int(n) for n in (row.numbers or "").rsplit("except", 1)[-1].replace(",", " ").split() if n.isdigit()}
+        number = next(n for n in (47, 50, 132, 4, 41, *range(256)) if n not in excepted)
+    return Query(source, destination, number)
 
 
 def _text(end, rng: random.Random) -> str:

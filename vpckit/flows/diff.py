@@ -27,6 +27,7 @@ from .atoms import address_atoms, cidrs_of, interface_classes
 from .ports import as_network, ports
 from .rows import EndpointInfo, FlowRow, PortsAnswer
 from .segments import pieces
+from .sharing import SharedAnswers
 
 __all__ = ["diff", "DiffAnswer", "DiffRow", "Cause", "FAIL_ON"]
 
@@ -121,6 +122,7 @@ class _End:
     info: EndpointInfo
     interval: tuple[int, int] | None = None
     family: int | None = None
+    nodes: tuple[str, ...] = ()  # the interfaces a class end stands for
 
 
 def diff(old: Network | Any, new: Network | Any, *, sources: str | None = None, to: str | None = None,
@@ -153,21 +155,31 @@ def diff(old: Network | Any, new: Network | Any, *, sources: str | None = None, 
         receivers = _select(old_net, new_net, to, outside, "--to")
     else:  # the network's own interfaces reach out too: to the internet and on premises
         receivers = receivers + outside
+    scope = _scope(old_net, new_net)
+    if scope.touched is not None:
+        result.notes.append(f"only flows from or to what the change touches were compared ({scope.reason}); no "
+                            "other walk consults a changed setting")
+    protocols = sorted(scope.protocols) if scope.protocols is not None else None
     merged: dict[tuple, list] = {}
+    shares: tuple[dict, dict] = ({}, {})  # per network: answers shared by sources a destination cannot tell apart
+    causes: dict[tuple, tuple] = {}  # (old answer, new answer, their causes), by the answers' ids
     total = len(senders) * len(receivers)
     done = 0
+    touched_receivers = [dst for dst in receivers if scope.touches(dst)]
     for src in senders:
-        for dst in receivers:
+        # an untouched source can only see a change at a touched destination
+        for dst in receivers if scope.touches(src) else touched_receivers:
             done += 1
             if src.group == dst.group or (src.interval is not None and dst.interval is not None):
                 continue
             if src.family and dst.family and src.family != dst.family:
                 continue
-            before, after = _ask(old_net, src, dst, result), _ask(new_net, src, dst, result)
+            before = _ask(old_net, src, dst, result, protocols, shares[0])
+            after = _ask(new_net, src, dst, result, protocols, shares[1])
             if before is None and after is None:
                 continue
             result.pairs += 1
-            for change in _changes(old_net, new_net, src, dst, before, after):
+            for change in _changes(old_net, new_net, src, dst, before, after, causes):
                 key = (src.group, dst.group, change.row.family, change.row.protocol, change.row.low, change.row.high,
                        change.change, change.before, change.after, tuple(c.identity for c in change.causes))
                 entry = merged.setdefault(key, [src, dst, change, []])
@@ -215,7 +227,7 @@ def _interface_end(old: Network, new: Network, nodes: tuple[str, ...]) -> _End:
         f"{a}/{32 if a.version == 4 else 128}" for n in nodes for net in (new, old) if n in net.interfaces
         for a in (*net.interfaces[n].private_ips, *net.interfaces[n].ipv6)))
     return _End(node, f"class:{node}", EndpointInfo(label, "interface", iface.node, addresses,
-                                                     names if len(names) > 1 else ()))
+                                                     names if len(names) > 1 else ()), nodes=tuple(nodes))
 
 
 def _load_balancer_ends(old: Network, new: Network) -> list[_End]:
@@ -281,16 +293,126 @@ def _select(old: Network, new: Network, text: str, outside: list[_End], flag: st
     raise QueryError(f"{flag} {text}: not found")
 
 
+# --------------------------------------------------------------------------- what the change touches
+
+#: Parts of a network whose change can touch any flow: compared as a whole.
+_GLOBAL = ("vpcs", "peerings", "transit_gateways", "nat_gateways", "gateway_endpoints", "inspection_endpoints",
+           "onprem", "prefix_lists", "vpn_prefixes", "account_addresses")
+#: Interfaces that other flows go through: a change there can touch any flow.
+_PATH_KINDS = ("nat_gateway", "transit_gateway", "vpc_endpoint")
+_PROTOCOL_NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
+
+
+@dataclass
+class _Scope:
+    """The ends whose flows a change can touch (None: any), and the protocols it can touch (None: any)."""
+
+    touched: set[str] | None = None
+    protocols: set[str] | None = None
+    reason: str = ""
+
+    def touches(self, end: _End) -> bool:
+        return self.touched is None or bool(self.touched & set(end.nodes or (end.info.node,)))
+
+
+def _changed(old: Network, new: Network, part: str) -> set[str]:
+    before, after = getattr(old, part), getattr(new, part)
+    return {key for key in set(before) | set(after) if before.get(key) != after.get(key)}
+
+
+def _scope(old: Network, new: Network) -> _Scope:
+    """Which flows can differ: those from or to an interface whose groups, NACL, route table or subnet changed.
+
+    A walk decides only by the components it consults (the premise of interface classes and atoms,
+    checked by the property tests); a walk that consults none that changed answers alike in both
+    networks. A change where walks of other ends pass (a NAT gateway, a transit gateway, an edge or
+    TGW route table, a peering, a gateway, an appliance) can touch any flow: then everything is compared.
+    """
+    if any(_changed(old, new, part) for part in _GLOBAL):
+        return _Scope(reason="")
+    tables = _changed(old, new, "route_tables")
+    edge = {t for net in (old, new) for vpc in net.vpcs.values() for t in vpc.edge_tables.values()}
+    if any(t.startswith("tgw") or t in edge for t in tables):
+        return _Scope()
+    nacls, groups = _changed(old, new, "nacls"), _changed(old, new, "security_groups")
+    subnets = _changed(old, new, "subnets") | {node for net in (old, new) for node, subnet in net.subnets.items()
+                                               if subnet.nacl in nacls or subnet.route_table in tables}
+    touched = _changed(old, new, "interfaces")
+    for net in (old, new):
+        touched |= {node for node, iface in net.interfaces.items()
+                    if iface.subnet in subnets or set(iface.security_groups) & groups}
+    for net in (old, new):
+        if any(net.interfaces[n].owner_kind in _PATH_KINDS or not net.interfaces[n].source_dest_check
+               for n in touched if n in net.interfaces):
+            return _Scope()
+    balancers = _changed(old, new, "load_balancers")
+    for net in (old, new):  # a load balancer answers through its interfaces and its targets
+        for lb in net.load_balancers.values():
+            if lb.node in balancers or set(lb.interfaces) & touched or _target_interfaces(net, lb) & touched:
+                touched.add(lb.node)
+    protocols = None
+    if not (tables or subnets - {n for net in (old, new) for n, s in net.subnets.items() if s.nacl in nacls}
+            or _changed(old, new, "interfaces") or balancers):
+        protocols = _rule_protocols(old, new, nacls, groups)
+    what = ", ".join(sorted(nacls | groups | tables | balancers)) or "interfaces"
+    return _Scope(touched, protocols, f"changed: {what}")
+
+
+def _target_interfaces(network: Network, lb) -> set[str]:
+    """The interfaces of a load balancer's targets (as the engine resolves them)."""
+    out: set[str] = set()
+    for _, _, targets in lb.target_groups.values():
+        for target in targets:
+            for text in (f"{lb.vpc}/{target}", target):
+                try:
+                    endpoint = network.resolve_endpoint(text)
+                except QueryError:
+                    continue
+                out.update(endpoint.interfaces or (endpoint.node,))
+                break
+    return out
+
+
+def _rule_protocols(old: Network, new: Network, nacls: set[str], groups: set[str]) -> set[str] | None:
+    """The protocols of the rules that differ (a rule of one protocol changes no flow of another); None: all."""
+    numbers: set[int] = set()
+    for part, keys in (("nacls", nacls), ("security_groups", groups)):
+        for key in keys:
+            before, after = getattr(old, part).get(key), getattr(new, part).get(key)
+            for side in ("ingress", "egress"):
+                rules_before = set(getattr(before, side, ()) if before is not None else ())
+                rules_after = set(getattr(after, side, ()) if after is not None else ())
+                numbers |= {rule.protocol for rule in rules_before ^ rules_after}
+    if -1 in numbers or not numbers:
+        return None
+    return {_PROTOCOL_NAMES.get(n, str(n)) for n in numbers}
+
+
 # --------------------------------------------------------------------------- the comparison
 
 
-def _ask(network: Network, src: _End, dst: _End, result: DiffAnswer) -> PortsAnswer | None:
-    """``ports`` in one network; None when an end does not exist there (or they share no address family)."""
+def _ask(network: Network, src: _End, dst: _End, result: DiffAnswer, protocols: list[str] | None = None,
+         shares: dict | None = None) -> PortsAnswer | None:
+    """``ports`` in one network; None when an end does not exist there (or they share no address family).
+
+    A source class that the destination cannot tell from one already asked takes its answer
+    (:class:`~vpckit.flows.sharing.SharedAnswers`): the statuses of its rows hold for it too, and its
+    rows are relabelled and its causes walked anew.
+    """
+    shared = None
+    if shares is not None and src.nodes and src.text in network.interfaces and dst.nodes and \
+            dst.text in network.interfaces:
+        shared = shares.setdefault(dst.text, SharedAnswers(network, (dst.text,)))
+        found = shared.lookup(src.text)
+        if found is not None:
+            return found
     try:
-        answer = ports(network, src.text, dst.text)
+        answer = ports(network, src.text, dst.text, protocols=protocols)
     except QueryError:
         return None
     result.walks += answer.walks
+    if shared is not None:
+        shared.store(src.text, answer)
     return answer
 
 
@@ -299,7 +421,7 @@ def _key(row: FlowRow) -> tuple:
 
 
 def _changes(old: Network, new: Network, src: _End, dst: _End, before: PortsAnswer | None,
-             after: PortsAnswer | None) -> list[DiffRow]:
+             after: PortsAnswer | None, causes: dict) -> list[DiffRow]:
     """The ranges whose status differs between two answers for the same pair of ends."""
     old_rows: dict[tuple, list[FlowRow]] = {}
     new_rows: dict[tuple, list[FlowRow]] = {}
@@ -327,8 +449,16 @@ def _changes(old: Network, new: Network, src: _End, dst: _End, before: PortsAnsw
                           now.blockers if now is not None else (), now.failing_client_ports if now is not None else (),
                           now.undetermined if now is not None else (), now.via if now is not None else (), shown.numbers)
             out.append(DiffRow("opened" if opened else "closed", was_status, now_status, row))
-    return [replace(change, causes=_causes(old, new, src, dst, change, before is None, after is None))
-            for change in _merged(out)]
+    changes = []
+    for change in _merged(out):
+        # sources that took the same shared answers in both networks have the same causes: walk them once
+        key = (id(before), id(after), dst.text, change.change, change.row.family, change.row.protocol,
+               change.row.low, change.row.high)
+        known = causes.get(key)
+        if known is None or known[0] is not before or known[1] is not after:  # ids of answers gone are reused
+            known = causes[key] = (before, after, _causes(old, new, src, dst, change, before is None, after is None))
+        changes.append(replace(change, causes=known[2]))
+    return changes
 
 
 def _width(row: FlowRow | None) -> int:
