@@ -308,15 +308,21 @@ def _client_ports(
         network = ctx.network
     except VpckitError:
         return [fallback], f"clients on {fallback[0]}-{fallback[1]}"
+    index = _interface_index(ctx, network)
     if direction == "egress":
-        nodes = {f"subnet:{vpc_name}/{subnet}" for subnet in subnets}
-        interfaces = [i for i in network.interfaces.values() if i.subnet in nodes]
+        key: tuple = ("egress", tuple(f"subnet:{vpc_name}/{subnet}" for subnet in sorted(subnets)))
+        interfaces_of = lambda: [i for node in key[1] for i in index.by_subnet.get(node, ())]  # noqa: E731
     else:
-        inside = IPSet(cidr for vpc in ctx.design.vpcs.values() for cidr in (*vpc.cidrs, *vpc.ipv6_cidrs))
-        if not peers.issubset(inside):
+        if not peers.issubset(index.inside):
             return [fallback], f"clients outside the VPCs (they may use {fallback[0]}-{fallback[1]})"
-        interfaces = [i for i in network.interfaces.values()
-                      if any(ip in peers for ip in (*i.private_ips, *i.ipv6))]
+        key = ("ingress", tuple(str(c) for c in peers.iter_cidrs()))
+        interfaces_of = lambda: index.within(peers)  # noqa: E731
+    if key not in index.clients:  # many rules of many NACLs ask about the same clients
+        index.clients[key] = _client_kinds(network, interfaces_of(), fallback, default_client_ports)
+    return index.clients[key]
+
+
+def _client_kinds(network, interfaces: list, fallback: tuple[int, int], default_client_ports) -> tuple[list, str]:
     if not interfaces:
         return [fallback], f"clients on {fallback[0]}-{fallback[1]}"
     kinds: dict[tuple[int, int], set[str]] = {}
@@ -326,6 +332,42 @@ def _client_ports(
         kinds.setdefault(default_client_ports(network, None, interface), set()).add(kind)  # type: ignore[arg-type]
     who = "; ".join(f"{', '.join(sorted(k))} clients on {a}-{b}" for (a, b), k in sorted(kinds.items()))
     return merge_intervals(sorted(kinds)), who
+
+
+class _InterfaceIndex:
+    """The network's interfaces by subnet and by address, built once per validation (rules ask per NACL entry)."""
+
+    def __init__(self, ctx: CheckContext, network) -> None:
+        self.by_subnet: dict[str, list] = {}
+        self.addresses: dict[int, list[tuple[int, str]]] = {4: [], 6: []}
+        for node, interface in network.interfaces.items():
+            self.by_subnet.setdefault(interface.subnet, []).append(interface)
+            for ip in (*interface.private_ips, *interface.ipv6):
+                self.addresses[ip.version].append((int(ip), node))
+        for values in self.addresses.values():
+            values.sort()
+        self.network = network
+        self.inside = IPSet(cidr for vpc in ctx.design.vpcs.values() for cidr in (*vpc.cidrs, *vpc.ipv6_cidrs))
+        self.clients: dict[tuple, tuple[list, str]] = {}
+
+    def within(self, peers: IPSet) -> list:
+        """The interfaces with an address in ``peers``, in address order, each once."""
+        from bisect import bisect_left, bisect_right
+
+        found: dict[str, None] = {}
+        for cidr in peers.iter_cidrs():
+            values = self.addresses[cidr.version]
+            start = bisect_left(values, (int(cidr.first), ""))
+            stop = bisect_right(values, (int(cidr.last), "\uffff"))
+            found.update((node, None) for _, node in values[start:stop])
+        return [self.network.interfaces[node] for node in found]
+
+
+def _interface_index(ctx: CheckContext, network) -> _InterfaceIndex:
+    index = ctx.__dict__.get("_nacl_interface_index")
+    if index is None or index.network is not network:
+        index = ctx.__dict__["_nacl_interface_index"] = _InterfaceIndex(ctx, network)
+    return index
 
 
 def _missing(span: tuple[int, int], allowed: list[tuple[int, int]]) -> list[tuple[int, int]]:
