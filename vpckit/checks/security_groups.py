@@ -38,8 +38,14 @@ def _slices(ctx: CheckContext, vpc_name: str, name: str, direction: str) -> list
 
 def _world_slices(ctx: CheckContext, vpc_name: str, name: str, direction: str = "ingress") -> list[Slice]:
     cfg = settings(ctx)
-    return [s for s in _slices(ctx, vpc_name, name, direction)
-            if open_to_world(s.admitted, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6)]
+
+    def wide(admitted) -> bool:
+        # groups of many VPCs admit the same few address sets (0.0.0.0/0, 10.0.0.0/8...): decide each once
+        key = ("open-to-world", tuple(admitted.iter_cidrs()), cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6)
+        return cached(ctx, key, lambda: open_to_world(admitted, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6))
+
+    return cached(ctx, ("world", vpc_name, name, direction),
+                  lambda: [s for s in _slices(ctx, vpc_name, name, direction) if wide(s.admitted)])
 
 
 def _contributing_rule(ctx: CheckContext, vpc_name: str, name: str, protocol: int, low: int, high: int,
