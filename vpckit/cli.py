@@ -282,7 +282,7 @@ def reach(
     from .network import build_network
     from .reach import answer, parse_query
     from .reach.query import FLAG_LABELS
-    from .reach.report import answer_text, answers_json
+    from .reach.report import answer_text, answers_json, answers_json_chunks
 
     if queries is None and (from_ is None or to is None):
         raise VpckitError("give --from and --to, or --queries FILE")
@@ -301,20 +301,32 @@ def reach(
         _emit(json.dumps(result.to_dict(), indent=2) if format is ValidateFormat.json
               else answer_text(result, width=_text_width(output) or 160), output)
         raise typer.Exit(EXIT_OK)
-    items, texts, status = [], [], EXIT_OK
-    for raw in _read_queries(queries):
-        try:
-            result = answer(network, parse_query(raw))
-        except QueryError as error:
-            items.append({"query": raw, "error": str(error)})
-            texts.append(f"{raw!r}: error: {error}")
-            status = EXIT_INPUT
-            continue
-        items.append(result.to_dict())
-        texts.append(answer_text(result, width=_text_width(output) or 160))
-        if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
-            status = EXIT_FINDINGS
-    _emit(answers_json(items) if format is ValidateFormat.json else "\n\n".join(texts), output)
+    status = EXIT_OK
+    as_json = format is ValidateFormat.json
+    width = _text_width(output) or 160
+
+    def answered():
+        """Each query's answer as it is computed: a JSON entry, or the text (rendered only for text output)."""
+        nonlocal status
+        for raw in _read_queries(queries):
+            try:
+                result = answer(network, parse_query(raw))
+            except QueryError as error:
+                status = EXIT_INPUT
+                yield {"query": raw, "error": str(error)} if as_json else f"{raw!r}: error: {error}"
+                continue
+            if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
+                status = EXIT_FINDINGS
+            yield result.to_dict() if as_json else answer_text(result, width=width)
+
+    if as_json and output is None:  # streamed: each answer is printed as soon as it is known
+        for chunk in answers_json_chunks(answered()):
+            sys.stdout.write(chunk)
+            sys.stdout.flush()
+        sys.stdout.write("\n")
+    else:
+        items = list(answered())
+        _emit(answers_json(items) if as_json else "\n\n".join(items), output)
     raise typer.Exit(status)
 
 

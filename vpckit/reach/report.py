@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .answer import Answer
 
@@ -31,7 +31,21 @@ def answers_json(items: Iterable[dict[str, Any]]) -> str:
     >>> answers_json([{"query": {"from": "a"}, "error": "unknown endpoint"}])
     '[\\n  {\\n    "query": {\\n      "from": "a"\\n    },\\n    "error": "unknown endpoint"\\n  }\\n]'
     """
-    return json.dumps(list(items), indent=2)
+    return "".join(answers_json_chunks(items))
+
+
+def answers_json_chunks(items: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The text of :func:`answers_json`, one piece per answer as it comes: a batch streams out as it is answered.
+
+    >>> "".join(answers_json_chunks([{"a": 1}, {"b": 2}])) == json.dumps([{"a": 1}, {"b": 2}], indent=2)
+    True
+    """
+    first = True
+    for item in items:
+        text = json.dumps(item, indent=2).replace("\n", "\n  ")
+        yield ("[\n  " if first else ",\n  ") + text
+        first = False
+    yield "[]" if first else "\n]"
 
 
 #: Below this width the hops are listed as paragraphs rather than a table.
