@@ -16,14 +16,21 @@ The set questions take a built network (or a design, or a path):
 __version__ = "0.1.0"
 
 from .errors import InputError, NotSupportedError, QueryError, RenderError, VpckitError  # noqa: E402
-from .model import Design  # noqa: E402
-from .sources import load  # noqa: E402
 
 __all__ = ["__version__", "Design", "load", "build_network", "ports", "exposure", "VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
 
 
 def __getattr__(name: str):
-    # The engine and the set questions are imported on first use, so that `import vpckit` stays light.
+    # The model, the readers, the engine and the set questions are imported on first use, so that
+    # `import vpckit` (and every command line run) stays light.
+    if name == "Design":
+        from .model import Design
+
+        return Design
+    if name == "load":
+        from .sources import load
+
+        return load
     if name in ("ports", "exposure"):
         from . import flows
 

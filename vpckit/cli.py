@@ -15,7 +15,6 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .checks import RULES, SEVERITY_ORDER, load_rules, run_checks
 from .errors import InputError, VpckitError
 
 app = typer.Typer(
@@ -145,6 +144,8 @@ def validate(
         _append_step_summary(findings_markdown(findings, source))
     else:
         _emit(findings_text(findings, source, width=_text_width(output), verbose=verbose), output)
+    from .checks import SEVERITY_ORDER
+
     threshold = SEVERITY_ORDER[fail_on.value]
     failing = [f for f in findings if not f.suppressed and SEVERITY_ORDER[f.severity] >= threshold]
     raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
@@ -152,6 +153,7 @@ def validate(
 
 def _checked(design, source: str, config_file: Optional[Path]) -> tuple[list, list]:
     """Run the enabled rules with the configuration in force and apply its overrides and suppressions."""
+    from .checks import RULES, run_checks
     import os
 
     from .config import Config, apply_config, check_suppressions, find_config, load_config
@@ -182,6 +184,7 @@ def list_rules(
     format: ValidateFormat = typer.Option(ValidateFormat.text, "--format", "-f", help="Output format."),
 ) -> None:
     """List every validation rule: id, severity, title, AWS semantics reference and peers' ids."""
+    from .checks import RULES, load_rules
     import json
 
     load_rules()

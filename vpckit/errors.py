@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
-from .model.design import Position
+from dataclasses import dataclass
 
-__all__ = ["VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError"]
+__all__ = ["VpckitError", "InputError", "QueryError", "RenderError", "NotSupportedError", "Position"]
+
+
+@dataclass(frozen=True)
+class Position:
+    """A place in a source file (1-based line and column).
+
+    >>> str(Position("d.yaml", 3, 5))
+    'd.yaml:3:5'
+    """
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.file
+        return f"{self.file}:{self.line}:{self.column or 1}"
+
 
 
 class VpckitError(Exception):

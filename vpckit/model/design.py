@@ -17,26 +17,10 @@ from .resources import (
     Vpc,
 )
 from .types import Strict
+from ..errors import Position  # defined beside the errors that carry it; re-exported here
 
 Path = tuple[str | int, ...]
 
-
-@dataclass(frozen=True)
-class Position:
-    """A place in a source file (1-based line and column).
-
-    >>> str(Position("d.yaml", 3, 5))
-    'd.yaml:3:5'
-    """
-
-    file: str
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.file
-        return f"{self.file}:{self.line}:{self.column or 1}"
 
 
 #: Model field name → the alias a design file may use instead (for positions of findings).
