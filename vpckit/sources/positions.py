@@ -111,7 +111,98 @@ def check_aliases(node: yaml.Node | None, file: str, limit: int = MAX_ALIAS_NODE
     size(node)
 
 
-def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
+class _Duplicate(Exception):
+    """A JSON object with a key twice: the positioned reader reports it."""
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        raise _Duplicate
+    return out
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _Duplicate  # NaN and Infinity are not JSON: the positioned reader reads them as YAML does
+
+
+class LazyPositions(dict):
+    """The positions of a JSON document, found only when one is first asked for.
+
+    Most runs never need one (a reach query, a diagram, a design without findings); the JSON itself
+    is parsed at C speed, and the positioned reader runs on the first lookup.
+
+    >>> positions = LazyPositions('{"a": {"b": 1}}', "d.json")
+    >>> str(positions[("a", "b")])
+    'd.json:1:13'
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__()
+        self._source: tuple[str, str] | None = (text, file)
+
+    def _fill(self) -> None:
+        if self._source is not None:
+            text, file = self._source
+            self._source = None
+            super().update(load_with_positions(text, file, lazy=False)[1])
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def __contains__(self, key) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __eq__(self, other) -> bool:
+        self._fill()
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def keys(self):
+        self._fill()
+        return super().keys()
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def values(self):
+        self._fill()
+        return super().values()
+
+    def __setitem__(self, key, value) -> None:
+        self._fill()
+        super().__setitem__(key, value)
+
+    def setdefault(self, key, default=None):
+        self._fill()
+        return super().setdefault(key, default)
+
+    def update(self, *args, **kwargs) -> None:
+        self._fill()
+        super().update(*args, **kwargs)
+
+    def copy(self) -> dict:
+        self._fill()
+        return dict(super().items())
+
+
+def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any, dict[Path, Position]]:
     """Parse YAML (or JSON) text into plain data plus a map of key paths to positions.
 
     Duplicate keys are errors, since the later one would silently win.
@@ -122,9 +213,14 @@ def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]
     """
     if file.endswith(".json"):
         try:
-            json.loads(text)
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
         except json.JSONDecodeError as error:
             raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+        except (_Duplicate, RecursionError):
+            pass  # the positioned reader below says where (or refuses the nesting)
+        else:
+            if lazy and _plain(data):
+                return data, LazyPositions(text, file)
     if _CLoader is not None:
         # libyaml composes about five times faster; a malformed file is re-read by the pure
         # loader below, whose messages and marks are the ones users see.
@@ -157,6 +253,21 @@ def load_with_positions(text: str, file: str) -> tuple[Any, dict[Path, Position]
         return None, positions
     check_aliases(node, file)
     return _build(node, (), positions, loader, file), positions
+
+
+def _plain(data: Any) -> bool:
+    """Whether the JSON values are what the YAML reader would make of them: no float the YAML 1.1
+    rules read as text (``1e5``), so both readers give the same data."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, float):
+            return False
+    return True
 
 
 def _mark(node: yaml.Node, file: str) -> Position:
