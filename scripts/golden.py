@@ -31,8 +31,13 @@ def inputs() -> list[Path]:
     return found
 
 
+def _relative(text: str) -> str:
+    """Paths as written from the repository (``designs/…``) or beside it (``shared/corpus/…``), wherever it is cloned."""
+    return text.replace(str(ROOT) + "/", "").replace(str(ROOT.parent) + "/", "")
+
+
 def answers() -> dict:
-    """``{input: {"findings": [...]} or {"error": message}}``, inputs relative to the repository's parent."""
+    """``{input: {"findings": [...]} or {"error": message}}``, inputs as :func:`_relative` writes them."""
     from vpckit.checks import load_rules, run_checks
     from vpckit.errors import VpckitError
     from vpckit.sources import load
@@ -40,17 +45,17 @@ def answers() -> dict:
     load_rules()
     out: dict = {}
     for path in inputs():
-        key = str(path.relative_to(ROOT.parent))
+        key = _relative(str(path))
         try:
             design = load(str(path))
             findings = run_checks(design)
         except VpckitError as error:
-            out[key] = {"error": str(error).replace(str(ROOT.parent) + "/", "")}
+            out[key] = {"error": _relative(str(error))}
             continue
         out[key] = {"findings": [
             {"rule": f.rule_id, "severity": f.severity, "path": [str(p) for p in f.path],
-             "position": str(f.position).replace(str(ROOT.parent) + "/", "") if f.position else None,
-             "message": f.message.replace(str(ROOT.parent) + "/", "")} for f in findings]}
+             "position": _relative(str(f.position)) if f.position else None,
+             "message": _relative(f.message)} for f in findings]}
     from vpckit.network import build_network
     from vpckit.reach import answer, parse_query
     import yaml

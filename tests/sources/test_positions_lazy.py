@@ -5,6 +5,7 @@ still refused at their place."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,27 @@ def test_floats_are_read_as_the_yaml_reader_reads_them() -> None:
     data, positions = load_with_positions('{"a": 1e5, "b": 1.5}', "d.json")
     assert not isinstance(positions, LazyPositions) and data == load_with_positions('{"a": 1e5, "b": 1.5}', "d.json",
                                                                                     lazy=False)[0]
+
+
+def _json_inputs() -> list[Path]:
+    root = Path(__file__).resolve().parents[2]
+    corpus = root.parent / "shared" / "corpus"
+    return sorted([root / "examples" / "plan.json", *(root / "examples" / "snapshot").rglob("*.json"),
+                   *corpus.rglob("*.json")])
+
+
+def test_every_position_found_in_the_text_is_the_positioned_readers() -> None:
+    """On every JSON input at hand, each path's position found by indexing only its path equals the eager one."""
+    checked, wrong = 0, []
+    for path in _json_inputs():
+        text = path.read_text(encoding="utf-8")
+        try:
+            eager = load_with_positions(text, str(path), lazy=False)[1]
+        except InputError:
+            continue
+        lazy = LazyPositions(text, str(path))
+        for key, position in eager.items():
+            checked += 1
+            if lazy.get(key) != position:
+                wrong.append((str(path), key))
+    assert checked > 10_000 and wrong == []

@@ -127,19 +127,25 @@ def _refuse_constant(name: str) -> Any:
 
 
 class LazyPositions(dict):
-    """The positions of a JSON document, found only when one is first asked for.
+    """The positions of a JSON document, found only when one is asked for.
 
     Most runs never need one (a reach query, a diagram, a design without findings); the JSON itself
-    is parsed at C speed, and the positioned reader runs on the first lookup.
+    is parsed at C speed. A position asked for is found in the text by indexing only the objects on
+    its path (each indexed once, its members skipped by the C decoder); asking for them all (``items``,
+    ``len``) runs the positioned reader.
 
-    >>> positions = LazyPositions('{"a": {"b": 1}}', "d.json")
-    >>> str(positions[("a", "b")])
-    'd.json:1:13'
+    >>> positions = LazyPositions('{"a": {"b": [1, {"c": 2}]}}', "d.json")
+    >>> str(positions[("a", "b", 1, "c")]), str(positions[("a", "b")]), ("a", "x") in positions
+    ('d.json:1:23', 'd.json:1:8', False)
     """
 
     def __init__(self, text: str, file: str) -> None:
         super().__init__()
         self._source: tuple[str, str] | None = (text, file)
+        self._members: dict[int, dict] = {}  # offset of an object or array -> its members' value offsets
+        self._lines: list[int] | None = None
+        self._found: dict[tuple, Position | None] = {}
+        self._members_at: dict[tuple, tuple[int, int] | None] = {}
 
     def _fill(self) -> None:
         if self._source is not None:
@@ -147,13 +153,59 @@ class LazyPositions(dict):
             self._source = None
             super().update(load_with_positions(text, file, lazy=False)[1])
 
-    def __getitem__(self, key):
-        self._fill()
-        return super().__getitem__(key)
+    def _locate(self, path) -> Position | None:
+        """The position of the value at ``path``, or None when the document has nothing there."""
+        if self._source is None:
+            return super().get(path)
+        if path == ():
+            return Position(self._source[1], 1, 1)
+        found = self._found.get(path, False)
+        if found is False:
+            member = self._offsets(path) if isinstance(path, tuple) else None
+            found = self._found[path] = None if member is None else self._position(*self._source, member[0])
+        return found
+
+    def _offsets(self, path: tuple) -> tuple[int, int] | None:
+        """(where the reader places it, where its value starts) for ``path``; each prefix indexed once."""
+        if path in self._members_at:
+            return self._members_at[path]
+        text = self._source[0]
+        if len(path) == 1:
+            parent: int | None = _skip_space(text, 0)
+        else:
+            above = self._offsets(path[:-1])
+            parent = above[1] if above is not None else None
+        member = None
+        if parent is not None:
+            if parent not in self._members:
+                self._members[parent] = _index_json(text, parent)
+            member = self._members[parent].get(path[-1])
+        self._members_at[path] = member
+        return member
 
     def __contains__(self, key) -> bool:
-        self._fill()
-        return super().__contains__(key)
+        if self._source is None:
+            return super().__contains__(key)
+        return key == () or (isinstance(key, tuple) and self._offsets(key) is not None)
+
+    def _position(self, text: str, file: str, offset: int) -> Position:
+        from bisect import bisect_right
+
+        if self._lines is None:
+            self._lines = [i for i, c in enumerate(text) if c == "\n"]
+        line = bisect_right(self._lines, offset - 1)
+        start = self._lines[line - 1] + 1 if line else 0
+        return Position(file, line + 1, offset - start + 1)
+
+    def __getitem__(self, key):
+        found = self._locate(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def get(self, key, default=None):
+        found = self._locate(key)
+        return default if found is None else found
 
     def __iter__(self):
         self._fill()
@@ -168,10 +220,6 @@ class LazyPositions(dict):
         return super().__eq__(other)
 
     __hash__ = None  # type: ignore[assignment]
-
-    def get(self, key, default=None):
-        self._fill()
-        return super().get(key, default)
 
     def keys(self):
         self._fill()
@@ -200,6 +248,46 @@ class LazyPositions(dict):
     def copy(self) -> dict:
         self._fill()
         return dict(super().items())
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _skip_space(text: str, offset: int) -> int:
+    while offset < len(text) and text[offset] in " \t\r\n":
+        offset += 1
+    return offset
+
+
+def _index_json(text: str, offset: int) -> dict:
+    """The members of the JSON object or array at ``offset``: key (or index) -> (where the positioned reader
+    places it, where its value starts). A member holding an object or array is placed at its key, one
+    holding a scalar at the value, an array item at the item (as :func:`_build` does)."""
+    from json.decoder import scanstring
+
+    out: dict = {}
+    opening = text[offset] if offset < len(text) else ""
+    if opening not in "{[":
+        return out
+    closing = "}" if opening == "{" else "]"
+    position = _skip_space(text, offset + 1)
+    index = 0
+    while position < len(text) and text[position] != closing:
+        at = position
+        if opening == "{":
+            key, position = scanstring(text, position + 1)
+            position = _skip_space(text, position)
+            position = _skip_space(text, position + 1)  # past the colon
+            if text[position] not in "{[":
+                at = position
+        else:
+            key, index = index, index + 1
+        out.setdefault(key, (at, position))
+        _, position = _DECODER.raw_decode(text, position)
+        position = _skip_space(text, position)
+        if position < len(text) and text[position] == ",":
+            position = _skip_space(text, position + 1)
+    return out
 
 
 def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any, dict[Path, Position]]:
