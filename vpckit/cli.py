@@ -395,8 +395,10 @@ def ports(
             texts.append(f"{where}: error: {error}")
             status = EXIT_INPUT
             continue
-        items.append({"query": raw, **ports_dict(result)})
-        texts.append(ports_text(result, width=width, verbose=verbose))
+        if format is ValidateFormat.json:  # text is rendered only when it is printed
+            items.append({"query": raw, **ports_dict(result)})
+        else:
+            texts.append(ports_text(result, width=width, verbose=verbose))
     _emit(json.dumps(items, indent=2) if format is ValidateFormat.json else "\n\n".join(texts), output)
     raise typer.Exit(status)
 
