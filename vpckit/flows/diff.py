@@ -19,9 +19,7 @@ from netaddr import IPAddress
 from ..errors import QueryError
 from ..network.build import Network
 from ..network.places import design_path, place
-from ..model.types import PortRange
 from ..reach.engine import answer
-from ..reach.query import Query
 from ..reach.answer import Blocker
 from .atoms import address_atoms, cidrs_of, interface_classes
 from .ports import as_network, ports
@@ -425,8 +423,8 @@ def _changes(old: Network, new: Network, src: _End, dst: _End, before: PortsAnsw
     """The ranges whose status differs between two answers for the same pair of ends."""
     old_rows: dict[tuple, list[FlowRow]] = {}
     new_rows: dict[tuple, list[FlowRow]] = {}
-    for rows, answer in ((old_rows, before), (new_rows, after)):
-        for row in answer.flows if answer is not None else ():
+    for rows, asked in ((old_rows, before), (new_rows, after)):
+        for row in asked.flows if asked is not None else ():
             rows.setdefault(_key(row), []).append(row)
     out: list[DiffRow] = []
     for key in sorted(set(old_rows) | set(new_rows), key=str):
@@ -506,20 +504,11 @@ def _causes(old: Network, new: Network, src: _End, dst: _End, change: DiffRow, a
 
 
 def _walk(network: Network, src: _End, dst: _End, row: FlowRow):
-    """The ``reach`` answer for exactly the row's range (its first ICMP type/code; one walk for other protocols)."""
-    number = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}.get(row.protocol)
-    if row.numbers is not None or number is None:
-        number = int(row.protocol) if row.protocol.isdigit() else None
+    """The ``reach`` answer for exactly the row's range (its first ICMP type/code; none for the ``other`` row,
+    whose own blockers are not re-walked)."""
+    query = row.query(src.text, dst.text)
     try:
-        if number in (6, 17):
-            query = Query(src.text, dst.text, number, PortRange(low=row.low, high=row.high))
-        elif number in (1, 58):
-            query = Query(src.text, dst.text, number, icmp_type=row.low // 256, icmp_code=row.low % 256)
-        elif number is not None:
-            query = Query(src.text, dst.text, number)
-        else:
-            return None  # "every other protocol": the rows' own blockers are not re-walked
-        return answer(network, query, row.family)
+        return answer(network, query, row.family) if query is not None else None
     except QueryError:
         return None
 

@@ -20,10 +20,9 @@ from netaddr import IPAddress, IPNetwork
 
 from ..errors import QueryError
 from ..model import Expectation
-from ..model.types import PortRange, parse_traffic
+from ..model.types import parse_traffic
 from ..network.build import Network
 from ..reach.engine import answer as reach_answer
-from ..reach.query import Query
 from .atoms import interface_classes
 from .exposure import _atom_ends, exposure
 from .ports import ports
@@ -32,11 +31,10 @@ from .selectors import Selection, select
 
 __all__ = ["IntentAnswer", "check_intent", "SelectorError"]
 
-_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
 _NAMES = {6: "tcp", 17: "udp", 1: "icmp", 58: "icmpv6"}
 _NOT_SOURCES = ("nat_gateway", "transit_gateway", "vpc_endpoint", "load_balancer")
 _NOT_DESTINATIONS = ("nat_gateway", "transit_gateway", "load_balancer")
-Traffic = tuple[int, "PortRange | None"]
+Traffic = tuple[int, "object | None"]  # (protocol number, PortRange or None)
 
 
 @dataclass(frozen=True)
@@ -283,17 +281,11 @@ def _allowed_source(network: Network, source: str, allowed: list[Selection]) -> 
 # --------------------------------------------------------------------------- traffic
 
 
-def _row_protocol(row: FlowRow) -> int | None:
-    if row.protocol in _NUMBERS:
-        return _NUMBERS[row.protocol]
-    return int(row.protocol) if row.protocol.isdigit() else None  # None: "every other protocol"
-
-
 def _overlaps(row: FlowRow, traffic: Traffic) -> bool:
     protocol, span = traffic
     if protocol == -1:
         return True
-    number = _row_protocol(row)
+    number = row.protocol_number
     if number is None:  # the "other" row stands for every protocol no rule names
         return protocol not in _excluded(row)
     if number != protocol:
@@ -305,7 +297,7 @@ def _covers(row: FlowRow, traffic: Traffic) -> bool:
     protocol, span = traffic
     if protocol == -1:
         return True
-    if _row_protocol(row) != protocol:
+    if row.protocol_number != protocol:
         return False
     return span is None or row.space != "ports" or (span.low <= row.low and row.high <= span.high)
 
@@ -326,18 +318,10 @@ def _allowed_by(network: Network, offences: list[Offence]) -> list[str]:
     out: list[str] = []
     for offence in offences:
         row = offence.row
-        number = _row_protocol(row)
-        if number is None:
+        query = row.query(_text(network, offence.source), _text(network, offence.destination), first_only=True)
+        if query is None:
             continue
         try:
-            if number in (6, 17):
-                query = Query(_text(network, offence.source), _text(network, offence.destination), number,
-                              PortRange(low=row.low, high=row.low))
-            elif number in (1, 58):
-                query = Query(_text(network, offence.source), _text(network, offence.destination), number,
-                              icmp_type=row.low // 256, icmp_code=row.low % 256)
-            else:
-                query = Query(_text(network, offence.source), _text(network, offence.destination), number)
             walked = reach_answer(network, query, row.family)
         except QueryError:
             continue

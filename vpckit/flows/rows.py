@@ -12,6 +12,7 @@ __all__ = ["EndpointInfo", "FlowRow", "PortsAnswer", "STATUSES", "ports_label", 
 #: Row statuses, best first. ``undetermined``: everything vpckit can check lets the flow through, but an
 #: appliance whose rules are not in the input decides (VPCE-06).
 STATUSES = ("open", "partial", "undetermined", "closed")
+_NUMBERS = {"tcp": 6, "udp": 17, "icmp": 1, "icmpv6": 58}
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,33 @@ class FlowRow:
         if legs == {"return"}:
             return "return"
         return "both" if "return" in legs else "forward"
+
+    @property
+    def protocol_number(self) -> int | None:
+        """The IP protocol number of the row; None for the ``other`` row (every protocol no rule names)."""
+        number = _NUMBERS.get(self.protocol)
+        if number is not None:
+            return number
+        return int(self.protocol) if self.protocol.isdigit() else None
+
+    def query(self, source: str, destination: str, *, first_only: bool = False):
+        """The ``reach`` query for the row's range between two ends (its first port with ``first_only``; the
+        first ICMP type/code); None for the ``other`` row.
+
+        >>> row = FlowRow(4, "tcp", 5432, 5440, "open", EndpointInfo("a", "interface", "a"), EndpointInfo("b", "interface", "b"))
+        >>> row.query("a", "b").port, row.query("a", "b", first_only=True).port
+        (PortRange(low=5432, high=5440), PortRange(low=5432, high=5432))
+        """
+        from ..model.types import PortRange
+        from ..reach.query import Query
+
+        number = self.protocol_number
+        if number in (6, 17):
+            return Query(source, destination, number,
+                         PortRange(low=self.low, high=self.low if first_only else self.high))
+        if number in (1, 58):
+            return Query(source, destination, number, icmp_type=self.low // 256, icmp_code=self.low % 256)
+        return None if number is None else Query(source, destination, number)
 
     def to_dict(self) -> dict[str, Any]:
         """The row in the JSON shape of DESIGN.md."""
