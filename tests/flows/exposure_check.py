@@ -38,8 +38,7 @@ def _query(row, source: str, destination: str, rng: random.Random) -> Query:
     if number is None and row.protocol.isdigit():
         number = int(row.protocol)
     if number is None:  # the "other" row: a protocol it stands for (not one of those it excepts)
-        excepted = {int(n) for n in (row.numbers or "").rsplit("except", 1)[-1].replace(",", " ").split() if n.isdigit()}
-        number = next(n for n in (47, 50, 132, 4, 41, *range(256)) if n not in excepted)
+        number = next(n for n in (47, 50, 132, 4, 41, *range(256)) if n not in row.excepted_protocols)
     return Query(source, destination, number)
 
 

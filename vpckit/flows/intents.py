@@ -20,7 +20,7 @@ from netaddr import IPAddress, IPNetwork
 
 from ..errors import QueryError
 from ..model import Expectation
-from ..model.types import parse_traffic
+from ..model.types import looks_like_address, parse_traffic
 from ..network.build import Network
 from ..reach.engine import answer as reach_answer
 from .atoms import interface_classes
@@ -229,7 +229,7 @@ def _flows(network: Network, source: _End, destination: _End, traffic: list[Traf
     """The rows of ``ports`` that get through (open, partial or undetermined), ends named as the user knows them."""
     if source.text == destination.text:
         return []
-    if _outside_text(source.text) and _outside_text(destination.text):
+    if looks_like_address(source.text) and looks_like_address(destination.text):
         return []
     protocols = None
     if traffic is not None and all(protocol != -1 for protocol, _ in traffic):
@@ -251,14 +251,6 @@ def _named(network: Network, info, end: _End):
     members = tuple(network.interfaces[m].name for m in end.members)
     label = iface.name if len(members) < 2 else f"{iface.name} (+{len(members) - 1})"
     return replace(info, name=label, members=members if len(members) > 1 else ())
-
-
-def _outside_text(text: str) -> bool:
-    try:
-        IPAddress(text)
-        return True
-    except (ValueError, TypeError, Exception):
-        return False
 
 
 def _text(network: Network, end: str) -> str:
@@ -287,7 +279,7 @@ def _overlaps(row: FlowRow, traffic: Traffic) -> bool:
         return True
     number = row.protocol_number
     if number is None:  # the "other" row stands for every protocol no rule names
-        return protocol not in _excluded(row)
+        return protocol not in row.excepted_protocols
     if number != protocol:
         return False
     return span is None or row.space != "ports" or (row.low <= span.high and span.low <= row.high)
@@ -300,11 +292,6 @@ def _covers(row: FlowRow, traffic: Traffic) -> bool:
     if row.protocol_number != protocol:
         return False
     return span is None or row.space != "ports" or (span.low <= row.low and row.high <= span.high)
-
-
-def _excluded(row: FlowRow) -> set[int]:
-    text = (row.numbers or "").rsplit("except", 1)[-1]
-    return {int(part) for part in text.replace(",", " ").split() if part.isdigit()}
 
 
 def _describe(row: FlowRow) -> str:

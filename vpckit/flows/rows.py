@@ -127,6 +127,17 @@ class FlowRow:
             return number
         return int(self.protocol) if self.protocol.isdigit() else None
 
+    @property
+    def excepted_protocols(self) -> frozenset[int]:
+        """For the ``other`` row, the protocol numbers it does not stand for (each has a row of its own).
+
+        >>> FlowRow(4, "other", 0, 0, "open", EndpointInfo("a", "interface", "a"), EndpointInfo("b", "interface", "b"),
+        ...         numbers="every protocol except 1, 6, 17, 47").excepted_protocols == {1, 6, 17, 47}
+        True
+        """
+        text = (self.numbers or "").rsplit("except", 1)[-1]
+        return frozenset(int(part) for part in text.replace(",", " ").split() if part.isdigit())
+
     def query(self, source: str, destination: str, *, first_only: bool = False):
         """The ``reach`` query for the row's range between two ends (its first port with ``first_only``; the
         first ICMP type/code); None for the ``other`` row.
