@@ -31,8 +31,10 @@ from __future__ import annotations
 
 import dataclasses
 import fnmatch
+import functools
 import re
 import tomllib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import Any, Iterable
@@ -359,15 +361,29 @@ def _suppress_lists(node: Any, path: tuple) -> Iterable[tuple[tuple, Any]]:
     if isinstance(node, BaseModel):
         for index, item in enumerate(getattr(node, "suppress", None) or []):
             yield (*path, "suppress", index), item
-        for name in type(node).model_fields:
-            if name != "suppress":
-                yield from _suppress_lists(getattr(node, name), (*path, name))
+        for name in _nested_fields(type(node)):
+            yield from _suppress_lists(getattr(node, name), (*path, name))
     elif isinstance(node, dict):
         for key, value in node.items():
             yield from _suppress_lists(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
             yield from _suppress_lists(value, (*path, index))
+
+
+@functools.cache
+def _nested_fields(model: type) -> tuple[str, ...]:
+    """The fields of ``model`` (but ``suppress``) whose type can hold a model: the only ones a suppression can be
+    under. Skipping the scalar fields keeps the walk over a 50k-interface design short."""
+    from pydantic import BaseModel
+
+    def holds_model(annotation: Any) -> bool:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            return True
+        return any(holds_model(arg) for arg in typing.get_args(annotation))
+
+    return tuple(name for name, field in model.model_fields.items()
+                 if name != "suppress" and holds_model(field.annotation))
 
 
 def check_suppressions(design: Design) -> None:

@@ -10,7 +10,7 @@ from ..network.resolve import find_in, route_target
 from .registry import CheckContext
 
 __all__ = [
-    "settings", "cached", "group_users", "subnet_route_table", "default_routes", "tier_of", "nacl_subnets",
+    "settings", "cached", "group_users", "vpc_group_users", "users_by_group", "subnet_route_table", "default_routes", "tier_of", "nacl_subnets",
     "effective_public_ip",
 ]
 
@@ -41,7 +41,25 @@ def group_users(vpc: Vpc, group: str) -> list[tuple[str, str]]:
     >>> group_users(vpc, "default")
     [('instances', 'i')]
     """
-    users = []
+    return users_by_group(vpc).get(group, [])
+
+
+def vpc_group_users(ctx: CheckContext, vpc_name: str, group: str) -> list[tuple[str, str]]:
+    """:func:`group_users` of a design VPC, indexed once per check run (rules ask it per group)."""
+    index = cached(ctx, ("users_by_group", vpc_name), lambda: users_by_group(ctx.design.vpcs[vpc_name]))
+    return index.get(group, [])
+
+
+def users_by_group(vpc: Vpc) -> dict[str, list[tuple[str, str]]]:
+    """Design group name -> ``(collection, name)`` of its users, in :func:`group_users`' order.
+
+    >>> from vpckit.model import Vpc
+    >>> vpc = Vpc.model_validate({"cidr": "10.0.0.0/16", "subnets": {"a": {"az": "x", "cidr": "10.0.0.0/24"}},
+    ...                           "instances": {"i": {"subnet": "a"}}})
+    >>> users_by_group(vpc)
+    {'default': [('instances', 'i')]}
+    """
+    users: dict[str, list[tuple[str, str]]] = {}
     collections = ("instances", "network_interfaces", "endpoints", "load_balancers", "rds_instances",
                    "lambda_functions", "efs_mount_targets")
     for collection in collections:
@@ -53,9 +71,8 @@ def group_users(vpc: Vpc, group: str) -> list[tuple[str, str]]:
                 if collection == "load_balancers" and resource.type == "network":
                     continue
                 groups = [vpc.default_security_group]
-            resolved = {find_in(vpc.security_groups, g) or g for g in groups}
-            if group in resolved:
-                users.append((collection, name))
+            for group in sorted({find_in(vpc.security_groups, g) or g for g in groups}):
+                users.setdefault(group, []).append((collection, name))
     return users
 
 

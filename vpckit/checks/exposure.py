@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..network.resolve import find_in
-from ._common import cached, default_routes, effective_public_ip, group_users, subnet_route_table, tier_of
+from ._common import cached, default_routes, effective_public_ip, subnet_route_table, vpc_group_users, tier_of
 from .registry import CheckContext, Finding, rule
 
 _ENDPOINT_COLLECTIONS = ("instances", "network_interfaces", "load_balancers", "rds_instances")
@@ -58,9 +58,8 @@ def internet_exposure(ctx: CheckContext, vpc_name: str, group: str, protocol: in
     if index is None:
         return None
     name = {6: "tcp", 17: "udp"}.get(protocol)
-    vpc = ctx.design.vpcs[vpc_name]
     out: dict[str, str] = {}
-    for collection, user in group_users(vpc, group):
+    for collection, user in vpc_group_users(ctx, vpc_name, group):
         if collection not in _ENDPOINT_COLLECTIONS:
             continue
         rows = [r for r in index.get((vpc_name, user), []) if r.protocol == name and r.low <= port <= r.high]

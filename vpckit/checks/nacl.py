@@ -62,8 +62,11 @@ def is_aws_default_allow_all(design: Design, vpc_name: str, name: str) -> bool:
 
 def _verdict(ctx: CheckContext, vpc_name: str, name: str, direction: str, family: int) -> NaclVerdict:
     acl = ctx.design.vpcs[vpc_name].network_acls[name]
-    return cached(ctx, ("nacl", vpc_name, name, direction, family),
-                  lambda: evaluate_nacl(getattr(acl, direction), family))
+    entries = getattr(acl, direction)
+    # Keyed by content: organisations copy the same NACL into every VPC, and each is evaluated once.
+    content = tuple((e.rule, e.protocol, e.action, str(e.cidr), e.ports and (e.ports.low, e.ports.high),
+                     e.icmp_type, e.icmp_code) for e in entries)
+    return cached(ctx, ("nacl", content, family), lambda: evaluate_nacl(entries, family))
 
 
 def _entry_index(acl: NetworkAcl, direction: str, number: int) -> int:

@@ -252,9 +252,12 @@ def _attached_groups(ctx: CheckContext, vpc_name: str) -> Iterator[Finding]:
     for collection, name, groups in security_group_sites(design.vpcs[vpc_name]):
         owner = f"{kind_of(collection)} {name}"
         for index, group in enumerate(groups):
+            found = resolve.security_group(design, vpc_name, group)
+            if found is not None and found.vpc == vpc_name:
+                continue
+            # Where it is written is looked up for a finding only: most references resolve.
             path = written(design, "vpcs", vpc_name, collection, name, "security_groups", index)
             label = f"vpc {vpc_name} / {owner}"
-            found = resolve.security_group(design, vpc_name, group)
             if found is None:
                 yield ctx.finding("REF001", f"{owner} uses security group {group!r}, which does not exist in VPC "
                                   f"{vpc_name}", path, label)
@@ -272,17 +275,19 @@ def _group_rules(ctx: CheckContext, vpc_name: str) -> Iterator[Finding]:
                 peer = getattr(sg_rule, peer_key)
                 if not isinstance(peer, str):
                     continue
-                path = written(design, "vpcs", vpc_name, "security_groups", group_name, direction, index, peer_key)
                 label = f"vpc {vpc_name} / security group {group_name}"
                 found = resolve.security_group(design, vpc_name, peer)
                 if found is None:
                     if resolve.prefix_list(design, peer) is None:
+                        path = written(design, "vpcs", vpc_name, "security_groups", group_name, direction, index,
+                                       peer_key)
                         yield ctx.finding("REF001", f"security group {group_name} {direction} rule references "
                                           f"{peer!r}, which is neither a security group nor a prefix list of the "
                                           "design; a stale reference matches nothing (SG-07, SG-08)", path, label)
                     continue
                 problem = sg_reference_allowed(design, vpc_name, found.vpc or vpc_name)
                 if problem:
+                    path = written(design, "vpcs", vpc_name, "security_groups", group_name, direction, index, peer_key)
                     yield ctx.finding("REF002", f"security group {group_name} rule references {peer} of VPC "
                                       f"{found.vpc}, but {problem}", path, label)
 

@@ -14,7 +14,7 @@ from netaddr import IPNetwork, IPSet
 
 from ..model import Design, default_security_group
 from ..network.resolve import security_group
-from ._common import cached, group_users, settings
+from ._common import cached, settings, vpc_group_users
 from ._filters import ALL, OTHER, TCP, UDP, Slice, merge_intervals, open_to_world, peer_addresses, \
     security_group_slices, world_label, intervals_text
 from .registry import CheckContext, Finding, rule
@@ -132,7 +132,7 @@ def _combined_group_findings(ctx: CheckContext, rule_id: str, ports: list[int], 
     for vpc_name, vpc in ctx.design.iter_vpcs():
         combos: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for name_ in vpc.security_groups:
-            for collection, user in group_users(vpc, name_):
+            for collection, user in vpc_group_users(ctx, vpc_name, name_):
                 combos.setdefault((collection, user), []).append(name_)
         by_groups: dict[tuple[str, ...], list[str]] = {}
         for (collection, user), names in sorted(combos.items()):
@@ -344,7 +344,7 @@ def sg_default_closed(ctx: CheckContext) -> Iterable[Finding]:
         group = vpc.security_groups.get(name)
         if group is None or not (group.ingress or group.egress):
             continue
-        users = group_users(vpc, name)
+        users = vpc_group_users(ctx, vpc_name, name)
         used = f"; used by {', '.join(n for _, n in users[:5])}" if users else ""
         yield ctx.finding(
             "SG007",
@@ -390,7 +390,7 @@ def sg_unused(ctx: CheckContext) -> Iterable[Finding]:
     design = ctx.design
     for vpc_name, name, group in _groups(design):
         vpc = design.vpcs[vpc_name]
-        if name != vpc.default_security_group and not group_users(vpc, name) and not _referenced(design, vpc_name, name):
+        if name != vpc.default_security_group and not vpc_group_users(ctx, vpc_name, name) and not _referenced(design, vpc_name, name):
             yield ctx.finding("SG009", f"security group {name} is not used by any resource",
                               ("vpcs", vpc_name, "security_groups", name), f"vpc {vpc_name} / security group {name}",
                               key="unused")

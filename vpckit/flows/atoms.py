@@ -257,6 +257,35 @@ def _component_ranges(network: Network, component: str) -> Iterator[tuple[int, i
         yield net.version, int(net.first), int(net.last)
 
 
+def signature(network: Network, components: Iterable[str], family: int, low: int,
+              high: int) -> frozenset[tuple[int, int]] | None:
+    """Which CIDRs that ``components`` decide by hold all of ``low..high`` (None when one of them cuts the range).
+
+    Every decision of a walk that consulted only ``components`` depends on an address through these CIDRs
+    alone (first match, longest prefix and union are all functions of which CIDRs hold it), so two ranges
+    of outside addresses with the same signature get the same answer — even when CIDRs of the components
+    lie between them, where :func:`cell` would stop.
+
+    >>> from vpckit.model import Design
+    >>> from vpckit.network import build_network
+    >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}}))
+    >>> signature(net, [], 4, 1, 2) == signature(net, [], 4, 3_000_000_000, 3_000_000_001) == frozenset()
+    True
+    """
+    seen = network_cache(network).setdefault("component-ranges", {})
+    held = set()
+    for component in components:
+        if component not in seen:
+            seen[component] = tuple(_component_ranges(network, component))
+        for version, first, last in seen[component]:
+            if version != family or last < low or high < first:
+                continue
+            if not (first <= low and high <= last):
+                return None
+            held.add((first, last))
+    return frozenset(held)
+
+
 def component_filters(network: Network, component: str) -> Iterator:
     """The NACL entries and security-group rules by which one component or setting decides.
 

@@ -17,7 +17,7 @@ from ..errors import QueryError
 from ..model.types import looks_like_address
 from ..network.addressing import is_internet_address
 from ..network.build import Endpoint, Network
-from .atoms import (SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cell, cidrs_of, interface_classes,
+from .atoms import (SPECIAL_RANGES, AddressAtoms, InterfaceClass, address_atoms, cidrs_of, interface_classes, signature,
                     network_cache)
 from .ports import as_network, ports
 from .rows import EndpointInfo, FlowRow
@@ -140,11 +140,12 @@ def exposure(network: Network | Any, *, sources: str | None = None, to: str | No
 
 def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], shares: dict[str, SharedAnswers],
          result: ExposureAnswer):
-    """``ports`` for a pair of ends; an outside atom inside a cell already answered reuses that answer.
+    """``ports`` for a pair of ends; an outside atom that an answer's walks cannot tell apart reuses it.
 
-    The cell of an answer is the range of addresses around the atom's representative that every
-    component its walks consulted treats alike (:func:`~vpckit.flows.atoms.cell`): one walk answers for
-    all the atoms in it. The property tests check that atoms answer like their representatives.
+    An outside atom takes the answer of one asked before when the CIDRs that the components its walks
+    consulted decide by hold both alike (:func:`~vpckit.flows.atoms.signature`): one walk answers for
+    every atom of that signature, wherever they lie. The property tests check that atoms answer like
+    their representatives.
     """
     outside, other = (src, dst) if src.interval is not None else (dst, src) if dst.interval is not None else (None, None)
     if outside is None:
@@ -162,13 +163,12 @@ def _ask(network: Network, src: _End, dst: _End, cells: dict[tuple, list], share
         return answer
     known = cells.setdefault((other.group, outside.group, outside.family, outside is src), [])
     low, high = outside.interval
-    for cell_low, cell_high, answer in known:
-        if cell_low <= low and high <= cell_high:
+    for components, held, answer in known:
+        if held is not None and signature(network, components, outside.family, low, high) == held:
             return answer
     answer = ports(network, src.text, dst.text)
     result.walks += answer.walks
-    value = int(IPAddress(outside.text))
-    known.append((*cell(network, answer.components, outside.family, value, network_ranges=False), answer))
+    known.append((answer.components, signature(network, answer.components, outside.family, low, high), answer))
     return answer
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 
@@ -192,7 +193,9 @@ class LazyPositions(dict):
         from bisect import bisect_right
 
         if self._lines is None:
-            self._lines = [i for i, c in enumerate(text) if c == "\n"]
+            # Offsets of the newlines, from the lines' lengths (split and len run at C speed).
+            self._lines = list(itertools.accumulate((len(line) + 1 for line in text.split("\n")[:-1]),
+                                                    initial=-1))[1:]
         line = bisect_right(self._lines, offset - 1)
         start = self._lines[line - 1] + 1 if line else 0
         return Position(file, line + 1, offset - start + 1)
