@@ -304,13 +304,17 @@ def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any
     """
     if file.endswith(".json"):
         try:
-            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+            floats: list[str] = []
+            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
+                              parse_float=lambda number: floats.append(number) or float(number))
         except json.JSONDecodeError as error:
             raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
         except (_Duplicate, RecursionError):
             pass  # the positioned reader below says where (or refuses the nesting)
         else:
-            if lazy and _plain(data):
+            # A float the YAML 1.1 rules read as text (``1e5``) would make the two readers disagree:
+            # such a file is read by the positioned reader, as YAML.
+            if lazy and not floats:
                 return data, LazyPositions(text, file)
     if _CLoader is not None:
         # libyaml composes about five times faster; a malformed file is re-read by the pure
@@ -344,21 +348,6 @@ def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any
         return None, positions
     check_aliases(node, file)
     return _build(node, (), positions, loader, file), positions
-
-
-def _plain(data: Any) -> bool:
-    """Whether the JSON values are what the YAML reader would make of them: no float the YAML 1.1
-    rules read as text (``1e5``), so both readers give the same data."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, float):
-            return False
-    return True
 
 
 def _mark(node: yaml.Node, file: str) -> Position:
