@@ -178,16 +178,10 @@ class Leg:
         if nacl is None:
             return packet
         peer = packet.src if direction == "ingress" else packet.dst
-        pieces = nacl.evaluate(direction, packet.protocol, peer, packet.ports, packet.icmp)
-        allowed = [p for p in pieces if p.action == "allow"]
-        denied = [p for p in pieces if p.action == "deny"]
+        pieces, allowed, denied, rules = _nacl_decision(nacl, direction, packet, peer)
         if self.direction == "forward" and allowed and allowed[0].entry is not None:
             self.matched.setdefault((subnet.node, direction), allowed[0].entry)
         word = "inbound" if direction == "ingress" else "outbound"
-        rules = "; ".join(
-            (p.entry.text(direction) if p.entry else "* deny (implicit)") + (f" [ports {ports_text(p.ports)}]" if p.ports is not None and len(pieces) > 1 else "")
-            for p in pieces
-        )
         if not denied:
             self.hop(subnet.node, "allow", rules, None,
                      f"NACL {_short(subnet.nacl)} ({word})")
@@ -273,10 +267,8 @@ class Leg:
                 continue
             rules = group.ingress if direction == "ingress" else group.egress
             total_rules += len(rules)
-            got, rules_matched, full = group.allowed(direction, packet.protocol, peer, packet.ports, packet.icmp,
-                                                     packet.identity)
-            for r in rules_matched:
-                matched.append(f"{group.name}: {r.text(direction)}")
+            got, texts, full = _group_decision(group, direction, packet, peer)
+            matched.extend(texts)
             if full:
                 everything = True
             elif got:
@@ -991,3 +983,43 @@ class Leg:
         """The path goes on where vpckit cannot follow: the answer is undetermined, never silently reachable."""
         self.undetermined.append(Blocker(code, node, node, self.direction, semantics, message, fix))
         self.stopped_undetermined = True
+
+
+# A set question walks the same NACL and groups with the same packet for many pairs (every source of one
+# subnet, every destination behind one gateway): their decisions, and the text of the rules that made them,
+# are kept on the compiled NACL or group, per packet. Bounded, so a long batch does not grow without end.
+_DECISIONS_KEPT = 50_000
+
+
+def _nacl_decision(nacl, direction: str, packet: Packet, peer: IpKey) -> tuple[list, list, list, str]:
+    """``(pieces, allowed, denied, rules text)`` of a NACL direction for a packet (first match, NACL-03)."""
+    memo = nacl.__dict__.setdefault("_decisions", {})
+    key = (direction, packet.protocol, peer, None if packet.ports is None else tuple(packet.ports), packet.icmp)
+    found = memo.get(key)
+    if found is None:
+        pieces = nacl.evaluate(direction, packet.protocol, peer, packet.ports, packet.icmp)
+        rules = "; ".join(
+            (p.entry.text(direction) if p.entry else "* deny (implicit)")
+            + (f" [ports {ports_text(p.ports)}]" if p.ports is not None and len(pieces) > 1 else "")
+            for p in pieces
+        )
+        found = (pieces, [p for p in pieces if p.action == "allow"], [p for p in pieces if p.action == "deny"], rules)
+        if len(memo) >= _DECISIONS_KEPT:
+            memo.clear()
+        memo[key] = found
+    return found
+
+
+def _group_decision(group, direction: str, packet: Packet, peer: IpKey) -> tuple[Ports | None, list[str], bool]:
+    """``(ports allowed, texts of the rules that allow them, all allowed)`` of one group for a packet (SG-01)."""
+    memo = group.__dict__.setdefault("_decisions", {})
+    key = (direction, packet.protocol, peer, None if packet.ports is None else tuple(packet.ports), packet.icmp,
+           packet.identity)
+    found = memo.get(key)
+    if found is None:
+        got, rules, full = group.allowed(direction, packet.protocol, peer, packet.ports, packet.icmp, packet.identity)
+        found = (got, [f"{group.name}: {r.text(direction)}" for r in rules], full)
+        if len(memo) >= _DECISIONS_KEPT:
+            memo.clear()
+        memo[key] = found
+    return found
