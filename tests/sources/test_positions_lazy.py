@@ -11,7 +11,7 @@ import pytest
 
 from vpckit.errors import InputError
 from vpckit.sources.native import loads
-from vpckit.sources.positions import LazyPositions, load_with_positions
+from vpckit.sources.positions import LazyPositions, load_with_positions, load_yaml
 
 TEXT = json.dumps({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}}}}},
                   indent=1)
@@ -34,10 +34,11 @@ def test_errors_keep_their_places(text: str, says: str) -> None:
     assert says in str(raised.value) and str(raised.value).startswith("d.json:1:")
 
 
-def test_floats_are_read_as_the_yaml_reader_reads_them() -> None:
-    data, positions = load_with_positions('{"a": 1e5, "b": 1.5}', "d.json")
-    assert not isinstance(positions, LazyPositions) and data == load_with_positions('{"a": 1e5, "b": 1.5}', "d.json",
-                                                                                    lazy=False)[0]
+def test_json_is_read_as_json_whatever_yaml_would_make_of_it() -> None:
+    """JSON is never handed to the YAML reader: floats stay numbers, NEL and surrogate pairs are characters."""
+    data, positions = load_with_positions('{"a": 1e5, "b": 1.5, "c": "x\u0085y", "d": "\\ud83d\\udd25"}', "d.json")
+    assert isinstance(positions, LazyPositions)
+    assert data == {"a": 100000.0, "b": 1.5, "c": "x\u0085y", "d": "\U0001f525"}
 
 
 def _json_inputs() -> list[Path]:
@@ -53,10 +54,14 @@ def test_every_position_found_in_the_text_is_the_positioned_readers() -> None:
     for path in _json_inputs():
         text = path.read_text(encoding="utf-8")
         try:
-            eager = load_with_positions(text, str(path), lazy=False)[1]
+            eager = load_yaml(text, str(path))[1]
         except InputError:
             continue
         lazy = LazyPositions(text, str(path))
+        every = LazyPositions(text, str(path))
+        every._fill()
+        if dict(every.items()) != eager:
+            wrong.append((str(path), "all at once"))
         for key, position in eager.items():
             checked += 1
             if lazy.get(key) != position:

@@ -31,15 +31,16 @@ class InputFormat:
 
 def _parsed(path: str) -> Any:
     """The parsed top of a JSON/YAML file, or None when it is not one (used only for detection)."""
+    from .positions import read_text
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path)  # a pipe is read once here, and the reader gets the same text
+    except InputError:
         return None
     if path.endswith(".json"):
         try:
             return json.loads(text)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):
             return None
     from .positions import _Loader, check_aliases  # YAML with CloudFormation's short tags kept as plain data
     import yaml

@@ -23,7 +23,6 @@ absent become blackholes, as AWS shows them (aws-semantics RT-10).
 from __future__ import annotations
 
 import bisect
-import json
 import os
 import re
 from collections import Counter, defaultdict
@@ -71,7 +70,7 @@ from ..model import (
     VpnGateway,
 )
 from . import InputFormat
-from .positions import load_with_positions, read_text
+from .positions import load_with_positions, parse_json, read_text
 
 __all__ = ["FORMAT", "load", "recognises", "DESCRIBE_KEYS", "IGNORED_KEYS"]
 
@@ -247,10 +246,7 @@ def _read(root: str) -> _Snapshot:
 
 def _read_file(snapshot: _Snapshot, file: str) -> int:
     text = read_text(file)
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+    data = parse_json(text, file)
     if not isinstance(data, dict):
         snapshot.warn(Position(file, 1, 1), f"top level is a {type(data).__name__}, not a describe output; skipped")
         return 0

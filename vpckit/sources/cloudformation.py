@@ -31,7 +31,7 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
-from .positions import check_aliases, _Loader, read_text
+from .positions import LazyPositions, _Loader, check_aliases, check_escapes, parse_json, read_text, yaml_error
 
 __all__ = ["FORMAT", "load", "loads", "parse", "Template", "Unresolved", "ResourceRef", "NO_VALUE"]
 
@@ -115,27 +115,26 @@ def parse(text: str, file: str = "<string>") -> tuple[Any, dict[tuple, Position]
     ...
     vpckit.errors.InputError: t.yaml:...: invalid YAML: ...
     """
-    json_data = None
     if file.endswith(".json") or text.lstrip().startswith("{"):
         try:
-            json_data = json.loads(text)
-        except json.JSONDecodeError as error:
+            data = parse_json(text, file)
+        except InputError:
             if file.endswith(".json"):
-                raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+                raise
+        else:  # JSON is read as JSON: YAML 1.1 reads some valid JSON differently or not at all
+            return data, LazyPositions(text, file)
+    check_escapes(text, file, pairs=False)
     positions: dict[tuple, Position] = {(): Position(file, 1, 1)}
-    loader = _TemplateLoader(text)
+    try:
+        loader = _TemplateLoader(text)
+    except yaml.YAMLError as error:
+        raise yaml_error(error, text, file) from None
     try:
         node = loader.get_single_node()
         check_aliases(node, file)
         data = None if node is None else _convert(node, loader, (), positions, file)
-    except yaml.MarkedYAMLError as error:
-        if json_data is not None:  # valid JSON that YAML 1.1 cannot read (tabs...): no positions
-            return json_data, positions
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(f"invalid YAML: {error.problem or error.context}", Position(file, line, column)) from None
     except yaml.YAMLError as error:
-        raise InputError(f"invalid YAML: {error}", Position(file)) from None
+        raise yaml_error(error, text, file) from None
     finally:
         loader.dispose()
     return data, positions

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any
 
 import yaml
@@ -11,7 +12,8 @@ import yaml
 from ..errors import InputError
 from ..model.design import Path, Position
 
-__all__ = ["load_with_positions", "read_text", "check_aliases", "MAX_ALIAS_NODES"]
+__all__ = ["load_with_positions", "load_yaml", "parse_json", "read_text", "decode", "text_position", "check_aliases",
+           "check_escapes", "yaml_error", "MAX_ALIAS_NODES", "MAX_DEPTH"]
 
 #: How many nodes YAML aliases may add beyond those written in the file. A design that shares a
 #: rule list through an anchor adds hundreds; a "billion laughs" file (``&a [*a, *a, ...]`` nested)
@@ -22,24 +24,136 @@ MAX_ALIAS_NODES = 100_000
 def read_text(path: str) -> str:
     """Read a text file, turning OS errors into :class:`InputError`.
 
+    A pipe (``/dev/stdin``, ``<(…)``) is read once and remembered, so that detecting the format and
+    reading it see the same text; a named pipe that nobody writes to is refused instead of waited on.
+
     >>> read_text("/nonexistent/design.yaml")
     Traceback (most recent call last):
     ...
     vpckit.errors.InputError: /nonexistent/design.yaml: file not found
     """
     import os
+    import stat
 
     if os.path.isdir(path):
         raise InputError("is a directory, expected a design file", Position(path))
+    if path in _PIPED:
+        return _PIPED[path]
     try:
-        with open(path, encoding="utf-8") as handle:
-            return handle.read()
+        mode = os.stat(path).st_mode
+        if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+            raw = _read_pipe(path)
+        else:
+            with open(path, "rb") as handle:
+                raw = handle.read()
     except FileNotFoundError:
         raise InputError("file not found", Position(path)) from None
-    except UnicodeDecodeError as error:
-        raise InputError(f"not UTF-8 text ({error.reason} at byte {error.start})", Position(path)) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", Position(path)) from None
+    text = decode(raw, path)
+    if not stat.S_ISREG(mode):
+        _PIPED[path] = text
+    return text
+
+
+#: The text of each pipe read so far (a pipe can be read only once).
+_PIPED: dict[str, str] = {}
+
+
+def _read_pipe(path: str) -> bytes:
+    """All of a pipe, without blocking forever on a named pipe that has no writer."""
+    import os
+
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        try:
+            first = os.read(descriptor, 1 << 16)
+        except BlockingIOError:  # a writer is there and has not written yet: wait for it
+            first = None
+        if first == b"":
+            raise InputError("is a pipe with nothing written to it (no writer, or an empty one); give a file, or "
+                             "write the input into the pipe", Position(path, 1, 1))
+        os.set_blocking(descriptor, True)
+        chunks = [first] if first else []
+        while True:
+            chunk = os.read(descriptor, 1 << 16)
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+    finally:
+        os.close(descriptor)
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 text of ``raw`` (a BOM dropped); bytes that are not UTF-8 are an :class:`InputError` at their line
+    and column.
+
+    >>> decode(b"a: 1\\nb: \\xff\\n", "d.yaml")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: d.yaml:2:4: not UTF-8 text (invalid start byte 0xff); save the file as UTF-8
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        offset = error.start
+        line = raw.count(b"\n", 0, offset) + 1
+        start = raw.rfind(b"\n", 0, offset) + 1
+        column = len(raw[start:offset].decode("utf-8", "replace")) + 1
+        raise InputError(f"not UTF-8 text ({error.reason} 0x{raw[offset]:02x}); save the file as UTF-8",
+                         Position(file, line, column)) from None
+
+
+def text_position(text: str, file: str, offset: int) -> Position:
+    """The line and column of character ``offset`` of ``text``.
+
+    >>> str(text_position("a\\nbc", "f", 4))
+    'f:2:3'
+    """
+    line = text.count("\n", 0, offset) + 1
+    return Position(file, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+#: How deep values may nest. Designs, plans, templates and snapshots nest a few dozen levels at most;
+#: deeper is refused where it is written, rather than exhausting the readers' stacks.
+MAX_DEPTH = 100
+
+_SURROGATE = re.compile(r"(?<!\\)(?:\\\\)*\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_PAIR = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def check_escapes(text: str, file: str, pairs: bool) -> None:
+    """Refuse a ``\\uD800``-``\\uDFFF`` escape that makes no character: any of them in YAML (which has no
+    surrogate pairs), a lone one in JSON (``pairs`` True, where ``\\ud83d\\udd25`` is one character).
+
+    >>> check_escapes('{"a": "\\\\ud83d\\\\udd25"}', "d.json", pairs=True)
+    >>> check_escapes('{"a": "x\\\\ud83d"}', "d.json", pairs=True)
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: d.json:1:9: \\ud83d is half of a UTF-16 surrogate pair, not a character; write the character itself
+    """
+    for match in _SURROGATE.finditer(text):
+        start = match.end() - 6
+        if pairs and (_PAIR.match(text, start) or _PAIR.match(text, start - 6)):
+            continue
+        escape = text[start:match.end()]
+        why = ("half of a UTF-16 surrogate pair, not a character" if pairs else
+               "a UTF-16 surrogate, which YAML does not combine into a character")
+        raise InputError(f"{escape} is {why}; write the character itself", text_position(text, file, start))
+
+
+def _json_depth(text: str, file: str) -> None:
+    """Refuse JSON nested deeper than :data:`MAX_DEPTH` at the bracket that goes too deep (the error path only)."""
+    depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise InputError(f"values nested more than {MAX_DEPTH} deep; a network input is never this deep",
+                                 text_position(text, file, match.start()))
+        elif token in "]}":
+            depth -= 1
 
 
 class _Loader(yaml.SafeLoader):
@@ -81,11 +195,14 @@ def check_aliases(node: yaml.Node | None, file: str, limit: int = MAX_ALIAS_NODE
     in_progress: set[int] = set()
     unique = 0
 
-    def size(current: yaml.Node) -> int:
+    def size(current: yaml.Node, depth: int = 1) -> int:
         nonlocal unique
         key = id(current)
         if key in sizes:
             return sizes[key]
+        if depth > MAX_DEPTH:
+            raise InputError(f"values nested more than {MAX_DEPTH} deep; a network input is never this deep",
+                             _mark(current, file))
         if key in in_progress:
             raise InputError("a YAML alias refers to a node that contains it (a recursive structure)", _mark(current, file))
         in_progress.add(key)
@@ -98,7 +215,7 @@ def check_aliases(node: yaml.Node | None, file: str, limit: int = MAX_ALIAS_NODE
         else:
             children = []
         for child in children:
-            total += size(child)
+            total += size(child, depth + 1)
             if total - unique > limit:
                 raise InputError(
                     f"YAML aliases expand this document to more than {limit} extra nodes (a 'billion laughs' "
@@ -124,7 +241,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _refuse_constant(name: str) -> Any:
-    raise _Duplicate  # NaN and Infinity are not JSON: the positioned reader reads them as YAML does
+    raise _Constant(name)  # NaN and Infinity are not JSON
 
 
 class LazyPositions(dict):
@@ -149,10 +266,21 @@ class LazyPositions(dict):
         self._members_at: dict[tuple, tuple[int, int] | None] = {}
 
     def _fill(self) -> None:
+        """Every position at once (``items``, ``len``): each path of the document located in the text."""
         if self._source is not None:
-            text, file = self._source
+            found = {(): self._locate(())}
+            stack: list[tuple] = [()]
+            while stack:
+                path = stack.pop()
+                member = self._offsets(path) if path else (0, _skip_space(self._source[0], 0))
+                if member is None:
+                    continue
+                for key in _index_json(self._source[0], member[1]):
+                    child = (*path, key)
+                    found[child] = self._locate(child)
+                    stack.append(child)
             self._source = None
-            super().update(load_with_positions(text, file, lazy=False)[1])
+            super().update({path: position for path, position in found.items() if position is not None})
 
     def _locate(self, path) -> Position | None:
         """The position of the value at ``path``, or None when the document has nothing there."""
@@ -262,21 +390,23 @@ def _skip_space(text: str, offset: int) -> int:
     return offset
 
 
-def _index_json(text: str, offset: int) -> dict:
+def _index_json(text: str, offset: int, keep_all: bool = False) -> Any:
     """The members of the JSON object or array at ``offset``: key (or index) -> (where the positioned reader
     places it, where its value starts). A member holding an object or array is placed at its key, one
-    holding a scalar at the value, an array item at the item (as :func:`_build` does)."""
+    holding a scalar at the value, an array item at the item (as :func:`_build` does). With ``keep_all``,
+    every member in order as ``(key, (where the key starts, where its value starts))``, repeated keys too."""
     from json.decoder import scanstring
 
     out: dict = {}
+    every: list = []
     opening = text[offset] if offset < len(text) else ""
     if opening not in "{[":
-        return out
+        return every if keep_all else out
     closing = "}" if opening == "{" else "]"
     position = _skip_space(text, offset + 1)
     index = 0
     while position < len(text) and text[position] != closing:
-        at = position
+        at = start = position
         if opening == "{":
             key, position = scanstring(text, position + 1)
             position = _skip_space(text, position)
@@ -285,12 +415,95 @@ def _index_json(text: str, offset: int) -> dict:
                 at = position
         else:
             key, index = index, index + 1
-        out.setdefault(key, (at, position))
+        if keep_all:
+            every.append((key, (start, position)))
+        else:
+            out.setdefault(key, (at, position))
         _, position = _DECODER.raw_decode(text, position)
         position = _skip_space(text, position)
         if position < len(text) and text[position] == ",":
             position = _skip_space(text, position + 1)
-    return out
+    return every if keep_all else out
+
+
+def yaml_error(error: yaml.YAMLError, text: str, file: str) -> InputError:
+    """A YAML error as an :class:`InputError` at its line and column.
+
+    >>> print(yaml_error(yaml.reader.ReaderError("<s>", 3, 1, "unicode", "special characters are not allowed"),
+    ...                  "a:\\n\\x01", "d.yaml"))
+    d.yaml:2:1: invalid YAML: character U+0001 is not allowed in YAML text (a control character; write it as an escape in a double-quoted string, or remove it)
+    """
+    if isinstance(error, yaml.reader.ReaderError):
+        offset = error.position if isinstance(error.position, int) else 0
+        return InputError(f"invalid YAML: character U+{error.character:04X} is not allowed in YAML text (a control "
+                          "character; write it as an escape in a double-quoted string, or remove it)",
+                          text_position(text, file, min(offset, len(text))))
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or error.context or "malformed YAML"
+        if mark is not None:
+            return InputError(f"invalid YAML: {what}", Position(file, mark.line + 1, mark.column + 1))
+        return InputError(f"invalid YAML: {what}", Position(file, 1, 1))
+    return InputError(f"invalid YAML: {error}", Position(file, 1, 1))
+
+
+class _Constant(Exception):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+
+def _json_constant(text: str, file: str, name: str) -> InputError:
+    """NaN or Infinity, which are not JSON, at the place of the first one written as a value."""
+    match = re.search(r"(?<=[\[:,\s])-?(?:NaN|Infinity)\b", text)
+    position = text_position(text, file, match.start()) if match else Position(file, 1, 1)
+    return InputError(f"{name} is not a JSON value; write a number", position)
+
+
+def _json_duplicate(text: str, file: str) -> InputError:
+    """The second of two equal keys of one JSON object, where it is written."""
+    stack = [_skip_space(text, 0)]
+    while stack:
+        offset = stack.pop()
+        if offset >= len(text) or text[offset] not in "{[":
+            continue
+        seen: set = set()
+        for key, (at, value) in _index_json(text, offset, keep_all=True):
+            if text[offset] == "{" and key in seen:
+                return InputError(f"duplicate key {key!r} (the later value would silently win)",
+                                  text_position(text, file, at))
+            seen.add(key)
+            stack.append(value)
+    return InputError("duplicate key", Position(file, 1, 1))
+
+
+def parse_json(text: str, file: str) -> Any:
+    """JSON text as plain data, at C speed; what JSON parsers disagree on or AWS never writes is refused where it
+    is written: a key twice in one object, NaN and Infinity, half a surrogate pair, nesting deeper than the
+    parser can follow (the first bracket beyond :data:`MAX_DEPTH` is named).
+
+    >>> parse_json('{"a": 1, "a": 2}', "d.json")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: d.json:1:10: duplicate key 'a' (the later value would silently win)
+    >>> parse_json('{"port": Infinity}', "p.json")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: p.json:1:10: Infinity is not a JSON value; write a number
+    """
+    check_escapes(text, file, pairs=True)
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+    except _Duplicate:
+        raise _json_duplicate(text, file) from None
+    except _Constant as constant:
+        raise _json_constant(text, file, constant.name) from None
+    except RecursionError:
+        _json_depth(text, file)
+        raise
+    return data
 
 
 def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any, dict[Path, Position]]:
@@ -303,19 +516,22 @@ def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any
     ({'a': {'b': 1}}, 'd.yaml:2:6')
     """
     if file.endswith(".json"):
-        try:
-            floats: list[str] = []
-            data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant,
-                              parse_float=lambda number: floats.append(number) or float(number))
-        except json.JSONDecodeError as error:
-            raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
-        except (_Duplicate, RecursionError):
-            pass  # the positioned reader below says where (or refuses the nesting)
-        else:
-            # A float the YAML 1.1 rules read as text (``1e5``) would make the two readers disagree:
-            # such a file is read by the positioned reader, as YAML.
-            if lazy and not floats:
-                return data, LazyPositions(text, file)
+        # JSON is read by the JSON parser, always: YAML 1.1 reads some valid JSON differently or not at all.
+        data = parse_json(text, file)
+        positions = LazyPositions(text, file)
+        if not lazy:
+            positions._fill()
+        return data, positions
+    check_escapes(text, file, pairs=False)
+    return load_yaml(text, file)
+
+
+def load_yaml(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
+    """YAML text as plain data and the position of every path (what :func:`load_with_positions` does for YAML).
+
+    >>> load_yaml("a: [1, {b: 2}]", "d.yaml")[0]
+    {'a': [1, {'b': 2}]}
+    """
     if _CLoader is not None:
         # libyaml composes about five times faster; a malformed file is re-read by the pure
         # loader below, whose messages and marks are the ones users see.
@@ -331,16 +547,14 @@ def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any
                 return (None if node is None else _build(node, (), positions, fast, file)), positions
             finally:
                 fast.dispose()
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # refuses characters YAML does not allow before reading anything
+    except yaml.YAMLError as error:
+        raise yaml_error(error, text, file) from None
     try:
         node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or error.context or "malformed YAML"
-        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise InputError(f"invalid YAML: {what}", Position(file, line, column)) from None
     except yaml.YAMLError as error:
-        raise InputError(f"invalid YAML: {error}", Position(file)) from None
+        raise yaml_error(error, text, file) from None
     finally:
         loader.dispose()
     positions = {(): Position(file, 1, 1)}

@@ -30,7 +30,7 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
-from .positions import read_text
+from .positions import parse_json, read_text
 
 __all__ = ["FORMAT", "load", "loads"]
 
@@ -93,10 +93,7 @@ def loads(text: str, file: str = "<string>", region: str | None = None) -> Desig
     ...
     vpckit.errors.InputError: p.json:1:2: invalid JSON: Expecting property name enclosed in double quotes
     """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+    data = parse_json(text, file)
     if not isinstance(data, dict) or not ({"planned_values", "values", "resource_changes", "terraform_version"} & set(data)):
         raise InputError(
             "not the output of `terraform show -json`: expected `planned_values` (a plan) or `values` (a state)",
