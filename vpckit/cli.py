@@ -311,12 +311,13 @@ def reach(
     def answered():
         """Each query's answer as it is computed: a JSON entry, or the text (rendered only for text output)."""
         nonlocal status
-        for raw in _read_queries(queries):
+        for raw, where in _read_query_entries(queries, "from, to, protocol, port"):
             try:
                 result = answer(network, parse_query(raw))
             except QueryError as error:
                 status = EXIT_INPUT
-                yield {"query": raw, "error": str(error)} if as_json else f"{raw!r}: error: {error}"
+                typer.echo(f"{where}: {error}", err=True)
+                yield {"query": raw, "error": f"{where}: {error}"} if as_json else f"{where}: error: {error}"
                 continue
             if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
                 status = EXIT_FINDINGS
@@ -391,6 +392,7 @@ def ports(
             result = ask(str(raw["from"]), str(raw["to"]), None if wanted is None else [str(wanted)],
                          None if raw.get("client_ports") is None else str(raw["client_ports"]))
         except (QueryError, VpckitError) as error:
+            typer.echo(f"{where}: {error}", err=True)
             items.append({"query": raw, "error": f"{where}: {error}"})
             texts.append(f"{where}: error: {error}")
             status = EXIT_INPUT
@@ -634,44 +636,17 @@ def _flagged(message: str) -> str:
 
 
 def _read_query_entries(path: Path, keys: str = "from, to") -> list[tuple[object, str]]:
-    """The entries of a query file, each with its ``file:line:col`` (bounded aliases, positioned errors)."""
-    from .sources.positions import load_with_positions
+    """The entries of a query file, each with its ``file:line:col``."""
+    from .sources.queries import read_query_entries
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise VpckitError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError as error:
-        raise VpckitError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    data, positions = load_with_positions(text, str(path))
-    prefix: tuple = ()
-    if isinstance(data, dict):
-        prefix = ("queries",) if "queries" in data else ("expectations",)
-        data = data.get("queries", data.get("expectations"))
-    if not isinstance(data, list):
-        raise VpckitError(f"{path}: expected a list of queries (each with {keys})")
-    return [(item, str(positions.get((*prefix, index), f"{path}:entry {index + 1}"))) for index, item in enumerate(data)]
+    return [(entry.value, str(entry.position)) for entry in read_query_entries(str(path), keys)]
 
 
 def _read_expectations(path: Path) -> list:
     """The expectations of a ``--expectations`` file, validated like a design's ``expectations``."""
-    from pydantic import ValidationError
+    from .sources.queries import read_expectations
 
-    from .model import Expectation
-
-    out = []
-    for number, raw in enumerate(_read_queries(path), 1):
-        try:
-            out.append(Expectation.model_validate(raw))
-        except ValidationError as error:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors())
-            raise VpckitError(f"{path}: expectation {number}: {problems}") from None
-    return out
-
-
-def _read_queries(path: Path) -> list:
-    """The queries of a YAML/JSON file: a list, or a mapping with a ``queries`` (or ``expectations``) list."""
-    return [item for item, _ in _read_query_entries(path, "from, to, protocol, port")]
+    return read_expectations(str(path))
 
 
 class DiagramView(str, enum.Enum):

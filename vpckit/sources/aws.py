@@ -22,7 +22,6 @@ absent become blackholes, as AWS shows them (aws-semantics RT-10).
 
 from __future__ import annotations
 
-import bisect
 import os
 import re
 from collections import Counter, defaultdict
@@ -70,7 +69,8 @@ from ..model import (
     VpnGateway,
 )
 from . import InputFormat
-from .positions import load_with_positions, parse_json, read_text
+from .describe_shapes import item_shape, shape_problem
+from .positions import LazyPositions, parse_json, read_text
 
 __all__ = ["FORMAT", "load", "recognises", "DESCRIBE_KEYS", "IGNORED_KEYS"]
 
@@ -98,9 +98,6 @@ _REGION = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$")
 _AZ_REGION = re.compile(r"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _FIRST_KEY = re.compile(r'^\s*\{\s*"([^"]+)"\s*:')
-_ID_VALUE = re.compile(r'"([A-Za-z]*(?:Id|Arn|Identifier|PublicIp))"\s*:\s*"([^"\\]*)"')
-#: Above this size a file's positions come from a fast scan of id values, not a full parse.
-POSITION_PARSE_LIMIT = 64_000
 
 _SKIPPED_FILES = (".ds_store",)
 
@@ -139,37 +136,18 @@ def _json_files(root: str) -> Iterator[str]:
 
 
 class _FilePositions:
-    """Where records sit in one JSON file: exact key paths when the file is small enough to
-    parse with positions (load_with_positions reads about 0.5 MB/s), otherwise the place where
-    each id value first appears, found by one regular-expression scan."""
+    """Where records sit in one JSON file: exact key paths, found in the text only when one is asked for."""
 
     def __init__(self, text: str, file: str):
         self.file = file
-        self.paths: dict[tuple, Position] | None = None
-        self.values: dict[str, Position] | None = None
-        if len(text) <= POSITION_PARSE_LIMIT:
-            try:
-                _, self.paths = load_with_positions(text, file)
-                return
-            except InputError:
-                pass  # valid JSON that YAML rejects (tabs, duplicate keys): fall back to the scan
-        self.values = {}
-        for match in _ID_VALUE.finditer(text):
-            self.values.setdefault(match.group(2), match.start(1) - 1)
-        self.newlines = [match.start() for match in re.finditer("\n", text)]
+        self.paths = LazyPositions(text, file)
 
     def at(self, path: tuple, value: str | None = None) -> Position:
-        """The position of ``path`` (or of the first occurrence of ``value``)."""
-        if self.paths is not None:
-            while path:
-                if path in self.paths:
-                    return self.paths[path]
-                path = path[:-1]
-            return Position(self.file, 1, 1)
-        if value is not None and self.values and value in self.values:
-            offset = self.values[value]
-            line = bisect.bisect_left(self.newlines, offset)
-            return Position(self.file, line + 1, offset - (self.newlines[line - 1] if line else -1))
+        """The position of ``path`` (or of its nearest ancestor written in the file)."""
+        while path:
+            if path in self.paths:
+                return self.paths[path]
+            path = path[:-1]
         return Position(self.file, 1, 1)
 
 
@@ -283,9 +261,19 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
         snapshot.records[key]  # noqa: B018 - an empty list still says the call was collected
         if positions is None:
             positions = _FilePositions(text, file)
+        shape = item_shape(key)
         for index, item in enumerate(value):
+            problem = shape_problem(item, shape) if shape is not None else None
+            if problem is not None:
+                where, message = problem
+                spelled = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (index, *where))
+                raise InputError(f"{key}{spelled}: {message} (as AWS's {shape.name} is written)",
+                                 positions.at((key, index, *where)))
             if isinstance(item, dict):
                 snapshot.records[key].append(_Record(item, positions, (key, index), region, account))
+            else:
+                raise InputError(f"{key}[{index}]: expected a mapping (one {key[:-1]}), got {type(item).__name__}",
+                                 positions.at((key, index)))
     if len(unknown) == 1:
         snapshot.warn(Position(file, 1, 1), f"top-level key {unknown[0]!r} is not an AWS describe output vpckit "
                       "reads; skipped")

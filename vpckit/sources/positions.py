@@ -494,15 +494,21 @@ def parse_json(text: str, file: str) -> Any:
     check_escapes(text, file, pairs=True)
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_refuse_constant)
-    except json.JSONDecodeError as error:
-        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
-    except _Duplicate:
-        raise _json_duplicate(text, file) from None
-    except _Constant as constant:
-        raise _json_constant(text, file, constant.name) from None
-    except RecursionError:
+    except (_Duplicate, _Constant, RecursionError) as problem:
+        try:  # a malformed document says so first, wherever the other problem is
+            json.loads(text, parse_constant=lambda name: None)
+        except json.JSONDecodeError as error:
+            raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
+        except RecursionError:
+            pass
+        if isinstance(problem, _Duplicate):
+            raise _json_duplicate(text, file) from None
+        if isinstance(problem, _Constant):
+            raise _json_constant(text, file, problem.name) from None
         _json_depth(text, file)
         raise
+    except json.JSONDecodeError as error:
+        raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
     return data
 
 
