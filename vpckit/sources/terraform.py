@@ -30,7 +30,8 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
-from .positions import parse_json, read_text
+from .positions import LazyPositions, parse_json, read_text
+from .terraform_shapes import value_problem
 
 __all__ = ["FORMAT", "load", "loads"]
 
@@ -134,6 +135,7 @@ class _Reader:
         self.data = data
         self.file = file
         self.lines = _address_positions(text)
+        self._positions = LazyPositions(text, file)
         self.config_root = _dig(data, "configuration", "root_module") or {}
         provider_region = _dig(data, "configuration", "provider_config", "aws", "expressions", "region") or {}
         constant = provider_region.get("constant_value")
@@ -162,18 +164,20 @@ class _Reader:
         planned = _dig(self.data, "planned_values", "root_module")
         state = _dig(self.data, "values", "root_module")
         prior = _dig(self.data, "prior_state", "values", "root_module")
-        for module in (planned, state):
+        for module, path in ((planned, ("planned_values", "root_module")), (state, ("values", "root_module"))):
             if module:
-                self._walk(module, unknown, lambda r: True)
+                self._walk(module, unknown, lambda r: True, path)
         if prior:  # data sources read during planning (their values are real)
-            self._walk(prior, {}, lambda r: r.get("mode") == "data")
+            self._walk(prior, {}, lambda r: r.get("mode") == "data", ("prior_state", "values", "root_module"))
 
-    def _walk(self, module: dict[str, Any], unknown: dict[str, Any], keep: Callable[[dict[str, Any]], bool]) -> None:
-        for raw in _list(module.get("resources")):
+    def _walk(self, module: dict[str, Any], unknown: dict[str, Any], keep: Callable[[dict[str, Any]], bool],
+              path: tuple) -> None:
+        for index, raw in enumerate(_list(module.get("resources"))):
             if not isinstance(raw, dict) or not isinstance(raw.get("address"), str):
                 continue
             if not keep(raw) or raw.get("address") in self.instances:
                 continue
+            self._check_types(raw, (*path, "resources", index))
             address = raw["address"]
             instance = Instance(
                 address=address,
@@ -187,9 +191,30 @@ class _Reader:
             )
             self.instances[address] = instance
             self.by_block.setdefault((instance.module, instance.block), []).append(instance)
-        for child in _list(module.get("child_modules")):
+        for index, child in enumerate(_list(module.get("child_modules"))):
             if isinstance(child, dict):
-                self._walk(child, unknown, keep)
+                self._walk(child, unknown, keep, (*path, "child_modules", index))
+
+    def _check_types(self, raw: dict[str, Any], path: tuple) -> None:
+        """Refuse a resource whose values the provider never writes (a number as text, a block as a list...)."""
+        for key, kind in (("type", str), ("name", str), ("mode", str)):
+            if key in raw and not isinstance(raw[key], kind):
+                raise InputError(f"{raw['address']}: `{key}` should be text, got {type(raw[key]).__name__}",
+                                 self._positions.get((*path, key)) or self.position(raw["address"]))
+        if "index" in raw and raw["index"] is not None and (isinstance(raw["index"], bool)
+                                                            or not isinstance(raw["index"], (int, str))):
+            raise InputError(f"{raw['address']}: `index` should be a number or a key, got "
+                             f"{type(raw['index']).__name__}", self._positions.get((*path, "index"))
+                             or self.position(raw["address"]))
+        kind = f"data.{raw.get('type')}" if raw.get("mode") == "data" else raw.get("type")
+        if kind not in _HANDLERS:
+            return  # a resource vpckit does not read: its attributes are its own business
+        problem = value_problem(raw["values"]) if "values" in raw else None
+        if problem is not None:
+            where, message = problem
+            spelled = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in where)
+            raise InputError(f"{raw['address']}{spelled}: {message} (as the AWS provider writes it)",
+                             self._positions.get((*path, "values", *where)) or self.position(raw["address"]))
 
     def position(self, address: str) -> Position:
         line, column = self.lines.get(address, (None, None))
