@@ -15,7 +15,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .errors import InputError, VpckitError
+from .errors import InputError, VpckitError, one_line
 
 app = typer.Typer(
     name="vpckit",
@@ -316,7 +316,7 @@ def reach(
                 result = answer(network, parse_query(raw))
             except QueryError as error:
                 status = EXIT_INPUT
-                typer.echo(f"{where}: {error}", err=True)
+                typer.echo(f"{where}: {one_line(str(error))}", err=True)
                 yield {"query": raw, "error": f"{where}: {error}"} if as_json else f"{where}: error: {error}"
                 continue
             if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
@@ -392,7 +392,7 @@ def ports(
             result = ask(str(raw["from"]), str(raw["to"]), None if wanted is None else [str(wanted)],
                          None if raw.get("client_ports") is None else str(raw["client_ports"]))
         except (QueryError, VpckitError) as error:
-            typer.echo(f"{where}: {error}", err=True)
+            typer.echo(f"{where}: {one_line(str(error))}", err=True)
             items.append({"query": raw, "error": f"{where}: {error}"})
             texts.append(f"{where}: error: {error}")
             status = EXIT_INPUT
@@ -702,7 +702,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(error.render(), err=True)  # already `file:line:col: message`
         return EXIT_INPUT
     except VpckitError as error:
-        typer.echo(f"vpckit: {error}", err=True)
+        typer.echo(f"vpckit: {one_line(str(error))}", err=True)
         return EXIT_INPUT
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("vpckit: interrupted", err=True)

@@ -45,7 +45,7 @@ class InputError(VpckitError):
 
     def render(self) -> str:
         """All problems, one per line, each as ``file:line:col: message``."""
-        head = f"{self.position}: {self.message}" if self.position else self.message
+        head = f"{self.position}: {one_line(self.message)}" if self.position else one_line(self.message)
         return "\n".join([head, *(m.render() for m in self.more)])
 
 
@@ -59,3 +59,17 @@ class RenderError(VpckitError):
 
 class NotSupportedError(VpckitError):
     """An input or feature vpckit recognises but does not support yet; the message says which."""
+
+
+_UNPRINTABLE = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_UNPRINTABLE.update({0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(message: str) -> str:
+    """``message`` with line breaks and control characters (quoted from an input) written as escapes, so that
+    every problem stays on its own line.
+
+    >>> one_line("unknown key 'a\\nb'")
+    "unknown key 'a\\\\nb'"
+    """
+    return message.translate(_UNPRINTABLE)

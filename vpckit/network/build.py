@@ -1046,6 +1046,10 @@ def _route_target(network: Network, design: Design, vpc: str, target: str) -> tu
         return ref.kind, f"vgw:{vpc}/{ref.name}", True, ""
     if ref.kind == "nat_gateway":
         node = f"nat:{vpc}/{ref.name}"
+        if node not in network.interfaces:
+            # Its subnet is not in the design (REF001 says where): such a NAT gateway cannot exist, and a route to
+            # a target that does not exist is a blackhole (RT-10).
+            return ref.kind, node, False, f"NAT gateway {ref.name} has no subnet of the design, so it does not exist"
         state = ref.resource.state
         return ref.kind, node, state == "available", "" if state == "available" else (
             f"NAT gateway {ref.name} is {state} (RT-10)")
