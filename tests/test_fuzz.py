@@ -75,6 +75,7 @@ REGRESSIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
         "queries-unknown-key.yaml:2:3: unknown query key(s) protocl"),
     "queries-not-a-list.yaml": (
         ("reach", str(ROOT / "designs" / "three-tier.yaml"), "--queries", "{case}"), 2, "expected a list of queries"),
+    "names-that-break-dot.json": (("diagram", "{case}", "-o", "{case}.svg"), 0, "svg diagram"),
     "expectations-bad-verdict.yaml": (
         ("validate", str(ROOT / "designs" / "three-tier.yaml"), "--expectations", "{case}"), 2,
         "expectations-bad-verdict.yaml:1:83: expectations.0.expect: expected 'reachable'"),

@@ -68,7 +68,7 @@ def test_queries_expect_sets_the_exit_status(capsys, tmp_path, expect: str, stat
     (("--from", "app-1", "--to", "app-2"), "tcp needs a port"),
     (("--from", "app-1", "--to", "app-2", "--protocol", "bogus", "--port", "1"), "unknown protocol"),
     (("--from", "app-1",), "give --from and --to"),
-    (("--queries", "/nonexistent/q.yaml"), "cannot read"),
+    (("--queries", "/nonexistent/q.yaml"), "q.yaml: file not found"),
 ])
 def test_bad_input_exits_2_without_traceback(capsys, args, message: str) -> None:
     status, out, err = _run(capsys, "reach", THREE_TIER, *args)

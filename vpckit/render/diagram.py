@@ -35,14 +35,24 @@ __all__ = ["VIEWS", "View", "dot_id", "cluster_id", "build", "network_of", "Subn
 
 
 def dot_id(node_id: str) -> str:
-    """The DOT name of a network node id (``:`` would be read as a port separator).
+    """The DOT name of a network node id: ``kind.rest``, where the rest keeps what a name may hold apart from
+    what DOT would misread (``:`` is a port separator, ``\\`` an escape, control characters are not text),
+    written ``%XX`` — so that two names never share a DOT name (``app:1`` and ``app.1`` are two boxes).
 
-    >>> dot_id("subnet:prod/app-a")
-    'subnet.prod/app-a'
+    >>> dot_id("subnet:prod/app-a"), dot_id("subnet:prod/app:1"), dot_id("subnet:prod/app.1")
+    ('subnet.prod/app-a', 'subnet.prod/app%3A1', 'subnet.prod/app.1')
     >>> dot_id("internet")
     'internet'
     """
-    return node_id.replace(":", ".")
+    kind, separator, rest = node_id.partition(":")
+    return f"{kind}.{_encoded(rest)}" if separator else _encoded(node_id)
+
+
+_ID_ESCAPES = {ord(c): f"%{ord(c):02X}" for c in '%:\\"'} | {code: f"%{code:02X}" for code in (*range(0x20), 0x7F)}
+
+
+def _encoded(text: str) -> str:
+    return text.translate(_ID_ESCAPES)
 
 
 def cluster_id(kind: str, key: str) -> str:
@@ -51,12 +61,63 @@ def cluster_id(kind: str, key: str) -> str:
     >>> cluster_id("subnet", "prod/app-a")
     'cluster_subnet.prod/app-a'
     """
-    return f"cluster_{kind}.{key}"
+    return f"cluster_{kind}.{_encoded(key)}"
 
 
 def _label(*lines: str | None) -> str:
-    """Join non-empty lines with DOT's centred line break (``\\n`` in the DOT text)."""
-    return "\\n".join(line for line in lines if line)
+    """Join non-empty lines, one per line of the label (:class:`SafeDigraph` writes DOT's line breaks)."""
+    return "\n".join(line for line in lines if line)
+
+
+class Html(str):
+    """A label that is an HTML-like table vpckit wrote (the legend); every other label is plain text."""
+
+
+#: Control characters shown as their Unicode pictures (U+2400...): visible, and legal in SVG (XML).
+_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x0A} | {0x7F: "\u2421"}
+_TEXT_ATTRIBUTES = ("label", "xlabel", "headlabel", "taillabel", "tooltip", "id")
+
+
+def safe_text(text: str) -> str:
+    """A text from the input as a DOT label that reads as written: a backslash is a backslash, ``<b>`` is not
+    markup, a control character is drawn as its picture, a line break is a line break.
+
+    >>> print(safe_text("we\\\\b <b>\\x07"))
+    we\\\\b <b>\u2407
+    """
+    if isinstance(text, Html):
+        return text
+    escaped = text.translate(_PICTURES).replace("\\", "\\\\").replace("\n", "\\n")
+    return graphviz.nohtml(escaped)
+
+
+def unsafe_text(text: str) -> str:
+    """What :func:`safe_text` was given (for reading ids back from the DOT text)."""
+    return text.replace("\\\\", "\\")
+
+
+class SafeDigraph(graphviz.Digraph):
+    """A ``graphviz.Digraph`` whose labels and ids are written with :func:`safe_text`: whatever a name holds, the
+    DOT stays valid and the SVG well-formed XML."""
+
+    def __init__(self, *args: Any, graph_attr: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, graph_attr=None if graph_attr is None else _safe(graph_attr), **kwargs)
+
+    def node(self, name: str, label: str | None = None, _attributes: Any = None, **attrs: Any) -> None:
+        super().node(name, None if label is None else safe_text(label), _attributes=_attributes, **_safe(attrs))
+
+    def edge(self, tail_name: str, head_name: str, label: str | None = None, _attributes: Any = None,
+             **attrs: Any) -> None:
+        super().edge(tail_name, head_name, None if label is None else safe_text(label), _attributes=_attributes,
+                     **_safe(attrs))
+
+    def attr(self, kw: str | None = None, _attributes: Any = None, **attrs: Any) -> None:
+        super().attr(kw, _attributes=_attributes, **_safe(attrs))
+
+
+def _safe(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {key: safe_text(value) if key in _TEXT_ATTRIBUTES and isinstance(value, str) else value
+            for key, value in attrs.items()}
 
 
 # --------------------------------------------------------------------------- facts
@@ -257,8 +318,8 @@ def _gather(design: Design, network: Any = None) -> _Facts:
             for item in items:
                 ips = _network_ips(network, item.node_id)
                 if ips and ips[0] not in item.label:
-                    lines = item.label.split("\\n")
-                    item.label = "\\n".join([*lines[:2], ips[0], *lines[2:]])
+                    lines = item.label.split("\n")
+                    item.label = "\n".join([*lines[:2], ips[0], *lines[2:]])
     return facts
 
 
@@ -634,7 +695,7 @@ def _connections(b: _Builder) -> None:
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
         for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
             anchor = f"vpc:{vpc_name}"
-            label = att_name + (f"\\nRT {attachment.route_table}" if attachment.route_table else "")
+            label = att_name + (f"\nRT {attachment.route_table}" if attachment.route_table else "")
             extra = {} if attachment.state == "available" else {"style": "dashed"}
             # Written VPC → hub so that transit gateways rank below the VPCs they join.
             if b.view == "vpcs":
@@ -750,7 +811,7 @@ def legend_label(kinds: Iterable[str], title: str = "Legend") -> str:
         return ""
     colour = style.CLUSTERS["legend"]["color"]
     head = f'<TR><TD COLSPAN="2" ALIGN="LEFT"><B>{html.escape(title)}</B></TD></TR>'
-    return (f'<<TABLE BORDER="1" COLOR="{colour}" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+    return Html(f'<<TABLE BORDER="1" COLOR="{colour}" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
             f'{head}{"".join(rows)}</TABLE>>')
 
 
@@ -810,8 +871,8 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
     if view not in VIEWS:
         raise RenderError(f"unknown view '{view}'; expected one of: {', '.join(VIEWS)}")
     facts = _gather(design, network)
-    graph = graphviz.Digraph(
-        name=design.name,
+    graph = SafeDigraph(
+        name=_encoded(design.name or ""),
         graph_attr={**style.GRAPH, **(style.VPCS_VIEW if view == "vpcs" else {}),
                     "label": _label(design.name, design.description), "fontsize": "16"},
         node_attr=style.NODE,
@@ -861,5 +922,5 @@ def iter_node_ids(graph: graphviz.Digraph) -> Iterable[str]:
     """
     import re
 
-    for match in re.finditer(r'\bid=(?:"([^"]+)"|([^\s"\]]+))', graph.source):
-        yield match.group(1) or match.group(2)
+    for match in re.finditer(r'\bid=(?:"((?:[^"\\]|\\.)+)"|([^\s"\]]+))', graph.source):
+        yield unsafe_text((match.group(1) or match.group(2)).replace('\\"', '"'))

@@ -183,4 +183,4 @@ def _wrap(text: str, width: int = 48) -> str:
             line = f"{line} {word}".strip()
     if line:
         lines.append(line)
-    return "\\n".join(lines)
+    return "\n".join(lines)
