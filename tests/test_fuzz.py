@@ -68,6 +68,11 @@ REGRESSIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
         VALIDATE_SNAPSHOT, 2, "Vpcs[0].CidrBlockAssociationSet: expected a list, got str"),
     "snapshot-SecurityGroups-port-as-text.json": (
         VALIDATE_SNAPSHOT, 2, "SecurityGroups[1].IpPermissions[0].FromPort: expected a whole number"),
+    "unknown-tag.yaml": (VALIDATE, 2, "unknown-tag.yaml:2:13: invalid value: could not determine a constructor"),
+    "snapshot-AvailabilityZones-zone-name-as-list.json": (
+        VALIDATE_SNAPSHOT, 2, "AvailabilityZones[0].ZoneName: expected text, got a list"),
+    "snapshot-Vpcs-null-in-a-list.json": (
+        VALIDATE_SNAPSHOT, 2, "Vpcs[0].CidrBlockAssociationSet[0]: expected a mapping, got null"),
     "plan-port-as-text.json": (VALIDATE, 2, "aws_security_group.app.ingress[0].from_port: expected a number"),
     "plan-infinity.json": (VALIDATE, 2, "Infinity is not a JSON value"),
     "queries-unknown-key.yaml": (

@@ -28,7 +28,6 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, TypeVar
 
-from netaddr import IPAddress
 from pydantic import BaseModel, ValidationError
 
 from ..errors import InputError
@@ -237,6 +236,7 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
     unknown: list[str] = []
     for key, value in data.items():
         if key == "AvailabilityZones" and isinstance(value, list):
+            _check_items(key, value, text, file)
             for zone in value:
                 if isinstance(zone, dict) and zone.get("ZoneName") and zone.get("RegionName"):
                     snapshot.zone_regions[zone["ZoneName"]] = zone["RegionName"]
@@ -261,19 +261,9 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
         snapshot.records[key]  # noqa: B018 - an empty list still says the call was collected
         if positions is None:
             positions = _FilePositions(text, file)
-        shape = item_shape(key)
+        _check_items(key, value, text, file, positions)
         for index, item in enumerate(value):
-            problem = shape_problem(item, shape) if shape is not None else None
-            if problem is not None:
-                where, message = problem
-                spelled = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (index, *where))
-                raise InputError(f"{key}{spelled}: {message} (as AWS's {shape.name} is written)",
-                                 positions.at((key, index, *where)))
-            if isinstance(item, dict):
-                snapshot.records[key].append(_Record(item, positions, (key, index), region, account))
-            else:
-                raise InputError(f"{key}[{index}]: expected a mapping (one {key[:-1]}), got {type(item).__name__}",
-                                 positions.at((key, index)))
+            snapshot.records[key].append(_Record(item, positions, (key, index), region, account))
     if len(unknown) == 1:
         snapshot.warn(Position(file, 1, 1), f"top-level key {unknown[0]!r} is not an AWS describe output vpckit "
                       "reads; skipped")
@@ -282,6 +272,21 @@ def _read_file(snapshot: _Snapshot, file: str) -> int:
         snapshot.warn(Position(file, 1, 1), f"top-level keys {names} are not AWS describe outputs vpckit reads; "
                       "skipped")
     return recognised
+
+
+def _check_items(key: str, items: list, text: str, file: str, positions: _FilePositions | None = None) -> None:
+    """Refuse an item of a describe list whose values have a type AWS never returns, at its place in the file."""
+    shape = item_shape(key)
+    for index, item in enumerate(items):
+        problem = shape_problem(item, shape) if shape is not None else None
+        if problem is None and not isinstance(item, dict):
+            problem = (), f"expected a mapping, got {type(item).__name__}"
+        if problem is not None:
+            where, message = problem
+            spelled = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (index, *where))
+            shape_name = f" (as AWS's {shape.name} is written)" if shape is not None else ""
+            positions = positions or _FilePositions(text, file)
+            raise InputError(f"{key}{spelled}: {message}{shape_name}", positions.at((key, index, *where)))
 
 
 def _read_manifest(snapshot: _Snapshot, file: str, manifest: dict) -> None:
@@ -1227,9 +1232,10 @@ class _Builder:
             elastic = self.make(ElasticIp, record, address, id=record.get("AllocationId"), tags=_tags(record),
                                 address=address, vpc=vpc_id, instance=instance, network_interface=eni_id,
                                 nat_gateway=nat)
-            if elastic is not None:
-                self.elastic_ips[key] = elastic
-                self.place(("elastic_ips", key), record.at("PublicIp", value=address))
+            if elastic is None:
+                continue  # not an address: said in a warning, and nothing is attached to it
+            self.elastic_ips[key] = elastic
+            self.place(("elastic_ips", key), record.at("PublicIp", value=address))
             primary = record.get("PrivateIpAddress")
             if instance in self.instance_vpc and self.primary_eni.get(eni_id, instance) == instance:
                 target = self.vpcs[self.instance_vpc[instance]]["instances"][instance]
@@ -1238,7 +1244,7 @@ class _Builder:
             else:
                 continue
             if primary is None or str(target.private_ip) == primary:
-                target.elastic_ip = IPAddress(address)
+                target.elastic_ip = elastic.address
                 if target.public_ip == address or target.public_ip is None:
                     target.public_ip = False if self.maps_public_ip(target.subnet) else None
 

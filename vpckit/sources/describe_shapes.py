@@ -11,6 +11,7 @@ left alone (newer APIs add them), and enumerations are not enforced (AWS adds va
 from __future__ import annotations
 
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 __all__ = ["item_shape", "shape_problem"]
@@ -27,12 +28,21 @@ def item_shape(key: str) -> Any:
     from ..collect.calls import CALLS, _botocore, api_name
 
     for call in CALLS:
-        if call.key != key or call.each is not None or call.merge is not None:
+        if call.key != key or call.merge is not None:
             continue
         model = _botocore().get_service_model(call.service).operation_model(api_name(call.service, call.operation))
         member = model.output_shape.members.get(call.result_key)
-        return member.member if member is not None and member.type_name == "list" else None
+        if member is None or member.type_name != "list":
+            return None
+        if call.each is not None:
+            # One response per item of the parent call, tagged with its id: {id_field: ..., result: [...]}.
+            return SimpleNamespace(type_name="structure", name=f"{model.output_shape.name} (per {call.id_field})",
+                                   members={call.result_key: member, call.id_field: _TEXT_SHAPE})
+        return member.member
     return None
+
+
+_TEXT_SHAPE = SimpleNamespace(type_name="string", name="String")
 
 
 _EXPECTED = {
@@ -46,6 +56,7 @@ _EXPECTED = {
 
 def shape_problem(value: Any, shape: Any) -> tuple[tuple, str] | None:
     """The first value (in document order) that does not have the type ``shape`` gives it: ``(path, message)``.
+    A member written ``null`` is taken as absent (whether it is required is the reader's to say).
 
     >>> shape_problem({"VpcId": "vpc-1", "CidrBlockAssociationSet": "10.0.0.0/16"}, item_shape("Vpcs"))
     (('CidrBlockAssociationSet',), "expected a list, got str '10.0.0.0/16'")
@@ -55,16 +66,15 @@ def shape_problem(value: Any, shape: Any) -> tuple[tuple, str] | None:
     stack: list[tuple[Any, Any, tuple]] = [(value, shape, ())]
     while stack:
         current, at, path = stack.pop()
-        if current is None:
-            continue  # absent: whether a member is required is the reader's to say, in its own words
         what, kind = _EXPECTED.get(at.type_name, (None, object))
         if not isinstance(current, kind) or (isinstance(current, bool) and kind in (int, (int, float))):
             return path, f"expected {what}, got {_describe(current)}"
         children: list[tuple[Any, Any, tuple]] = []
         if at.type_name == "structure":
-            children = [(current[name], member, (*path, name)) for name, member in at.members.items() if name in current]
+            children = [(current[name], member, (*path, name)) for name, member in at.members.items()
+                        if name in current and current[name] is not None]
             children.sort(key=lambda child: list(current).index(child[2][-1]))
-        elif at.type_name == "list":
+        elif at.type_name == "list":  # an item of a list is never "absent": null is a value of the wrong type
             children = [(item, at.member, (*path, index)) for index, item in enumerate(current)]
         elif at.type_name == "map":
             children = [(item, at.value, (*path, name)) for name, item in current.items()]
@@ -73,7 +83,7 @@ def shape_problem(value: Any, shape: Any) -> tuple[tuple, str] | None:
 
 
 def _describe(value: Any) -> str:
-    kind = {dict: "a mapping", list: "a list"}.get(type(value))
+    kind = {dict: "a mapping", list: "a list", type(None): "null"}.get(type(value))
     if kind is not None:
         return kind
     return f"{type(value).__name__} {value!r}"[:60]

@@ -551,6 +551,8 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
             try:
                 check_aliases(node, file)
                 return (None if node is None else _build(node, (), positions, fast, file)), positions
+            except yaml.YAMLError as error:  # a tag no constructor knows (`!protocol:`), a bad timestamp...
+                raise yaml_error(error, text, file) from None
             finally:
                 fast.dispose()
     try:
@@ -567,7 +569,10 @@ def load_yaml(text: str, file: str) -> tuple[Any, dict[Path, Position]]:
     if node is None:
         return None, positions
     check_aliases(node, file)
-    return _build(node, (), positions, loader, file), positions
+    try:
+        return _build(node, (), positions, loader, file), positions
+    except yaml.YAMLError as error:
+        raise yaml_error(error, text, file) from None
 
 
 def _mark(node: yaml.Node, file: str) -> Position:

@@ -86,7 +86,7 @@ def _fits(value: Any, kind: str) -> bool:
 
 
 def _describe(value: Any) -> str:
-    kind = {dict: "a mapping", list: "a list"}.get(type(value))
+    kind = {dict: "a mapping", list: "a list", type(None): "null"}.get(type(value))
     return kind or f"{type(value).__name__} {value!r}"[:60]
 
 
