@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .types import Action, Address, Cidr, CidrOrName, Ports, PortRange, Protocol, Strict, Traffic
+from .types import Action, Address, Cidr, CidrOrName, IcmpNumber, Ports, PortRange, Protocol, Strict, Traffic
 
 Tags = dict[str, str]
 
@@ -143,8 +143,8 @@ class NaclRule(Strict):
     rule: int = Field(description="Rule number 1-32766; lower numbers are evaluated first")
     protocol: Protocol = "all"
     ports: Ports | None = Field(None, description="Port range for tcp/udp")
-    icmp_type: int | None = Field(None, description="ICMP type, -1 or omitted for all")
-    icmp_code: int | None = Field(None, description="ICMP code, -1 or omitted for all")
+    icmp_type: IcmpNumber = Field(None, description="ICMP type 0-255, -1 or omitted for all")
+    icmp_code: IcmpNumber = Field(None, description="ICMP code 0-255, -1 or omitted for all")
     cidr: Cidr = Field(description="Source (ingress) or destination (egress) CIDR")
     action: Action = "allow"
 
@@ -161,8 +161,8 @@ class SecurityGroupRule(Strict):
 
     protocol: Protocol = "all"
     ports: Ports | None = Field(None, description="Port range for tcp/udp; ignored for all/other protocols")
-    icmp_type: int | None = None
-    icmp_code: int | None = None
+    icmp_type: IcmpNumber = None
+    icmp_code: IcmpNumber = None
     description: str | None = None
 
 
@@ -596,8 +596,8 @@ class Expectation(Strict):
     protocol: Protocol = "tcp"
     port: Ports | None = None
     ports: list[Traffic] | None = Field(None, description="`tcp/5432`, `udp/53`, `icmp`, `all`: a string or a list")
-    icmp_type: int | None = None
-    icmp_code: int | None = None
+    icmp_type: IcmpNumber = None
+    icmp_code: IcmpNumber = None
     client_ports: Ports | None = None
     expect: Verdict | Literal["isolated"] | None = None
     only_from: list[str] | None = Field(None, description="The only sources allowed to reach `to` (on `ports`)")

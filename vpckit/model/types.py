@@ -9,10 +9,10 @@ from __future__ import annotations
 import functools
 import re
 import socket
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
 from netaddr import AddrFormatError, IPAddress, IPNetwork
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, PlainSerializer, WithJsonSchema
 
 __all__ = [
     "Cidr",
@@ -294,3 +294,13 @@ Traffic = Annotated[str, BeforeValidator(_checked_traffic)]
 """A protocol and its ports as one string: ``tcp/443``, ``udp/53``, ``tcp/1024-65535``, ``icmp``, ``all``."""
 
 Action = Literal["allow", "deny"]
+
+
+def _icmp_number(value: int | None) -> int | None:
+    if value is not None and not -1 <= value <= 255:
+        raise ValueError(f"{value} is outside 0-255 (or -1 for every type or code); AWS refuses it")
+    return value
+
+
+IcmpNumber = Annotated[Optional[int], AfterValidator(_icmp_number)]
+"""An ICMP type or code: 0-255, or -1 (or omitted) for all of them (NACL-09, SG-02)."""

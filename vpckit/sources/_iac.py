@@ -22,6 +22,7 @@ IPNetwork('10.0.1.0/24')
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -344,6 +345,26 @@ RDS_PORTS = {"mysql": 3306, "mariadb": 3306, "aurora": 3306, "aurora-mysql": 330
              "aurora-postgresql": 5432, "oracle": 1521, "sqlserver": 1433, "db2": 50000}
 
 
+def whole_number(value: Any, what: str) -> int:
+    """An integer written as a number or as text (templates write ``"22"``); anything else is a ValueError naming
+    ``what``, never truncated (``100.9`` is not rule 100).
+
+    >>> whole_number("22", "FromPort"), whole_number(100.0, "RuleNumber")
+    (22, 100)
+    >>> whole_number(100.9, "RuleNumber")
+    Traceback (most recent call last):
+    ...
+    ValueError: RuleNumber: expected a whole number, got 100.9
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d+\s*", value):
+        return int(value)
+    raise ValueError(f"{what}: expected a whole number, got {value!r}")
+
+
 def rds_port(engine: str, port: object) -> int:
     """The port an RDS instance listens on: the given one, else its engine's default.
 
@@ -351,7 +372,7 @@ def rds_port(engine: str, port: object) -> int:
     (5432, 3307, 1521)
     """
     if port not in (None, ""):
-        return int(port)  # type: ignore[arg-type]
+        return whole_number(port, "port")
     for prefix, default in sorted(RDS_PORTS.items(), key=lambda item: -len(item[0])):
         if engine.startswith(prefix):
             return default
@@ -370,7 +391,7 @@ def ports_of(protocol: int, low: Any, high: Any) -> str | None:
     """
     if protocol not in (6, 17) or low is None or high is None:
         return None
-    low, high = int(low), int(high)
+    low, high = whole_number(low, "from port"), whole_number(high, "to port")
     if low == -1 and high == -1:
         return None
     if low > high:
@@ -388,6 +409,6 @@ def icmp_of(protocol: int, icmp_type: Any, icmp_code: Any) -> dict[str, int]:
         return {}
     out = {}
     for key, value in (("icmp_type", icmp_type), ("icmp_code", icmp_code)):
-        if value is not None and int(value) != -1:
-            out[key] = int(value)
+        if value is not None and whole_number(value, key) != -1:
+            out[key] = whole_number(value, key)
     return out

@@ -30,7 +30,7 @@ from ..errors import InputError
 from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
-from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
+from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port, whole_number
 from .positions import LazyPositions, _Loader, check_aliases, check_escapes, parse_json, read_text, yaml_error
 
 __all__ = ["FORMAT", "load", "loads", "parse", "Template", "Unresolved", "ResourceRef", "NO_VALUE"]
@@ -767,7 +767,7 @@ def _internet_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 
 def _vpn_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     asn = p.get("AmazonSideAsn")
-    reader.add("vpn_gateways", lid, {"asn": int(asn) if asn is not None else None}, properties=p)
+    reader.add("vpn_gateways", lid, {"asn": whole_number(asn, "AmazonSideAsn") if asn is not None else None}, properties=p)
 
 
 def _gateway_attachment(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
@@ -927,7 +927,7 @@ def _nacl_entry(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     if protocol in (6, 17) and port_range is None:
         reader.warn(lid, "a tcp/udp entry needs a PortRange (AWS rejects it without one, NACL-09); entry not read")
         return
-    rule: dict[str, Any] = {"rule": int(p["RuleNumber"]), "protocol": protocol, "cidr": cidr,
+    rule: dict[str, Any] = {"rule": whole_number(p["RuleNumber"], "RuleNumber"), "protocol": protocol, "cidr": cidr,
                             "action": _text(p.get("RuleAction", "allow")).lower()}
     if port_range is not None:
         try:
@@ -1016,7 +1016,7 @@ def _peering(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 def _transit_gateway(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     asn = p.get("AmazonSideAsn")
     reader.add("transit_gateways", lid, {
-        "region": reader.template.region, "asn": int(asn) if asn is not None else None,
+        "region": reader.template.region, "asn": whole_number(asn, "BgpAsn") if asn is not None else None,
         # AWS's default is "disable"; NET003 reports "enable".
         "auto_accept_shared_attachments": _text(p.get("AutoAcceptSharedAttachments", "disable")) == "enable",
     }, properties=p)
@@ -1164,7 +1164,7 @@ def _instance(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
 
 def _prefix_list(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     body = {"cidrs": [e["Cidr"] for e in p.get("Entries") or [] if isinstance(e, dict) and _cidr(e.get("Cidr"))],
-            "max_entries": int(p["MaxEntries"]) if p.get("MaxEntries") is not None else None,
+            "max_entries": whole_number(p["MaxEntries"], "MaxEntries") if p.get("MaxEntries") is not None else None,
             "address_family": p.get("AddressFamily") or "IPv4"}
     reader.add("prefix_lists", lid, body, properties=p)
 
@@ -1185,7 +1185,7 @@ def _target_group(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     if p.get("Port") is None:
         reader.warn(lid, "Port is not known (Lambda target groups have none); not read")
         return
-    body = {"protocol": _text(p.get("Protocol", "HTTP")), "port": int(p["Port"]),
+    body = {"protocol": _text(p.get("Protocol", "HTTP")), "port": whole_number(p["Port"], "Port"),
             "targets": [_ref(t.get("Id")) for t in p.get("Targets") or [] if isinstance(t, dict) and _ref(t.get("Id"))]}
     for attribute in p.get("TargetGroupAttributes") or []:
         if isinstance(attribute, dict) and attribute.get("Key") == "preserve_client_ip.enabled" and \
@@ -1201,7 +1201,7 @@ def _listener(reader: _Reader, lid: str, p: dict[str, Any]) -> None:
     if balancer is None or p.get("Port") is None:
         return
     forward = next((a for a in p.get("DefaultActions") or [] if isinstance(a, dict) and a.get("TargetGroupArn")), {})
-    listener = {"protocol": _text(p.get("Protocol", "HTTP")), "port": int(p["Port"]),
+    listener = {"protocol": _text(p.get("Protocol", "HTTP")), "port": whole_number(p["Port"], "Port"),
                 "target_group": _ref(forward.get("TargetGroupArn"))}
     balancer.body.setdefault("listeners", []).append({k: v for k, v in listener.items() if v is not None})
 
