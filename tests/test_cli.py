@@ -140,3 +140,18 @@ def test_an_atomic_write_keeps_the_file_mode(tmp_path) -> None:
     os.chmod(target, 0o640)
     write_atomic(target, b"[]")
     assert target.read_bytes() == b"[]" and (target.stat().st_mode & 0o777) == 0o640
+
+
+def test_an_internal_error_says_it_is_a_bug_and_how_to_report_it(monkeypatch, capsys) -> None:
+    """The catch-all stays a last resort: one line naming the error, one saying what to send."""
+    import vpckit.cli as cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(cli, "_load", broken)
+    status = cli.main(["validate", "designs/three-tier.yaml"])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err
+    assert err.splitlines()[0] == "vpckit: internal error: RuntimeError: boom\\nsecond line"
+    assert "please report it" in err and "vpckit --version" in err

@@ -713,7 +713,10 @@ def main(argv: list[str] | None = None) -> int:
             if usage:  # empty when click has already shown the help (`vpckit` alone)
                 typer.echo(usage, err=True)
             return EXIT_INPUT
-        typer.echo(f"vpckit: internal error: {type(error).__name__}: {error}", err=True)
+        typer.echo(f"vpckit: internal error: {type(error).__name__}: {one_line(str(error))}", err=True)
+        typer.echo("vpckit: this is a bug in vpckit, not in your input's format: please report it with the command "
+                   f"line, `vpckit --version` ({__version__}) and, if you can share it, the input (or the smallest part "
+                   "of it that still shows the error)", err=True)
         return EXIT_INPUT
     return status if isinstance(status, int) else EXIT_OK
 
