@@ -75,6 +75,7 @@ REGRESSIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
         VALIDATE_SNAPSHOT, 2, "Vpcs[0].CidrBlockAssociationSet[0]: expected a mapping, got null"),
     "icmp-type-out-of-range.yaml": (VALIDATE, 2, "icmp_type: 70000 is outside 0-255 (or -1 for every type or code)"),
     "template-rule-number-fraction.yaml": (VALIDATE, 0, "RuleNumber: expected a whole number, got 100.9"),
+    "public-pool-used-by-the-vpc.json": (VALIDATE, 2, "i: vpckit numbers public IPv4 addresses it is not given from"),
     "plan-port-as-text.json": (VALIDATE, 2, "aws_security_group.app.ingress[0].from_port: expected a number"),
     "plan-infinity.json": (VALIDATE, 2, "Infinity is not a JSON value"),
     "queries-unknown-key.yaml": (

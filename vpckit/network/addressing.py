@@ -168,9 +168,11 @@ class PublicAllocator:
             self._next += 1
             if candidate in self._taken:
                 continue
-            address = IPAddress(candidate)
-            if any(address in net for net in self._avoid):
+            inside = next((net for net in self._avoid if net.first <= candidate <= net.last), None)
+            if inside is not None:
+                self._next = max(self._next, int(inside.last) + 1)  # past the whole network at once
                 continue
             self._taken.add(candidate)
-            return address
-        raise ValueError("the public address pool 198.18.0.0/15 is exhausted")
+            return IPAddress(candidate, 4)
+        raise ValueError(f"vpckit numbers public IPv4 addresses it is not given from {PUBLIC_POOL}, and none is left "
+                         "(the design's VPCs or its own addresses use them); give the address explicitly")

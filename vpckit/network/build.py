@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
-from ..errors import QueryError
+from ..errors import InputError, QueryError
 from ..model import Design
 from ..model.types import looks_like_address
 from . import resolve
@@ -780,7 +780,10 @@ def _build_interfaces(network: Network, design: Design) -> None:
         elif isinstance(spec.public, IPAddress):
             publics.append(spec.public)
         elif spec.public is True:
-            publics.append(allocator.next())
+            try:
+                publics.append(allocator.next())
+            except ValueError as error:
+                raise InputError(f"{spec.name}: {error} (public_ip: <address>)", _place_of(design, spec)) from None
         extra = spec.extra
         iface = Interface(
             node=spec.node, name=spec.name, vpc=spec.vpc, subnet=spec.subnet, private_ips=private, public_ips=publics,
@@ -801,6 +804,14 @@ def _build_interfaces(network: Network, design: Design) -> None:
             continue  # named through their group (or not at all)
         for alias in (spec.name, f"{spec.vpc}/{spec.name}", *extra.get("ids", [])):
             network._register_name(alias, spec.node)
+
+
+def _place_of(design: Design, spec: Any) -> Any:
+    """Where the resource of an interface spec is written (its VPC when the resource is not found by name)."""
+    for collection in ("instances", "network_interfaces", "nat_gateways", "load_balancers", "endpoints"):
+        if spec.name in getattr(design.vpcs.get(spec.vpc), collection, {}) if spec.vpc in design.vpcs else False:
+            return design.source.locate(("vpcs", spec.vpc, collection, spec.name))
+    return design.source.locate(("vpcs", spec.vpc))
 
 
 def _build_peerings(network: Network, design: Design) -> None:
