@@ -314,7 +314,8 @@ class _Reader:
 
     def _output(self, module: str, output: str, instance: Instance, depth: int) -> list[list[Instance]]:
         expression = _dig(self.config_module(module), "outputs", output, "expression") or {}
-        refs = expression.get("references") if isinstance(expression.get("references"), list) else []
+        refs = [r for r in expression.get("references") or [] if isinstance(r, str)] \
+            if isinstance(expression.get("references"), list) else []
         scopes = [module] if any(i.module == module or i.module.startswith(module + ".")
                                  for i in self.instances.values()) else []
         if not scopes:  # `module.x` without its key: every instance of that module call
@@ -331,7 +332,8 @@ class _Reader:
         name = _MODULE.match(f"module.{call}")
         given = _dig(self.config_module(parent), "module_calls", name.group(1) if name else call, "expressions",
                      variable) or {}
-        refs = given.get("references") if isinstance(given.get("references"), list) else []
+        refs = [r for r in given.get("references") or [] if isinstance(r, str)] \
+            if isinstance(given.get("references"), list) else []
         return self.targets(refs, parent, instance, depth + 1)
 
     def link(self, instance: Instance, attribute: str, what: str, path: tuple[str | int, ...] | None = None,
@@ -600,7 +602,8 @@ def _pending_target(reader: _Reader, instance: Instance, destination: str, unkno
     # A `route` written as an attribute (a list or a dynamic block) records its references as a whole: the one
     # candidate they name is the target, read from the plan rather than guessed.
     expression = reader.expression(instance, ("route",))
-    named = set(expression.get("references") or []) if isinstance(expression, dict) else set()
+    named = {r for r in expression.get("references") or [] if isinstance(r, str)} \
+        if isinstance(expression, dict) and isinstance(expression.get("references"), list) else set()
     referenced = [record for record in candidates if record.name in named]
     if len(referenced) == 1:
         return referenced[0].name
