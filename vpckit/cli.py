@@ -649,6 +649,11 @@ def _read_expectations(path: Path) -> list:
     return read_expectations(str(path))
 
 
+class DiagramRenderer(str, enum.Enum):
+    dot = "dot"
+    pure = "pure"
+
+
 class DiagramView(str, enum.Enum):
     detailed = "detailed"
     subnets = "subnets"
@@ -662,18 +667,23 @@ def diagram(
     force: bool = ForceOpt,
     view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
+    renderer: Optional[DiagramRenderer] = typer.Option(None, "--renderer", help="dot (Graphviz) or pure (graphviz-pure); default: dot when installed, else pure. Name one for byte-identical output across machines."),
+    timeout: float = typer.Option(120.0, "--timeout", min=1, help="Seconds the layout may take before it is stopped."),
     input_format: Optional[str] = InputFormatOpt,
     parameter: list[str] = ParameterOpt,
     region: Optional[str] = TemplateRegionOpt,
 ) -> None:
     """Draw an architecture diagram: region > VPC > AZ > subnet > resources, optionally with a path."""
-    from .render import draw, format_of, path_answer
+    from .render import draw, find_renderer, format_of, path_answer
 
-    format_of(output)  # an unknown extension is a usage error before the source is read
+    fmt = format_of(output)  # an unknown extension is a usage error before the source is read
+    if renderer is not None and fmt != "dot":
+        find_renderer(fmt, prefer=renderer.value)  # a renderer that is missing or cannot write fmt: say so first
     _guard_output(output, (source,), force)
     design = _load(source, input_format, parameter, region)
     network, answer = path_answer(design, path) if path else (None, None)
-    fmt = draw(design, output, view.value, network=network, answer=answer)
+    fmt = draw(design, output, view.value, network=network, answer=answer,
+               renderer=renderer.value if renderer is not None else None, timeout=timeout)
     typer.echo(f"{fmt} diagram ({view.value} view) written to {output}", err=True)
 
 

@@ -176,3 +176,41 @@ def test_a_peered_organisation_lays_out_without_graphviz_errors() -> None:
             done = subprocess.run([shutil.which(program), "-Tsvg"], input=diagram_source(design, view).encode(),
                                   capture_output=True, check=False)
             assert done.returncode == 0 and not done.stderr.strip(), (program, view, done.stderr.decode()[:300])
+
+
+def test_a_layout_that_takes_too_long_is_stopped_with_everything_it_started(tmp_path) -> None:
+    """The renderer runs in its own process group: on timeout vpckit ends it and its children, and says what to do."""
+    import os
+    import stat
+
+    from vpckit.errors import RenderError
+    from vpckit.render.output import Renderer, render_bytes
+
+    pids = tmp_path / "pids"
+    slow = tmp_path / "slow-dot"
+    slow.write_text(f"#!/bin/sh\nsleep 60 &\necho $! > {pids}\nsleep 60\n")
+    slow.chmod(slow.stat().st_mode | stat.S_IEXEC)
+    with pytest.raises(RenderError, match=r"did not finish laying out the diagram in 1 s; draw a smaller view"):
+        render_bytes("digraph { a -> b }", "svg", Renderer("slow-dot", str(slow)), timeout=1)
+    child = int(pids.read_text())
+    for _ in range(50):  # the kill is asynchronous: give the kernel a moment to reap the orphan
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        import time
+        time.sleep(0.1)
+    else:
+        raise AssertionError(f"the renderer's child {child} is still running")
+
+
+@pytest.mark.parametrize("prefer, fmt, message", [
+    ("pure", "pdf", "renderer pure does not write .pdf; it writes png, svg"),
+    ("nonsense", "svg", "unknown renderer 'nonsense'; expected one of: dot, pure"),
+])
+def test_a_named_renderer_that_cannot_draw_says_why(prefer: str, fmt: str, message: str) -> None:
+    from vpckit.errors import RenderError
+    from vpckit.render.output import find_renderer
+
+    with pytest.raises(RenderError, match=re.escape(message)):
+        find_renderer(fmt, which=lambda program: f"/opt/{program}", prefer=prefer)

@@ -14,9 +14,9 @@ from typing import Any
 from ..errors import QueryError
 from ..model import Design
 from .diagram import VIEWS, build, cluster_id, dot_id, network_of, subnet_facts
-from .output import FORMATS, Renderer, find_renderer, format_of, write
+from .output import DEFAULT_TIMEOUT, FORMATS, RENDERERS, Renderer, find_renderer, format_of, write
 
-__all__ = ["VIEWS", "FORMATS", "Renderer", "build", "cluster_id", "dot_id", "diagram_source", "draw", "network_of", "path_answer",
+__all__ = ["VIEWS", "FORMATS", "RENDERERS", "DEFAULT_TIMEOUT", "Renderer", "build", "cluster_id", "dot_id", "diagram_source", "draw", "network_of", "path_answer",
            "find_renderer", "format_of", "subnet_facts"]
 
 
@@ -38,8 +38,10 @@ def diagram_source(design: Design, view: str = "detailed", network: Any = None, 
     return graph.source
 
 
-def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None) -> str:
-    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written.
+def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None,
+         renderer: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written. ``renderer``
+    (``dot`` or ``pure``) names the program; by default Graphviz's ``dot`` when installed, else graphviz-pure.
 
     >>> import tempfile
     >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}})
@@ -47,8 +49,9 @@ def draw(design: Design, output: Path, view: str = "detailed", network: Any = No
     ...     draw(d, Path(folder) / "p.dot")
     'dot'
     """
-    format_of(output)  # an unknown extension fails before any work
-    return write(diagram_source(design, view, network, answer), output)
+    fmt = format_of(output)  # an unknown extension fails before any work
+    program = find_renderer(fmt, prefer=renderer) if fmt != "dot" else None
+    return write(diagram_source(design, view, network, answer), output, program, timeout)
 
 
 def path_answer(design: Design, text: str) -> tuple[Any, Any]:

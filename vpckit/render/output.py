@@ -19,7 +19,7 @@ from typing import Callable
 from ..errors import RenderError, VpckitError
 from ..files import write_atomic
 
-__all__ = ["FORMATS", "Renderer", "format_of", "find_renderer", "render_bytes", "write"]
+__all__ = ["FORMATS", "RENDERERS", "DEFAULT_TIMEOUT", "Renderer", "format_of", "find_renderer", "render_bytes", "write"]
 
 #: Output formats by file suffix.
 FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
@@ -72,8 +72,16 @@ def _which(program: str) -> str | None:
     return str(beside) if beside.is_file() and os.access(beside, os.X_OK) else None
 
 
-def find_renderer(fmt: str, which: Callable[[str], str | None] = _which) -> Renderer:
-    """The first program that can write ``fmt``: Graphviz's ``dot``, then ``graphviz-pure``.
+#: The names ``--renderer`` takes, and the program each one means.
+RENDERERS: dict[str, str] = {"dot": "dot", "pure": "graphviz-pure"}
+
+#: How long a layout may take before it is stopped (``--timeout``): large networks are summarised long before.
+DEFAULT_TIMEOUT = 120.0
+
+
+def find_renderer(fmt: str, which: Callable[[str], str | None] = _which, prefer: str | None = None) -> Renderer:
+    """The first program that can write ``fmt``: Graphviz's ``dot``, then ``graphviz-pure`` — or the one
+    ``prefer`` names (``dot`` or ``pure``), so that the same input gives the same bytes on every machine.
 
     >>> find_renderer("svg", which=lambda p: "/opt/gp" if p == "graphviz-pure" else None)
     Renderer(name='graphviz-pure', path='/opt/gp')
@@ -82,6 +90,19 @@ def find_renderer(fmt: str, which: Callable[[str], str | None] = _which) -> Rend
     ...
     vpckit.errors.RenderError: cannot write .pdf: graphviz-pure does not write PDF; install Graphviz (`apt-get install graphviz`, `brew install graphviz`) or write .svg/.png
     """
+    if prefer is not None:
+        if prefer not in RENDERERS:
+            raise RenderError(f"unknown renderer {prefer!r}; expected one of: {', '.join(RENDERERS)}")
+        program = RENDERERS[prefer]
+        path = which(program)
+        formats = dict(PROGRAMS)[program]
+        if path is None:
+            raise RenderError(f"renderer {prefer} ({program}) is not installed; "
+                              + ("install Graphviz (`apt-get install graphviz`, `brew install graphviz`)"
+                                 if prefer == "dot" else INSTALL_HINT))
+        if fmt not in formats:
+            raise RenderError(f"renderer {prefer} does not write .{fmt}; it writes {', '.join(sorted(formats))}")
+        return Renderer(program, path)
     found = {name: which(name) for name, _ in PROGRAMS}
     for name, formats in PROGRAMS:
         if found[name] and fmt in formats:
@@ -94,8 +115,11 @@ def find_renderer(fmt: str, which: Callable[[str], str | None] = _which) -> Rend
     raise RenderError(f"cannot write .{fmt}: no Graphviz `dot` program found; {INSTALL_HINT}")
 
 
-def render_bytes(source: str, fmt: str, renderer: Renderer | None = None) -> bytes:
+def render_bytes(source: str, fmt: str, renderer: Renderer | None = None, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Lay out DOT ``source`` and return the ``fmt`` image (``dot`` returns the source itself).
+
+    The program runs in a process group of its own, stopped with everything it started when it takes longer
+    than ``timeout`` seconds or when vpckit itself is interrupted: no layout is left running behind.
 
     >>> render_bytes("digraph { a -> b }", "dot")
     b'digraph { a -> b }'
@@ -104,18 +128,37 @@ def render_bytes(source: str, fmt: str, renderer: Renderer | None = None) -> byt
         return source.encode("utf-8")
     renderer = renderer or find_renderer(fmt)
     try:
-        done = subprocess.run(
-            [renderer.path, f"-T{fmt}"], input=source.encode("utf-8"), capture_output=True, check=False
-        )
+        process = subprocess.Popen([renderer.path, f"-T{fmt}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True)
     except OSError as error:
         raise RenderError(f"cannot run {renderer.name} ({renderer.path}): {error.strerror}; {INSTALL_HINT}") from None
-    if done.returncode != 0:
-        detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"{renderer.name} failed to draw the diagram: {detail[-1] if detail else done.returncode}")
-    return done.stdout
+    try:
+        out, err = process.communicate(source.encode("utf-8"), timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(process)
+        raise RenderError(f"{renderer.name} did not finish laying out the diagram in {timeout:g} s; draw a smaller "
+                          "view (--view subnets or --view vpcs), or allow more time with --timeout") from None
+    except BaseException:
+        _stop(process)  # interrupted: take the layout down with us
+        raise
+    if process.returncode != 0:
+        detail = err.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"{renderer.name} failed to draw the diagram: {detail[-1] if detail else process.returncode}")
+    return out
 
 
-def write(source: str, path: Path, renderer: Renderer | None = None) -> str:
+def _stop(process: subprocess.Popen) -> None:
+    """End ``process`` and everything in its process group, and reap it."""
+    import signal
+
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.communicate()
+
+
+def write(source: str, path: Path, renderer: Renderer | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
     """Write DOT ``source`` to ``path`` in the format its suffix names; return the format.
 
     The output folder is checked before any layout work, so a bad path fails fast.
@@ -131,7 +174,7 @@ def write(source: str, path: Path, renderer: Renderer | None = None) -> str:
         raise RenderError(f"{path}: cannot write: folder {folder} does not exist")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise RenderError(f"{path}: cannot write: permission denied")
-    data = render_bytes(source, fmt, renderer)
+    data = render_bytes(source, fmt, renderer, timeout)
     try:
         write_atomic(path, data)  # a browser or CI step never sees half a diagram
     except VpckitError as error:

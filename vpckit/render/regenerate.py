@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..errors import VpckitError
 from . import diagram_source
-from .output import write
+from .output import find_renderer, write
 
 DESIGN_SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -70,8 +70,9 @@ def status(designs: Path, diagrams: Path) -> list[Status]:
     return result
 
 
-def regenerate(designs: Path, diagrams: Path) -> list[Path]:
-    """Write ``<name>.dot`` and ``<name>.svg`` for every design; return the files written.
+def regenerate(designs: Path, diagrams: Path, renderer: str = "dot") -> list[Path]:
+    """Write ``<name>.dot`` and ``<name>.svg`` for every design, the SVGs drawn by one named ``renderer`` (so that
+    contributors regenerating them get the same bytes); return the files written.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -80,12 +81,13 @@ def regenerate(designs: Path, diagrams: Path) -> list[Path]:
     """
     diagrams.mkdir(parents=True, exist_ok=True)
     written = []
+    program = find_renderer("svg", prefer=renderer) if designs_in(designs) else None
     for design_file in designs_in(designs):
         source = expected_source(design_file)
         dot = diagrams / f"{design_file.stem}.dot"
         dot.write_text(source, encoding="utf-8")
         svg = diagrams / f"{design_file.stem}.svg"
-        write(source, svg)
+        write(source, svg, program)
         written += [dot, svg]
     return written
 
@@ -100,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", type=Path, default=Path("designs"), help="folder of designs (default: designs)")
     parser.add_argument("--diagrams", type=Path, default=Path("diagrams"), help="output folder (default: diagrams)")
     parser.add_argument("--check", action="store_true", help="only report stale diagrams (exit 1 if any)")
+    parser.add_argument("--renderer", choices=("dot", "pure"), default="dot",
+                        help="the program that draws the SVGs (default: dot, Graphviz)")
     args = parser.parse_args(argv)
     try:
         if args.check:
@@ -107,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             for s in stale:
                 print(f"{s.dot}: stale or missing; run python -m vpckit.render.regenerate", file=sys.stderr)
             return 1 if stale else 0
-        for path in regenerate(args.designs, args.diagrams):
+        for path in regenerate(args.designs, args.diagrams, args.renderer):
             print(path)
     except VpckitError as error:
         print(f"vpckit: {error}", file=sys.stderr)
