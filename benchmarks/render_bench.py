@@ -2,6 +2,7 @@
 
     python benchmarks/render_bench.py                     # 200 VPCs, views vpcs and subnets
     python benchmarks/render_bench.py --vpcs 50 --views vpcs subnets detailed --formats svg png
+    python benchmarks/render_bench.py --subnets 150 --views detailed   # one VPC with 150 subnets
 
 The organisation: VPCs split over two regions, each VPC with two AZs, four /24 subnets (two
 public, two private), an internet gateway, a NAT gateway, a few instances per subnet, a
@@ -73,6 +74,26 @@ def organisation(vpc_count: int, instances_per_subnet: int = 2) -> dict[str, Any
     }
 
 
+def one_vpc(subnet_count: int, instances_per_subnet: int = 2) -> dict[str, Any]:
+    """One VPC with ``subnet_count`` subnets over three AZs (public, app and db tiers), a NAT gateway per AZ."""
+    azs = ("us-east-1a", "us-east-1b", "us-east-1c")
+    subnets: dict[str, Any] = {}
+    instances: dict[str, Any] = {}
+    tables: dict[str, Any] = {"public": {"routes": [{"destination": "0.0.0.0/0", "target": "igw"}]}}
+    nats = {f"nat-{a}": {"subnet": f"public-{a:03d}"} for a in range(len(azs))}
+    for a in range(len(azs)):
+        tables[f"private-{a}"] = {"routes": [{"destination": "0.0.0.0/0", "target": f"nat-{a}"}]}
+    for i in range(subnet_count):
+        tier = "public" if i < len(azs) else ("app", "db")[i % 2]
+        name = f"{tier}-{i:03d}"
+        subnets[name] = {"az": azs[i % len(azs)], "cidr": f"10.{i // 256}.{i % 256}.0/24", "tier": tier,
+                         "route_table": "public" if tier == "public" else f"private-{i % len(azs)}"}
+        instances.update({f"{name}-i{k}": {"subnet": name} for k in range(instances_per_subnet)})
+    return {"name": f"one-vpc-{subnet_count}", "vpcs": {"big": {
+        "cidr": "10.0.0.0/8" if subnet_count > 256 else "10.0.0.0/16", "internet_gateway": "igw",
+        "subnets": subnets, "nat_gateways": nats, "route_tables": tables, "instances": instances}}}
+
+
 def _renderers() -> list[tuple[str, str]]:
     found = []
     for name in ("dot", "graphviz-pure"):
@@ -95,13 +116,14 @@ def _size(n: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--vpcs", type=int, default=200)
+    parser.add_argument("--subnets", type=int, help="draw one VPC with this many subnets instead of an organisation")
     parser.add_argument("--views", nargs="+", default=["vpcs", "subnets"])
     parser.add_argument("--formats", nargs="+", default=["svg"])
     parser.add_argument("--timeout", type=float, default=600, help="seconds allowed per layout")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
-    design = Design.model_validate(organisation(args.vpcs))
+    design = Design.model_validate(one_vpc(args.subnets) if args.subnets else organisation(args.vpcs))
     validated = time.perf_counter()
     network = build_network(design)
     built = time.perf_counter()

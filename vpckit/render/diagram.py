@@ -10,10 +10,12 @@ sorted order, so one design always gives byte-identical DOT.
 from __future__ import annotations
 
 import html
+import itertools
+import math
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 import graphviz
 from netaddr import IPNetwork
@@ -561,13 +563,38 @@ def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc)
                 for facts in ordered:
                     _subnet(b, zone, facts)
                 # Stack an AZ's subnets top to bottom (public, then private with a default route,
-                # then isolated) as AWS's reference diagrams do, with edges nobody sees.
-                for upper, lower in zip(ordered, ordered[1:]):
-                    for bottom in _bottom_nodes(b, upper):
-                        box.edge(dot_id(bottom), dot_id(_subnet_node(lower.vpc, lower.name)), style="invis")
+                # then isolated) as AWS's reference diagrams do, with edges nobody sees; many subnets
+                # in rows of a grid, each tier starting a row, so that the picture keeps its shape.
+                rows = _grid(ordered, lambda f: _stacking_key(b.design, f)[0])
+                for above, row in zip(rows, rows[1:]):
+                    for column, lower in enumerate(row):
+                        upper = above[min(column, len(above) - 1)]
+                        for bottom in _bottom_nodes(b, upper):
+                            box.edge(dot_id(bottom), dot_id(_subnet_node(lower.vpc, lower.name)), style="invis")
         if len(by_az) > 1:
             _order_zones(b, box, vpc_name, by_az)
         _blackholes(b, box, vpc_name)
+
+
+#: Up to this many subnets an AZ is one column; more are laid out in rows of a grid.
+GRID_FROM = 6
+
+
+def _grid(ordered: list[SubnetFacts], tier_of: Callable[[SubnetFacts], int]) -> list[list[SubnetFacts]]:
+    """An AZ's subnets (in stacking order) as the rows they are drawn in: one per row up to :data:`GRID_FROM`
+    subnets, else rows of about the square root of their number, each tier starting a new row.
+
+    >>> [len(row) for row in _grid(list(range(5)), lambda f: 0)], [len(row) for row in _grid(list(range(10)), lambda f: f // 7)]
+    ([1, 1, 1, 1, 1], [4, 3, 3])
+    """
+    if len(ordered) <= GRID_FROM:
+        return [[facts] for facts in ordered]
+    columns = math.ceil(math.sqrt(len(ordered)))
+    rows: list[list[SubnetFacts]] = []
+    for _, tier in itertools.groupby(ordered, key=tier_of):
+        members = list(tier)
+        rows += [members[i:i + columns] for i in range(0, len(members), columns)]
+    return rows
 
 
 def _stacking_key(design: Design, facts: SubnetFacts) -> tuple[int, int, str]:
