@@ -138,6 +138,8 @@ class SubnetFacts:
     route_table: str
     network_acl: str
     aws_id: str | None = None
+    #: the subnet's Name tag, when it has one that differs from its name
+    tag_name: str | None = None
     missing: tuple[str, ...] = ()  # "route table" / "NACL" when the design names one that does not exist
 
 
@@ -216,19 +218,19 @@ def _collect_resources(design: Design, facts: _Facts) -> None:
             kind_word = "NAT gateway" if nat.connectivity == "public" else "private NAT gateway"
             public = _ip(nat.elastic_ip) or ("EIP" if nat.connectivity == "public" else None)
             state = None if nat.state == "available" else nat.state
-            put(nat.subnet, f"nat:{vpc_name}/{name}", "nat", _label(name, kind_word, _ip(nat.private_ip), public, state))
+            put(nat.subnet, f"nat:{vpc_name}/{name}", "nat", _label(*_titled(name, nat), kind_word, _ip(nat.private_ip), public, state))
         for name, instance in sorted(vpc.instances.items()):
             public = _ip(instance.elastic_ip) or _ip(instance.public_ip)
             if public is None and instance.public_ip is True:
                 public = "public IP"
             state = None if instance.state == "running" else instance.state
             put(instance.subnet, f"eni:{vpc_name}/{name}", "instance",
-                _label(name, "EC2 instance", _ip(instance.private_ip), public, state),
+                _label(*_titled(name, instance), "EC2 instance", _ip(instance.private_ip), public, state),
                 1 + len(instance.secondary_private_ips))
         for name, eni in sorted(vpc.network_interfaces.items()):
             attached = f"on {eni.instance}" if eni.instance else None
             put(eni.subnet, f"eni:{vpc_name}/{name}", "eni",
-                _label(name, "ENI", attached, _ip(eni.private_ip), _ip(eni.elastic_ip) or _ip(eni.public_ip)),
+                _label(*_titled(name, eni), "ENI", attached, _ip(eni.private_ip), _ip(eni.elastic_ip) or _ip(eni.public_ip)),
                 1 + len(eni.secondary_private_ips))
         for name, lb in sorted(vpc.load_balancers.items()):
             # One node per load balancer (it spans subnets and AZs), drawn on the VPC's level;
@@ -250,7 +252,7 @@ def _collect_resources(design: Design, facts: _Facts) -> None:
                 subnet_ref = group.subnets[0] if group and group.subnets else None
             extra = "multi-AZ" if rds.multi_az else None
             put(subnet_ref, f"eni:{vpc_name}/{name}", "rds",
-                _label(name, f"RDS {rds.engine} :{rds.port}", _ip(rds.private_ip), extra))
+                _label(*_titled(name, rds), f"RDS {rds.engine} :{rds.port}", _ip(rds.private_ip), extra))
         for name, endpoint in sorted(vpc.endpoints.items()):
             if endpoint.type == "gateway":
                 continue
@@ -261,21 +263,21 @@ def _collect_resources(design: Design, facts: _Facts) -> None:
                     continue
                 ip = _ip(endpoint.private_ips[index]) if index < len(endpoint.private_ips) else None
                 kind_word = "GWLB endpoint" if endpoint.type == "gateway_load_balancer" else "interface endpoint"
-                put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "endpoint", _label(name, f"{service} {kind_word}", ip))
+                put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "endpoint", _label(*_titled(name, endpoint), f"{service} {kind_word}", ip))
         for name, function in sorted(vpc.lambda_functions.items()):
             for subnet_ref in function.subnets:
                 subnet = _subnet_ref(design, vpc_name, subnet_ref)
                 if subnet is not None:
-                    put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "eni", _label(name, "Lambda"))
+                    put(subnet, f"eni:{vpc_name}/{name}@{subnet}", "eni", _label(*_titled(name, function), "Lambda"))
         for name, target in sorted(vpc.efs_mount_targets.items()):
-            put(target.subnet, f"eni:{vpc_name}/{name}", "eni", _label(name, "EFS mount target", _ip(target.private_ip)))
+            put(target.subnet, f"eni:{vpc_name}/{name}", "eni", _label(*_titled(name, target), "EFS mount target", _ip(target.private_ip)))
 
 
 def _lb_label(name: str, lb: Any, subnets: list[str]) -> str:
     kind_word = "ALB" if lb.type == "application" else "NLB"
     scheme = "internet-facing" if lb.scheme == "internet-facing" else "internal"
     listeners = ", ".join(f"{listener.protocol} {listener.port}" for listener in lb.listeners)
-    return _label(name, f"{kind_word} ({scheme})", f"in {', '.join(subnets)}" if subnets else "in no subnet",
+    return _label(*_titled(name, lb), f"{kind_word} ({scheme})", f"in {', '.join(subnets)}" if subnets else "in no subnet",
                   f"listeners {listeners}" if listeners else "no listeners")
 
 
@@ -310,6 +312,7 @@ def _gather(design: Design, network: Any = None) -> _Facts:
             facts.subnets[node] = SubnetFacts(
                 vpc=vpc_name, name=name, az=subnet.az, cidr=str(subnet.cidr), public=bool(public),
                 free_addresses=int(free), route_table=table, network_acl=nacl, aws_id=subnet.id,
+                tag_name=next(iter(_titled(name, subnet)[:-1]), None),
                 missing=tuple(word for word, found in (("route table", table in vpc.route_tables),
                                                        ("NACL", nacl in vpc.network_acls)) if not found),
             )
@@ -475,9 +478,22 @@ class _Builder:
             self.kinds.add("edge:inactive")
 
 
+def _titled(name: str, resource: Any) -> tuple[str, ...]:
+    """The title lines of a resource: its Name tag, then the name or id it is known by when that differs.
+
+    >>> from vpckit.model import Vpc
+    >>> _titled("vpc-0a1b", Vpc.model_validate({"cidr": "10.0.0.0/16", "tags": {"Name": "prod"}})), _titled("p", None)
+    (('prod', 'vpc-0a1b'), ('p',))
+    """
+    tag = (getattr(resource, "tags", None) or {}).get("Name")
+    return (tag, name) if isinstance(tag, str) and tag.strip() and tag != name else (name,)
+
+
 def _vpc_label(name: str, vpc: Vpc) -> str:
     cidrs = ", ".join(str(c) for c in [*vpc.cidrs, *vpc.ipv6_cidrs])
-    return _label(f"VPC {name}" + (f" ({vpc.id})" if vpc.id and vpc.id != name else ""), cidrs)
+    titled = _titled(name, vpc)
+    known_as = titled[1] if len(titled) > 1 else vpc.id if vpc.id and vpc.id != name else None
+    return _label(f"VPC {titled[0]}" + (f" ({known_as})" if known_as else ""), cidrs)
 
 
 def _vpc_summary(name: str, vpc: Vpc, subnets: list[SubnetFacts]) -> str:
@@ -511,11 +527,11 @@ def _subnet_text(facts: SubnetFacts) -> str:
 def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
     """Gateways drawn on the VPC's edge (inside the VPC box, outside every AZ)."""
     for name in sorted(vpc.internet_gateways):
-        b.node(where, f"igw:{vpc_name}/{name}", _label(name, "internet gateway"), "igw")
+        b.node(where, f"igw:{vpc_name}/{name}", _label(*_titled(name, vpc.internet_gateways[name]), "internet gateway"), "igw")
     for name in sorted(vpc.egress_only_internet_gateways):
-        b.node(where, f"eigw:{vpc_name}/{name}", _label(name, "egress-only IGW (IPv6)"), "eigw")
+        b.node(where, f"eigw:{vpc_name}/{name}", _label(*_titled(name, vpc.egress_only_internet_gateways[name]), "egress-only IGW (IPv6)"), "eigw")
     for name in sorted(vpc.vpn_gateways):
-        b.node(where, f"vgw:{vpc_name}/{name}", _label(name, "VPN gateway"), "vgw")
+        b.node(where, f"vgw:{vpc_name}/{name}", _label(*_titled(name, vpc.vpn_gateways[name]), "VPN gateway"), "vgw")
     for name, endpoint in sorted(vpc.endpoints.items()):
         if endpoint.type == "gateway":
             service = endpoint.service.rsplit(".", 1)[-1]
@@ -638,7 +654,8 @@ def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
     kind = "public" if facts.public else "private"
     colours = style.CLUSTERS[kind]
     b.kinds.add(kind)
-    title = facts.name + (f" ({facts.aws_id})" if facts.aws_id and facts.aws_id != facts.name else "")
+    known_as = facts.name if facts.tag_name else facts.aws_id if facts.aws_id != facts.name else None
+    title = (facts.tag_name or facts.name) + (f" ({known_as})" if known_as else "")
     if b.view == "subnets":
         b.node(zone, node, _label(title, _subnet_text(facts)), "subnet-box",
                color=colours["color"], fillcolor=colours["fillcolor"], fontcolor=colours["fontcolor"])
