@@ -19,3 +19,11 @@ def test_every_subnet_is_its_own_box_and_names_read_as_written() -> None:
     assert "we\\\\b" in source  # a backslash in a name is a backslash, not a DOT escape
     assert "<b>x</b> (private subnet)" in source and "label=<" not in source.split("legend")[0]  # not markup
     assert "\x07" not in source and "\u2407" in source  # a control character is drawn as its picture
+
+
+def test_snapshot_resources_are_labelled_by_their_name_tags_with_the_id_beneath() -> None:
+    snapshot = Path(__file__).resolve().parents[2] / "examples" / "snapshot"
+    source = diagram_source(load(str(snapshot)))
+    assert 'label="web-1\\ni-0abc0000000000001\\nEC2 instance' in source
+    assert "VPC shop (vpc-0a1b2c3d4e5f60001)" in source
+    assert "public-a (subnet-0aaa0000000000001) (public subnet)" in source

@@ -499,11 +499,55 @@ class Network:
                 return Endpoint("internet", "internet", raw, address, None)
         return Endpoint("internet", "internet", raw, address)
 
+    @property
+    def display_names(self) -> dict[str, str]:
+        """Component id -> its Name tag, for the components whose Name tag differs from their name (computed once).
+
+        >>> from vpckit.model import Design
+        >>> d = Design.model_validate({"vpcs": {"vpc-1": {"cidr": "10.0.0.0/16", "tags": {"Name": "prod"}, "subnets": {
+        ...     "subnet-1": {"az": "us-east-1a", "cidr": "10.0.1.0/24", "tags": {"Name": "web-a"}}}}}})
+        >>> build_network(d).display_names
+        {'vpc:vpc-1': 'prod', 'router:vpc-1': 'prod', 'subnet:vpc-1/subnet-1': 'web-a'}
+        """
+        found = self.__dict__.get("_display_names")
+        if found is None:
+            found = self.__dict__["_display_names"] = _display_names(self.design) if self.design is not None else {}
+        return found
+
     # ------------------------------------------------------------------ registration
 
     def _register_name(self, name: str | None, node: str) -> None:
         if name:
             self._names.setdefault(name, set()).add(node)
+
+
+#: Design collection -> the prefix of its components' ids in the network.
+_ID_PREFIX = {
+    "subnets": "subnet", "instances": "eni", "network_interfaces": "eni", "nat_gateways": "nat",
+    "internet_gateways": "igw", "egress_only_internet_gateways": "eigw", "vpn_gateways": "vgw", "route_tables": "rtb",
+    "network_acls": "nacl", "security_groups": "sg", "load_balancers": "lb", "rds_instances": "eni", "endpoints": "vpce",
+}
+
+
+def _display_names(design: Design) -> dict[str, str]:
+    out: dict[str, str] = {}
+
+    def name(node: str, key: str, resource: Any) -> None:
+        tag = (getattr(resource, "tags", None) or {}).get("Name")
+        if isinstance(tag, str) and tag.strip() and tag != key:
+            out[node] = tag
+
+    for vpc_name, vpc in design.vpcs.items():
+        name(f"vpc:{vpc_name}", vpc_name, vpc)
+        name(f"router:{vpc_name}", vpc_name, vpc)
+        for collection, prefix in _ID_PREFIX.items():
+            for key, resource in getattr(vpc, collection).items():
+                name(f"{prefix}:{vpc_name}/{key}", key, resource)
+    for key, pcx in design.peering_connections.items():
+        name(f"pcx:{key}", key, pcx)
+    for key, tgw in design.transit_gateways.items():
+        name(f"tgw:{key}", key, tgw)
+    return out
 
 
 def _short(node: str) -> str:

@@ -89,6 +89,8 @@ class Answer:
     undetermined: list[Blocker] = field(default_factory=list)
     source: str | None = None
     destination: str | None = None
+    #: the Name tag of each component the answer names that has one (component id -> Name)
+    names: dict[str, str] = field(default_factory=dict)
 
     @property
     def reachable(self) -> bool:
@@ -111,6 +113,8 @@ class Answer:
         }
         if self.undetermined:
             out["undetermined"] = [u.to_dict() for u in self.undetermined]
+        if self.names:
+            out["names"] = dict(self.names)
         if self.query.expect is not None:
             out["expect"] = self.query.expect
             out["as_expected"] = self.query.expect == self.verdict

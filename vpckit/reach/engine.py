@@ -63,9 +63,19 @@ def answer(network: Network, query: Query, family: int | None = None) -> Answer:
     results: list[Answer] = []
     for result in candidate_answers(network, query, family):
         if result.verdict == "reachable":
-            return result
+            return _named(network, result)
         results.append(result)
-    return best_answer(results)
+    return _named(network, best_answer(results))
+
+
+def _named(network: Network, result: Answer) -> Answer:
+    """The answer with the Name tags of the components it names (what people call them, beside the ids)."""
+    names = network.display_names
+    if names:
+        parts = {c for hop in (*result.forward, *result.return_path) for c in (hop.component,)}
+        parts |= {part for blocker in result.blockers for part in (blocker.component, *blocker.setting.split(","))}
+        result.names = {part: names[part] for part in sorted(parts) if part in names}
+    return result
 
 
 def best_answer(results: list[Answer]) -> Answer:

@@ -66,6 +66,12 @@ def _wrap(text: str, width: int, indent: str) -> str:
                                    break_on_hyphens=False, drop_whitespace=True)) or text
 
 
+def _component(answer: Answer, component: str) -> str:
+    """A component's id, with its Name tag when it has one (``eni:vpc-1/i-0abc (web-1)``)."""
+    name = answer.names.get(component)
+    return f"{component} ({name})" if name else component
+
+
 def answer_text(answer: Answer, width: int = 160) -> str:
     """The answer as text: the verdict, a table of forward and return hops, then the blockers.
 
@@ -102,7 +108,7 @@ def answer_text(answer: Answer, width: int = 160) -> str:
             # ids and codes are never folded; the free text takes what is left
             table.add_column(column, overflow="fold", no_wrap=column in ("#", "leg", "component", "decision", "code"))
         for number, hop in enumerate(hops, 1):
-            table.add_row(str(number), hop.direction, hop.component,
+            table.add_row(str(number), hop.direction, _component(answer, hop.component),
                           Text(hop.decision, style=_DECISION_STYLE.get(hop.decision, "")), _hop_detail(hop),
                           hop.code or "")
         console.print(table)
@@ -110,7 +116,7 @@ def answer_text(answer: Answer, width: int = 160) -> str:
         for number, hop in enumerate(hops, 1):
             code = f" [{hop.code}]" if hop.code else ""
             detail = _hop_detail(hop)
-            text = f"{number}. {hop.direction} {hop.component}: {hop.decision}{code}" + (f" - {detail}" if detail else "")
+            text = f"{number}. {hop.direction} {_component(answer, hop.component)}: {hop.decision}{code}" + (f" - {detail}" if detail else "")
             console.print(_wrap(text, width, "   "), markup=False)
     if answer.blockers:
         console.print("blockers:")
