@@ -663,7 +663,7 @@ class DiagramView(str, enum.Enum):
 @app.command()
 def diagram(
     source: str = SourceArg,
-    output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf or FILE.dot (the suffix picks the format)."),
+    output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.html (interactive: pan, zoom, search, details; the suffix picks the format)."),
     force: bool = ForceOpt,
     view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),

@@ -29,7 +29,7 @@ def source() -> str:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("a.svg", "svg"), ("a.PNG", "png"), ("a.pdf", "pdf"), ("a.dot", "dot"), ("a.gv", "dot")],
+    [("a.svg", "svg"), ("a.PNG", "png"), ("a.pdf", "pdf"), ("a.dot", "dot"), ("a.gv", "dot"), ("a.html", "html")],
 )
 def test_format_comes_from_the_suffix(name: str, expected: str) -> None:
     assert format_of(Path(name)) == expected
@@ -37,7 +37,7 @@ def test_format_comes_from_the_suffix(name: str, expected: str) -> None:
 
 @pytest.mark.parametrize("name", ["a.jpg", "a", "a.svg.bak"])
 def test_unknown_format_names_the_choices(name: str) -> None:
-    with pytest.raises(RenderError, match=r"unknown diagram format .*expected \.svg, \.png, \.pdf or \.dot"):
+    with pytest.raises(RenderError, match=r"unknown diagram format .*expected \.svg, \.png, \.pdf, \.dot or \.html"):
         format_of(Path(name))
 
 

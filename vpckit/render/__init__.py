@@ -40,7 +40,8 @@ def diagram_source(design: Design, view: str = "detailed", network: Any = None, 
 
 def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None,
          renderer: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Render the diagram to ``output`` (.svg, .png, .pdf or .dot); return the format written. ``renderer``
+    """Render the diagram to ``output`` (.svg, .png, .pdf, .dot, or .html: the interactive view of
+    :mod:`vpckit.render.html`); return the format written. ``renderer``
     (``dot`` or ``pure``) names the program; by default Graphviz's ``dot`` when installed, else graphviz-pure.
 
     >>> import tempfile
@@ -50,8 +51,23 @@ def draw(design: Design, output: Path, view: str = "detailed", network: Any = No
     'dot'
     """
     fmt = format_of(output)  # an unknown extension fails before any work
-    program = find_renderer(fmt, prefer=renderer) if fmt != "dot" else None
-    return write(diagram_source(design, view, network, answer), output, program, timeout)
+    program = find_renderer("svg" if fmt == "html" else fmt, prefer=renderer) if fmt != "dot" else None
+    if network is None and fmt == "html":
+        network = network_of(design)
+    source = diagram_source(design, view, network, answer)
+    if fmt != "html":
+        return write(source, output, program, timeout)
+    from types import SimpleNamespace
+
+    from ..files import write_atomic
+    from .diagram import iter_node_ids
+    from .html import component_facts, page
+    from .output import render_bytes
+
+    svg = render_bytes(source, "svg", program, timeout).decode("utf-8")
+    facts = component_facts(network, set(iter_node_ids(SimpleNamespace(source=source))))
+    write_atomic(output, page(svg, facts, design.name or "vpckit diagram").encode("utf-8"))
+    return fmt
 
 
 def path_answer(design: Design, text: str) -> tuple[Any, Any]:

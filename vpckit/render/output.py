@@ -22,7 +22,7 @@ from ..files import write_atomic
 __all__ = ["FORMATS", "RENDERERS", "DEFAULT_TIMEOUT", "Renderer", "format_of", "find_renderer", "render_bytes", "write"]
 
 #: Output formats by file suffix.
-FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot"}
+FORMATS: dict[str, str] = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot", ".gv": "dot", ".html": "html"}
 
 #: Formats each renderer writes.
 PROGRAMS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -54,12 +54,12 @@ def format_of(path: Path) -> str:
     >>> format_of(Path("net.jpg"))
     Traceback (most recent call last):
     ...
-    vpckit.errors.RenderError: net.jpg: unknown diagram format '.jpg'; expected .svg, .png, .pdf or .dot
+    vpckit.errors.RenderError: net.jpg: unknown diagram format '.jpg'; expected .svg, .png, .pdf, .dot or .html
     """
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         suffix = f"'{path.suffix}'" if path.suffix else "(no extension)"
-        raise RenderError(f"{path}: unknown diagram format {suffix}; expected .svg, .png, .pdf or .dot")
+        raise RenderError(f"{path}: unknown diagram format {suffix}; expected .svg, .png, .pdf, .dot or .html")
     return fmt
 
 
