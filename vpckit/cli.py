@@ -658,6 +658,7 @@ class DiagramView(str, enum.Enum):
     detailed = "detailed"
     subnets = "subnets"
     vpcs = "vpcs"
+    security_groups = "security-groups"
 
 
 @app.command()
@@ -665,7 +666,7 @@ def diagram(
     source: str = SourceArg,
     output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.html (interactive: pan, zoom, search, details; the suffix picks the format)."),
     force: bool = ForceOpt,
-    view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC."),
+    view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC; security-groups: groups around their members, inbound rules as edges."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
     renderer: Optional[DiagramRenderer] = typer.Option(None, "--renderer", help="dot (Graphviz) or pure (graphviz-pure); default: dot when installed, else pure. Name one for byte-identical output across machines."),
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="Seconds the layout may take before it is stopped."),

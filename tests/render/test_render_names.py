@@ -27,3 +27,14 @@ def test_snapshot_resources_are_labelled_by_their_name_tags_with_the_id_beneath(
     assert 'label="web-1\\ni-0abc0000000000001\\nEC2 instance' in source
     assert "VPC shop (vpc-0a1b2c3d4e5f60001)" in source
     assert "public-a (subnet-0aaa0000000000001) (public subnet)" in source
+
+
+def test_the_security_groups_view_draws_groups_around_members_and_inbound_rules_as_edges() -> None:
+    design = load(str(Path(__file__).resolve().parents[2] / "designs" / "three-tier.yaml"))
+    source = diagram_source(design, "security-groups")
+    assert '"internet" -> "sg.prod/alb" [label="tcp 443"' in source
+    assert '"sg.prod/alb" -> "sg.prod/app" [label="tcp 8080"' in source
+    assert '"sg.prod/app" -> "sg.prod/db" [label="tcp 5432"' in source
+    app = source.split('subgraph "cluster_sg.prod/app" {')[1].split("}")[0]
+    assert '"eni.prod/app-1"' in app and '"eni.prod/app-2"' in app
+    assert "cluster_sg.prod/default" not in source  # unused and without rules

@@ -26,8 +26,8 @@ from ..model.types import looks_like_address
 from ..network import build_network, resolve
 from . import style
 
-View = Literal["detailed", "subnets", "vpcs"]
-VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs")
+View = Literal["detailed", "subnets", "vpcs", "security-groups"]
+VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs", "security-groups")
 
 #: Addresses AWS keeps in every IPv4 subnet (SUB-04).
 RESERVED_PER_SUBNET = 5
@@ -914,6 +914,10 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
     """
     if view not in VIEWS:
         raise RenderError(f"unknown view '{view}'; expected one of: {', '.join(VIEWS)}")
+    if view == "security-groups":
+        from .groups import build_groups
+
+        return build_groups(design, network if network is not None else network_of(design))
     facts = _gather(design, network)
     graph = SafeDigraph(
         name=_encoded(design.name or ""),

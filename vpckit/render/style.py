@@ -58,6 +58,8 @@ CLUSTERS: dict[str, dict[str, str]] = {
     "az": {"color": AVAILABILITY_ZONE, "fontcolor": AVAILABILITY_ZONE, "style": "dashed", "fontsize": "11"},
     "public": {"color": PUBLIC_SUBNET, "fontcolor": "#3F5410", "style": "filled", "fillcolor": PUBLIC_SUBNET_FILL,
                "fontsize": "11"},
+    # AWS's architecture diagrams draw a security group as a red dashed box around its members
+    "security-group": {"color": "#DD344C", "fontcolor": "#DD344C", "style": "dashed", "penwidth": "1.5"},
     "private": {"color": PRIVATE_SUBNET, "fontcolor": "#00676A", "style": "filled", "fillcolor": PRIVATE_SUBNET_FILL,
                 "fontsize": "11"},
     "outside": {"color": ON_PREMISES, "fontcolor": ON_PREMISES, "style": "dashed", "fontsize": "12"},
