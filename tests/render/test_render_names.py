@@ -32,7 +32,7 @@ def test_snapshot_resources_are_labelled_by_their_name_tags_with_the_id_beneath(
 def test_the_security_groups_view_draws_groups_around_members_and_inbound_rules_as_edges() -> None:
     design = load(str(Path(__file__).resolve().parents[2] / "designs" / "three-tier.yaml"))
     source = diagram_source(design, "security-groups")
-    assert '"internet" -> "sg.prod/alb" [label="tcp 443"' in source
+    assert 'internet -> "sg.prod/alb" [label="tcp 443"' in source
     assert '"sg.prod/alb" -> "sg.prod/app" [label="tcp 8080"' in source
     assert '"sg.prod/app" -> "sg.prod/db" [label="tcp 5432"' in source
     app = source.split('subgraph "cluster_sg.prod/app" {')[1].split("}")[0]

@@ -51,7 +51,7 @@ def build_groups(design: Design, network: Any) -> SafeDigraph:
     ...                         "db": {"ingress": [{"protocol": "tcp", "ports": 5432, "source": "web"}]}},
     ...     "instances": {"w": {"subnet": "a", "security_groups": ["web"]}, "d": {"subnet": "a", "security_groups": ["db"]}}}}})
     >>> src = build_groups(d, build_network(d)).source
-    >>> '"sg.p/web" -> "sg.p/db" [label="tcp 5432"' in src and '"internet" -> "sg.p/web" [label="tcp 443"' in src
+    >>> '"sg.p/web" -> "sg.p/db" [label="tcp 5432"' in src and 'internet -> "sg.p/web" [label="tcp 443"' in src
     True
     """
     graph = SafeDigraph(name=_encoded(design.name or ""),
