@@ -130,13 +130,35 @@ def test_one_edge_per_subnet_default_route(design: Design, parse_dot: Any) -> No
     for vpc_name, vpc in design.iter_vpcs():
         for subnet_name in vpc.subnets:
             node = dot_id(f"subnet:{vpc_name}/{subnet_name}")
-            into = [e for e in dot.edges if e[1] == node and e[2].get("style") != "invis"]
+            into = [e for e in dot.edges if e[1] == node and e[2].get("style") not in ("invis", "dotted")]
             assert len(into) <= 1
             table = vpc.route_tables.get(vpc.subnets[subnet_name].route_table or vpc.main_route_table)
             defaults = [r for r in (table.routes if table else []) if str(r.destination) in ("0.0.0.0/0", "::/0")]
             assert bool(into) == bool(defaults), subnet_name
             for _, _, attrs in into:
                 assert attrs["dir"] == "back" and str(defaults[0].destination) in attrs["label"]
+
+
+def test_other_routes_are_dotted_edges_labelled_with_their_destinations(design: Design, parse_dot: Any) -> None:
+    """Routes besides the local and the default one show where they lead (one edge per subnet and target)."""
+    dot = parse_dot(diagram_source(design))
+    for vpc_name, vpc in design.iter_vpcs():
+        for subnet_name, subnet in vpc.subnets.items():
+            node = dot_id(f"subnet:{vpc_name}/{subnet_name}")
+            labels = " ".join(e[2].get("label", "") for e in dot.edges if e[1] == node and e[2].get("style") == "dotted")
+            table = vpc.route_tables.get(subnet.route_table or vpc.main_route_table)
+            routes = [r for r in (table.routes if table else []) if r.target != "local" and r.state != "blackhole"]
+            defaults = [r for r in routes if str(r.destination) in ("0.0.0.0/0", "::/0")]
+            others = [r for r in routes if not defaults or str(r.destination) != str(defaults[0].destination)]
+            for route in others[:3]:
+                if str(route.destination) not in labels:
+                    assert f"+{len(others) - 3}" in labels or _undrawn(dot, route, vpc_name), (subnet_name, route)
+
+
+def _undrawn(dot: Any, route: Any, vpc_name: str) -> bool:
+    """A route whose target is no node of its own VPC (missing, unknown, or another VPC's, which AWS refuses)."""
+    return not any(name.partition(".")[2].startswith(f"{vpc_name}/") and str(route.target) in name
+                   for name in dot.node_cluster)
 
 
 def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: Any) -> None:

@@ -140,6 +140,7 @@ class SubnetFacts:
     aws_id: str | None = None
     #: the subnet's Name tag, when it has one that differs from its name
     tag_name: str | None = None
+    ipv6_cidr: str | None = None
     missing: tuple[str, ...] = ()  # "route table" / "NACL" when the design names one that does not exist
 
 
@@ -313,6 +314,7 @@ def _gather(design: Design, network: Any = None) -> _Facts:
                 vpc=vpc_name, name=name, az=subnet.az, cidr=str(subnet.cidr), public=bool(public),
                 free_addresses=int(free), route_table=table, network_acl=nacl, aws_id=subnet.id,
                 tag_name=next(iter(_titled(name, subnet)[:-1]), None),
+                ipv6_cidr=str(subnet.ipv6_cidr) if subnet.ipv6_cidr is not None else None,
                 missing=tuple(word for word, found in (("route table", table in vpc.route_tables),
                                                        ("NACL", nacl in vpc.network_acls)) if not found),
             )
@@ -521,7 +523,8 @@ def _subnet_text(facts: SubnetFacts) -> str:
     kind = "public" if facts.public else "private"
     table = facts.route_table + (" (missing)" if "route table" in facts.missing else "")
     nacl = facts.network_acl + (" (missing)" if "NACL" in facts.missing else "")
-    return _label(f"{facts.cidr}, {kind}", _free_text(facts.free_addresses), f"route table {table}, NACL {nacl}")
+    return _label(f"{facts.cidr}, {kind}", facts.ipv6_cidr, _free_text(facts.free_addresses),
+                  f"route table {table}, NACL {nacl}")
 
 
 def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
@@ -781,6 +784,40 @@ def _connections(b: _Builder) -> None:
         # Written target → subnet with dir=back so that the target ranks above the subnet
         # (internet at the top, then gateways, public subnets, private subnets).
         b.edge(head, node, "default-route", f"{destination} {word}".strip(), dir="back", **attrs)
+    if b.view == "detailed":
+        _other_routes(b)
+
+
+def _other_routes(b: _Builder) -> None:
+    """One dotted edge per subnet and target for the routes other than the local and the default one, labelled
+    with their destinations (``::/0`` to an egress-only gateway, a peer VPC's CIDR, a prefix list...)."""
+    design = b.design
+    for node, facts in sorted(b.facts.subnets.items()):
+        table = design.vpcs[facts.vpc].route_tables.get(facts.route_table)
+        if table is None:
+            continue
+        default = _default_route(design, facts.vpc, facts.route_table)
+        by_target: dict[str, list[str]] = defaultdict(list)
+        for route in table.routes:
+            destination = str(route.destination)
+            if route.target == "local" or (default is not None and destination == default[0]):
+                continue
+            head, _ = _target_node(design, facts.vpc, route.target, b.view, b.facts)
+            if head is None or route.state == "blackhole":
+                continue
+            if head.startswith("tgw:"):
+                head = _attachment_in(design, head[len("tgw:"):], facts.vpc)
+            elif head.startswith("router:"):
+                head = f"router:{facts.vpc}"
+            elif head.split(":", 1)[-1].split("/", 1)[0] != facts.vpc:
+                continue  # a target of another VPC, which AWS refuses (RT-05): not drawn as if it worked
+            if head is not None and head in b.drawn and head != node:
+                by_target[head].append(destination)
+        for head, destinations in sorted(by_target.items()):
+            shown = ", ".join(destinations[:3]) + (f" (+{len(destinations) - 3})" if len(destinations) > 3 else "")
+            inside = b.facts.located.get(head) == node
+            attrs = {} if inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
+            b.edge(head, node, "route", shown, dir="back", **attrs)
 
 
 def _zone_of(b: _Builder, node: str) -> str | None:

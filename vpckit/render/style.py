@@ -94,6 +94,7 @@ NODES: dict[str, dict[str, str]] = {
 #: Edge attributes per connection kind.
 EDGES: dict[str, dict[str, str]] = {
     "default-route": {"style": "solid"},
+    "route": {"style": "dotted", "constraint": "false"},
     "gateway": {"style": "solid", "dir": "both", "arrowhead": "none", "arrowtail": "none", "penwidth": "1.5",
                 "color": NETWORKING},
     "peering": {"style": "bold", "dir": "both", "color": VPC, "fontcolor": VPC, "penwidth": "2"},
@@ -120,6 +121,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("blackhole", "a default route that leads nowhere"),
     ("edge:gateway", "internet gateway to the internet"),
     ("edge:default-route", "a subnet's default route (0.0.0.0/0, else ::/0), from its target"),
+    ("edge:route", "a subnet's other routes (their destinations), from their target"),
     ("edge:lb-target", "load balancer to a registered target (target group protocol, port)"),
     ("edge:peering", "VPC peering connection"),
     ("edge:tgw-attachment", "transit gateway attachment to its hub"),
