@@ -655,6 +655,8 @@ class DiagramRenderer(str, enum.Enum):
 
 
 class DiagramView(str, enum.Enum):
+    auto = "auto"
+    summary = "summary"
     detailed = "detailed"
     subnets = "subnets"
     vpcs = "vpcs"
@@ -666,7 +668,7 @@ def diagram(
     source: str = SourceArg,
     output: Path = typer.Option(..., "--output", "-o", help="FILE.svg, FILE.png, FILE.pdf, FILE.dot or FILE.html (interactive: pan, zoom, search, details; the suffix picks the format)."),
     force: bool = ForceOpt,
-    view: DiagramView = typer.Option(DiagramView.detailed, "--view", help="detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC; security-groups: groups around their members, inbound rules as edges."),
+    view: DiagramView = typer.Option(DiagramView.auto, "--view", help="auto (default): detailed, or summary when there are too many subnets for a page; detailed: everything; subnets: subnets and gateways; vpcs: one box per VPC; security-groups: groups around their members, inbound rules as edges; summary: each AZ's subnets by tier."),
     path: Optional[str] = typer.Option(None, "--path", help='Draw a reachability answer: "FROM -> TO : PROTO/PORT".'),
     renderer: Optional[DiagramRenderer] = typer.Option(None, "--renderer", help="dot (Graphviz) or pure (graphviz-pure); default: dot when installed, else pure. Name one for byte-identical output across machines."),
     timeout: float = typer.Option(120.0, "--timeout", min=1, help="Seconds the layout may take before it is stopped."),
@@ -683,9 +685,18 @@ def diagram(
     _guard_output(output, (source,), force)
     design = _load(source, input_format, parameter, region)
     network, answer = path_answer(design, path) if path else (None, None)
-    fmt = draw(design, output, view.value, network=network, answer=answer,
+    chosen = view.value
+    if view is DiagramView.auto:
+        from .render.summary import SUMMARY_FROM
+
+        subnets = sum(len(vpc.subnets) for vpc in design.vpcs.values())
+        chosen = "summary" if subnets >= SUMMARY_FROM and path is None else "detailed"
+        if chosen == "summary":
+            typer.echo(f"vpckit: {subnets} subnets are more than a page shows: drawing the summary view "
+                       "(each AZ's subnets by tier); --view detailed draws every subnet", err=True)
+    fmt = draw(design, output, chosen, network=network, answer=answer,
                renderer=renderer.value if renderer is not None else None, timeout=timeout)
-    typer.echo(f"{fmt} diagram ({view.value} view) written to {output}", err=True)
+    typer.echo(f"{fmt} diagram ({chosen} view) written to {output}", err=True)
 
 
 @app.callback(invoke_without_command=True)

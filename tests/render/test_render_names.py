@@ -38,3 +38,25 @@ def test_the_security_groups_view_draws_groups_around_members_and_inbound_rules_
     app = source.split('subgraph "cluster_sg.prod/app" {')[1].split("}")[0]
     assert '"eni.prod/app-1"' in app and '"eni.prod/app-2"' in app
     assert "cluster_sg.prod/default" not in source  # unused and without rules
+
+
+def test_a_network_too_large_for_a_page_is_summarised_by_default(tmp_path, capsys) -> None:
+    """From SUMMARY_FROM subnets the default view counts each AZ's subnets by tier, and says how to see them all."""
+    import json
+    import sys
+
+    from vpckit.cli import main
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    from render_bench import one_vpc
+
+    design = tmp_path / "big.json"
+    design.write_text(json.dumps(one_vpc(150)))
+    assert main(["diagram", str(design), "-o", str(tmp_path / "big.dot")]) == 0
+    err = capsys.readouterr().err
+    assert "150 subnets are more than a page shows: drawing the summary view" in err and "--view detailed" in err
+    source = (tmp_path / "big.dot").read_text()
+    assert source.count("49 private subnets (default route)") == 3 and source.count("1 public subnet\\n") == 3
+    assert "0.0.0.0/0 (49 subnets)" in source
+    assert main(["diagram", str(design), "-o", str(tmp_path / "all.dot"), "--view", "detailed"]) == 0
+    assert (tmp_path / "all.dot").read_text().count("subgraph \"cluster_subnet.") == 150

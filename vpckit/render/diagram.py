@@ -26,8 +26,8 @@ from ..model.types import looks_like_address
 from ..network import build_network, resolve
 from . import style
 
-View = Literal["detailed", "subnets", "vpcs", "security-groups"]
-VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs", "security-groups")
+View = Literal["detailed", "subnets", "vpcs", "security-groups", "summary"]
+VIEWS: tuple[str, ...] = ("detailed", "subnets", "vpcs", "security-groups", "summary")
 
 #: Addresses AWS keeps in every IPv4 subnet (SUB-04).
 RESERVED_PER_SUBNET = 5
@@ -955,6 +955,10 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
         from .groups import build_groups
 
         return build_groups(design, network if network is not None else network_of(design))
+    if view == "summary":
+        from .summary import build_summary
+
+        return build_summary(design, network)
     facts = _gather(design, network)
     graph = SafeDigraph(
         name=_encoded(design.name or ""),
