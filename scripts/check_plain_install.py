@@ -41,7 +41,7 @@ USAGE_CASES: tuple[Case, ...] = (
     Case(("validate", THREE_TIER, "--bogus"), 2, "vpckit validate: no such option: --bogus"),
     Case(("validate", THREE_TIER, "--fail-o", "error"), 2, "did you mean --fail-on?"),
     Case(("diagram", THREE_TIER, "-o", "x.svg", "--view", "subnet"), 2,
-         "invalid value for '--view': 'subnet' is not one of 'detailed', 'subnets', 'vpcs'; did you mean 'subnets'?"),
+         "invalid value for '--view': 'subnet' is not one of 'auto', 'summary', 'detailed', 'subnets', 'vpcs', 'security-groups'; did you mean 'subnets'?"),
     Case(("rules", "--format", "xml"), 2, "vpckit rules: invalid value for '--format' / '-f': 'xml' is not one of 'text', 'json'"),
     Case(("nosuch",), 2, "no such command 'nosuch'"),
     Case(("reach", THREE_TIER, "--from", "app-1", "--to", "app-2", "--icmp-type", "abc"), 2,
