@@ -60,3 +60,16 @@ def test_a_network_too_large_for_a_page_is_summarised_by_default(tmp_path, capsy
     assert "0.0.0.0/0 (49 subnets)" in source
     assert main(["diagram", str(design), "-o", str(tmp_path / "all.dot"), "--view", "detailed"]) == 0
     assert (tmp_path / "all.dot").read_text().count("subgraph \"cluster_subnet.") == 150
+
+
+def test_attachment_subnets_carry_their_attachment_and_databases_their_subnet_group() -> None:
+    from vpckit.model import Design
+
+    hub = diagram_source(load(str(Path(__file__).resolve().parents[2] / "designs" / "hub-and-spoke.yaml")))
+    assert "route table to-hub, NACL default\\ntransit gateway attachment hub/dev" in hub
+    design = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "subnets": {
+        "db-a": {"az": "us-east-1a", "cidr": "10.0.1.0/24"}, "db-b": {"az": "us-east-1b", "cidr": "10.0.2.0/24"}},
+        "db_subnet_groups": {"orders": {"subnets": ["db-a", "db-b"]}},
+        "rds_instances": {"orders-db": {"engine": "postgres", "subnet_group": "orders", "multi_az": True}}}}})
+    source = diagram_source(design)
+    assert "multi-AZ (standby in another AZ)\\nDB subnet group orders: db-a, db-b" in source

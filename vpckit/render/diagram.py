@@ -141,6 +141,8 @@ class SubnetFacts:
     #: the subnet's Name tag, when it has one that differs from its name
     tag_name: str | None = None
     ipv6_cidr: str | None = None
+    #: the transit gateway attachments that place an interface in this subnet (``hub/prod``)
+    attachments: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()  # "route table" / "NACL" when the design names one that does not exist
 
 
@@ -248,12 +250,17 @@ def _collect_resources(design: Design, facts: _Facts) -> None:
             facts.load_balancers[vpc_name].append(_Resource(f"lb:{vpc_name}/{name}", "lb", _lb_label(name, lb, subnets)))
         for name, rds in sorted(vpc.rds_instances.items()):
             subnet_ref = rds.subnet
+            group_line = None
             if subnet_ref is None:
-                group = vpc.db_subnet_groups.get(resolve.find_in(vpc.db_subnet_groups, rds.subnet_group) or "")
+                group_name = resolve.find_in(vpc.db_subnet_groups, rds.subnet_group) if rds.subnet_group else None
+                group = vpc.db_subnet_groups.get(group_name or "")
                 subnet_ref = group.subnets[0] if group and group.subnets else None
-            extra = "multi-AZ" if rds.multi_az else None
+                if group is not None:
+                    # Drawn in the group's first subnet; the group says where else AWS may place it.
+                    group_line = f"DB subnet group {group_name}: {', '.join(group.subnets)}"
+            extra = "multi-AZ (standby in another AZ)" if rds.multi_az else None
             put(subnet_ref, f"eni:{vpc_name}/{name}", "rds",
-                _label(*_titled(name, rds), f"RDS {rds.engine} :{rds.port}", _ip(rds.private_ip), extra))
+                _label(*_titled(name, rds), f"RDS {rds.engine} :{rds.port}", _ip(rds.private_ip), extra, group_line))
         for name, endpoint in sorted(vpc.endpoints.items()):
             if endpoint.type == "gateway":
                 continue
@@ -300,6 +307,13 @@ def _network_ips(network: Any, node_id: str) -> list[str]:
 def _gather(design: Design, network: Any = None) -> _Facts:
     facts = _Facts()
     _collect_resources(design, facts)
+    attached: dict[str, list[str]] = defaultdict(list)
+    for tgw_name, tgw in sorted(design.transit_gateways.items()):
+        for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
+            for subnet_ref in attachment.subnets:
+                subnet = _subnet_ref(design, vpc_name, subnet_ref)
+                if subnet is not None:
+                    attached[_subnet_node(vpc_name, subnet)].append(f"{tgw_name}/{att_name}")
     for vpc_name, vpc in design.iter_vpcs():
         for name, subnet in sorted(vpc.subnets.items()):
             node = _subnet_node(vpc_name, name)
@@ -315,6 +329,7 @@ def _gather(design: Design, network: Any = None) -> _Facts:
                 free_addresses=int(free), route_table=table, network_acl=nacl, aws_id=subnet.id,
                 tag_name=next(iter(_titled(name, subnet)[:-1]), None),
                 ipv6_cidr=str(subnet.ipv6_cidr) if subnet.ipv6_cidr is not None else None,
+                attachments=tuple(attached.get(node, ())),
                 missing=tuple(word for word, found in (("route table", table in vpc.route_tables),
                                                        ("NACL", nacl in vpc.network_acls)) if not found),
             )
@@ -524,7 +539,8 @@ def _subnet_text(facts: SubnetFacts) -> str:
     table = facts.route_table + (" (missing)" if "route table" in facts.missing else "")
     nacl = facts.network_acl + (" (missing)" if "NACL" in facts.missing else "")
     return _label(f"{facts.cidr}, {kind}", facts.ipv6_cidr, _free_text(facts.free_addresses),
-                  f"route table {table}, NACL {nacl}")
+                  f"route table {table}, NACL {nacl}",
+                  f"transit gateway attachment {', '.join(facts.attachments)}" if facts.attachments else None)
 
 
 def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
