@@ -88,24 +88,24 @@ ODD_NUMBERS = [-1, 0, 1, 65535, 65536, 70000, 2 ** 31, 2 ** 64, -(2 ** 63), 100.
                float("-inf"), float("nan"), 256, 255, -2, 32767, 32766, 32768]
 
 
-def _paths(data: Any, prefix: tuple = ()) -> list[tuple]:
+def value_paths(data: Any, prefix: tuple = ()) -> list[tuple]:
     found = []
     if isinstance(data, dict):
         for key, value in data.items():
             found.append((*prefix, key))
-            found.extend(_paths(value, (*prefix, key)))
+            found.extend(value_paths(value, (*prefix, key)))
     elif isinstance(data, list):
         for index, value in enumerate(data):
             found.append((*prefix, index))
-            found.extend(_paths(value, (*prefix, index)))
+            found.extend(value_paths(value, (*prefix, index)))
     return found
 
 
-def _strings(data: Any) -> list[str]:
+def strings_of(data: Any) -> list[str]:
     if isinstance(data, dict):
-        return [s for v in data.values() for s in _strings(v)] + [k for k in data if isinstance(k, str)]
+        return [s for v in data.values() for s in strings_of(v)] + [k for k in data if isinstance(k, str)]
     if isinstance(data, list):
-        return [s for v in data for s in _strings(v)]
+        return [s for v in data for s in strings_of(v)]
     return [data] if isinstance(data, str) else []
 
 
@@ -123,10 +123,10 @@ def _odd_value(rng: random.Random, data: Any) -> Any:
             nested = [nested] if rng.random() < 0.7 else {"k": nested}
         return nested
     if choice == 4:
-        strings = _strings(data)
+        strings = strings_of(data)
         return rng.choice(strings) if strings else "x"
     if choice == 5:
-        return rng.choice(ODD_STRINGS) + rng.choice(_strings(data) or ["x"])
+        return rng.choice(ODD_STRINGS) + rng.choice(strings_of(data) or ["x"])
     if choice == 6:
         return str(rng.choice(ODD_NUMBERS))
     if choice == 7:
@@ -139,7 +139,7 @@ def mutate_data(rng: random.Random, data: Any) -> tuple[Any, str]:
     data = copy.deepcopy(data)
     done = []
     for _ in range(rng.randint(1, 3)):
-        paths = _paths(data)
+        paths = value_paths(data)
         if not paths:
             break
         path = rng.choice(paths)
@@ -157,7 +157,7 @@ def mutate_data(rng: random.Random, data: Any) -> tuple[Any, str]:
         elif op == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[path[-1]]))
         elif op == "swap":
-            strings = _strings(data)
+            strings = strings_of(data)
             parent[path[-1]] = rng.choice(strings) if strings else None
     return data, "; ".join(done)
 

@@ -31,6 +31,8 @@ from vpckit.errors import InputError
 from vpckit.model import Design
 from vpckit.sources.native import loads
 
+from ..fuzzer import value_paths, strings_of
+
 DESIGNS = Path(__file__).resolve().parents[2] / "designs"
 SEEDS = {p.name: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(DESIGNS.glob("*.yaml"))}
 POSITIONED = re.compile(r"^.+?:\d+:\d+: .+$")
@@ -48,32 +50,10 @@ FUZZ_CLI = settings(max_examples=max(EXAMPLES // 4, 1), phases=[Phase.explicit, 
 Node = tuple[Any, ...]
 
 
-def _paths(data: Any, prefix: Node = ()) -> list[Node]:
-    """Every path to a value inside the data (mapping keys and list indices)."""
-    found = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            found.append((*prefix, key))
-            found.extend(_paths(value, (*prefix, key)))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            found.append((*prefix, index))
-            found.extend(_paths(value, (*prefix, index)))
-    return found
-
-
 def _parent(data: Any, path: Node) -> Any:
     for part in path[:-1]:
         data = data[part]
     return data
-
-
-def _strings(data: Any) -> list[str]:
-    if isinstance(data, dict):
-        return [s for v in data.values() for s in _strings(v)] + [k for k in data if isinstance(k, str)]
-    if isinstance(data, list):
-        return [s for v in data for s in _strings(v)]
-    return [data] if isinstance(data, str) else []
 
 
 ODD_VALUES = st.one_of(
@@ -92,7 +72,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, Any]:
     name = draw(st.sampled_from(sorted(SEEDS)))
     data = copy.deepcopy(SEEDS[name])
     for _ in range(draw(st.integers(1, 4))):
-        paths = _paths(data)
+        paths = value_paths(data)
         if not paths:
             break
         path = draw(st.sampled_from(paths))
@@ -112,7 +92,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, Any]:
             base = value.split("/")[0] if isinstance(value, str) else "10.0.0.0"
             parent[path[-1]] = draw(st.sampled_from(CIDR_CORRUPTIONS)).format(base)
         else:  # swap-reference: a name from elsewhere in the design
-            strings = _strings(data)
+            strings = strings_of(data)
             if strings:
                 parent[path[-1]] = draw(st.sampled_from(strings))
     return name, data
