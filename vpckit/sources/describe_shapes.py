@@ -14,7 +14,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-__all__ = ["item_shape", "shape_problem"]
+__all__ = ["item_shape", "shape_problem", "describe_value"]
 
 
 @lru_cache(maxsize=None)
@@ -68,7 +68,7 @@ def shape_problem(value: Any, shape: Any) -> tuple[tuple, str] | None:
         current, at, path = stack.pop()
         what, kind = _EXPECTED.get(at.type_name, (None, object))
         if not isinstance(current, kind) or (isinstance(current, bool) and kind in (int, (int, float))):
-            return path, f"expected {what}, got {_describe(current)}"
+            return path, f"expected {what}, got {describe_value(current)}"
         children: list[tuple[Any, Any, tuple]] = []
         if at.type_name == "structure":
             children = [(current[name], member, (*path, name)) for name, member in at.members.items()
@@ -82,7 +82,12 @@ def shape_problem(value: Any, shape: Any) -> tuple[tuple, str] | None:
     return None
 
 
-def _describe(value: Any) -> str:
+def describe_value(value: Any) -> str:
+    """How a value of the wrong type is named in a message.
+
+    >>> describe_value([1]), describe_value(None), describe_value("22,80")
+    ('a list', 'null', "str '22,80'")
+    """
     kind = {dict: "a mapping", list: "a list", type(None): "null"}.get(type(value))
     if kind is not None:
         return kind

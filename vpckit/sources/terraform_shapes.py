@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from .describe_shapes import describe_value as _describe
+
 __all__ = ["value_problem"]
 
 TEXT, NUMBER, FLAG, TEXTS, BLOCKS, TAGS = "text", "a number", "true or false", "a list of text", "a list of blocks", \
@@ -83,11 +85,6 @@ def _fits(value: Any, kind: str) -> bool:
     if kind == BLOCKS:
         return isinstance(value, list) and all(isinstance(item, dict) or item is None for item in value)
     return isinstance(value, dict) and all(isinstance(item, str) or item is None for item in value.values())
-
-
-def _describe(value: Any) -> str:
-    kind = {dict: "a mapping", list: "a list", type(None): "null"}.get(type(value))
-    return kind or f"{type(value).__name__} {value!r}"[:60]
 
 
 def value_problem(values: Any) -> tuple[tuple, str] | None:
