@@ -73,3 +73,14 @@ def test_attachment_subnets_carry_their_attachment_and_databases_their_subnet_gr
         "rds_instances": {"orders-db": {"engine": "postgres", "subnet_group": "orders", "multi_az": True}}}}})
     source = diagram_source(design)
     assert "multi-AZ (standby in another AZ)\\nDB subnet group orders: db-a, db-b" in source
+
+
+def test_a_path_title_keeps_the_design_title_on_its_own_lines() -> None:
+    from vpckit.render import path_answer
+
+    design = load(str(Path(__file__).resolve().parents[2] / "designs" / "hub-and-spoke.yaml"))
+    network, answer = path_answer(design, "dev-app-1 -> prod-app-1 : tcp/22")
+    source = diagram_source(design, network=network, answer=answer)
+    title = re.findall(r'^\tlabel="([^"]*)"', source, re.M)[-1]  # the overlay's, written after the graph's own
+    assert title.startswith("hub-and-spoke\\nTransit gateway hub") and "\\\\n" not in title
+    assert title.endswith("\\npath dev-app-1 -> prod-app-1 : tcp/22: unreachable")

@@ -104,6 +104,8 @@ class SafeDigraph(graphviz.Digraph):
 
     def __init__(self, *args: Any, graph_attr: dict[str, Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, graph_attr=None if graph_attr is None else _safe(graph_attr), **kwargs)
+        #: the graph's title as given (``graph_attr`` holds it written for DOT)
+        self.title: str = (graph_attr or {}).get("label") or ""
 
     def node(self, name: str, label: str | None = None, _attributes: Any = None, **attrs: Any) -> None:
         super().node(name, None if label is None else safe_text(label), _attributes=_attributes, **_safe(attrs))

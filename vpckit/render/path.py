@@ -168,8 +168,7 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
         graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER, **extra)
     shown = {"edge:forward"} | ({"edge:return"} if len(back) > 1 else set()) | ({"blocker"} if by_node else set())
     graph.node("legend:path", legend_label(shown, "Path"), id="legend:path", shape="plaintext", margin="0")
-    title = graph.graph_attr.get("label", "")
-    graph.attr(label=_label(title, f"path {_query_text(answer)}: {answer.verdict}"))
+    graph.attr(label=_label(getattr(graph, "title", ""), f"path {_query_text(answer)}: {answer.verdict}"))
 
 
 def _wrap(text: str, width: int = 48) -> str:
