@@ -662,6 +662,17 @@ def _order_zones(b: _Builder, box: graphviz.Digraph, vpc_name: str, by_az: dict[
             box.edge(dot_id(bottom), anchor, style="invis")
 
 
+def _vpc_bottoms(b: _Builder, vpc_name: str) -> list[str]:
+    """The nodes at the bottom of a VPC: the row of points that orders its AZs (:func:`_order_zones`), or the
+    bottom of its one AZ (tying each AZ's own bottom instead would compete with that order)."""
+    by_az: dict[str, list[SubnetFacts]] = defaultdict(list)
+    for facts in b.by_vpc.get(vpc_name, []):
+        by_az[facts.az].append(facts)
+    if len(by_az) > 1:
+        return [f"order:{vpc_name}/{az}" for az in sorted(by_az)]
+    return [node for facts in by_az.values() for node in _bottom_nodes(b, max(facts, key=lambda f: _stacking_key(b.design, f)))]
+
+
 def _bottom_nodes(b: _Builder, facts: SubnetFacts) -> list[str]:
     """The nodes at the bottom of a subnet's box: its resources, or the subnet's own node."""
     node = _subnet_node(facts.vpc, facts.name)
@@ -769,6 +780,9 @@ def _connections(b: _Builder) -> None:
                 # The attachment is a node inside its VPC that carries its own label, so nothing
                 # about one VPC is written between two others.
                 b.edge(_attachment_node(tgw_name, att_name), f"tgw:{tgw_name}", "tgw-attachment", None, **extra)
+                # The hub below every VPC it joins: its edges then leave each VPC downwards, never across another.
+                for bottom in _vpc_bottoms(b, vpc_name):
+                    b.graph.edge(dot_id(bottom), dot_id(f"tgw:{tgw_name}"), style="invis")
     if b.view == "vpcs":
         return
     _load_balancer_edges(b)
