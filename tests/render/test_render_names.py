@@ -84,3 +84,10 @@ def test_a_path_title_keeps_the_design_title_on_its_own_lines() -> None:
     title = re.findall(r'^\tlabel="([^"]*)"', source, re.M)[-1]  # the overlay's, written after the graph's own
     assert title.startswith("hub-and-spoke\\nTransit gateway hub") and "\\\\n" not in title
     assert title.endswith("\\npath dev-app-1 -> prod-app-1 : tcp/22: unreachable")
+
+
+def test_a_vpc_router_is_drawn_saying_what_it_sends_over_its_peerings() -> None:
+    source = diagram_source(load(str(Path(__file__).resolve().parents[2] / "designs" / "peered-vpcs.yaml")))
+    assert 'label="VPC router\\n10.20.0.0/16 via app-data"' in source
+    assert 'label="VPC router\\n10.10.0.0/16 via app-data"' in source
+    assert "shape=circle" not in source

@@ -566,7 +566,7 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
             b.node(where, _attachment_node(tgw_name, att_name), _label(att_name, f"attachment to {tgw_name}", table, state),
                    "tgw-attachment", **({} if state is None else {"style": "rounded,dashed"}))
     if f"router:{vpc_name}" in b.routers:
-        b.node(where, f"router:{vpc_name}", "router", "router")
+        b.node(where, f"router:{vpc_name}", _label("VPC router", *_peering_routes(b.design, vpc_name)), "router")
     if b.view == "detailed":
         for item in b.facts.load_balancers.get(vpc_name, []):
             b.node(where, item.node_id, item.label, item.kind)
@@ -724,6 +724,19 @@ def _needs_router(design: Design) -> set[str]:
                         if other:
                             routers.add(f"router:{other}")
     return routers
+
+
+def _peering_routes(design: Design, vpc_name: str) -> list[str]:
+    """What a VPC's router sends over peering connections: ``10.20.0.0/16 via app-data``, one line per peering."""
+    by_peering: dict[str, set[str]] = defaultdict(set)
+    for table in design.vpcs[vpc_name].route_tables.values():
+        for route in table.routes:
+            if route.target not in design.peering_connections and not str(route.target).startswith("pcx-"):
+                continue  # cheap test first: resolving every route's target scans every VPC
+            ref = resolve.route_target(design, vpc_name, route.target)
+            if ref is not None and ref.kind == "peering_connection":
+                by_peering[ref.name].add(str(route.destination))
+    return [f"{', '.join(sorted(cidrs))} via {name}" for name, cidrs in sorted(by_peering.items())]
 
 
 def _vpc_anchor(b: _Builder, vpc_name: str) -> str:
