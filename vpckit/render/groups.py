@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Design, protocol_name
 from ..network import resolve
 from . import style
-from .diagram import SafeDigraph, _encoded, _label, _titled, cluster_id, dot_id
+from .diagram import SafeDigraph, _encoded, _label, _titled, cluster_id, dot_id, legend_label
 
 __all__ = ["build_groups"]
 
@@ -99,5 +99,7 @@ def build_groups(design: Design, network: Any) -> SafeDigraph:
                         if tail not in outside:
                             outside.add(tail)
                             graph.node(dot_id(tail), text, id=tail, shape="note")
-                    graph.edge(dot_id(tail), dot_id(setting), label=_traffic(rule), color="#7B2EDA", fontcolor="#7B2EDA")
+                    graph.edge(dot_id(tail), dot_id(setting), label=_traffic(rule), **style.EDGES["sg-ingress"])
+    graph.node("legend", legend_label({"security-group", "edge:sg-ingress"}), id="legend", shape="plaintext",
+               margin="0")
     return graph

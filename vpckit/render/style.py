@@ -95,6 +95,8 @@ NODES: dict[str, dict[str, str]] = {
 EDGES: dict[str, dict[str, str]] = {
     "default-route": {"style": "solid"},
     "route": {"style": "dotted", "constraint": "false"},
+    "sg-ingress": {"color": "#7B2EDA", "fontcolor": "#7B2EDA"},
+    "tier-route": {"style": "solid", "dir": "back"},
     "gateway": {"style": "solid", "dir": "both", "arrowhead": "none", "arrowtail": "none", "penwidth": "1.5",
                 "color": NETWORKING},
     "peering": {"style": "bold", "dir": "both", "color": VPC, "fontcolor": VPC, "penwidth": "2"},
@@ -130,6 +132,9 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("edge:forward", "path: the request, hop by hop (1, 2, ...)"),
     ("edge:return", "path: the reply (r1, r2, ...)"),
     ("blocker", "the component that blocks the path, with the reason"),
+    ("security-group", "security group, around the interfaces that use it"),
+    ("edge:sg-ingress", "an inbound rule: from a group, the internet or a CIDR, with the traffic it allows"),
+    ("edge:tier-route", "the default route of a tier's subnets, with how many take it"),
 )
 #: The word in a node kind's legend sample.
 LEGEND_WORDS: dict[str, str] = {
@@ -139,6 +144,7 @@ LEGEND_WORDS: dict[str, str] = {
     "router": "router",
     "blackhole": "no route",
     "blocker": "BLOCKED",
+    "security-group": "group",
 }
 #: Attributes that make a legend sample look like what it stands for.
 LEGEND_SAMPLES: dict[str, dict[str, str]] = {
@@ -147,5 +153,8 @@ LEGEND_SAMPLES: dict[str, dict[str, str]] = {
     "private": {"shape": "box", "style": "filled", "color": PRIVATE_SUBNET, "fillcolor": PRIVATE_SUBNET_FILL,
                 "fontcolor": "#00676A"},
     "edge:inactive": {"style": "dashed", "color": NETWORKING, "dir": "both"},
+    "security-group": {"shape": "box", "style": "dashed", "color": "#DD344C", "fillcolor": "#FFFFFF",
+                       "fontcolor": "#DD344C"},
+    "edge:sg-ingress": {"color": "#7B2EDA"},
     "blocker": {"shape": "box", **BLOCKER},
 }

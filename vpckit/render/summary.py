@@ -17,7 +17,7 @@ from netaddr import IPNetwork
 from ..model import Design
 from . import style
 from .diagram import (SafeDigraph, _default_route, _encoded, _gather, _label, _target_node, _titled, cluster_id,
-                      dot_id)
+                      dot_id, legend_label)
 
 __all__ = ["build_summary", "SUMMARY_FROM"]
 
@@ -78,6 +78,8 @@ def build_summary(design: Design, network: Any = None) -> SafeDigraph:
                             box.edge(dot_id(f"tier:{vpc_name}/{az}/{tier}"), bottom, style="invis")
                             box.edge(top, dot_id(f"tier:{vpc_name}/{az}/{tier}"), style="invis")
             _tier_routes(box, graph, design, facts, vpc_name, groups)
+    kinds = {"public" if key[2] == "public" else "private" for key in groups} | {"edge:gateway", "edge:tier-route"}
+    graph.node("legend", legend_label(kinds), id="legend", shape="plaintext", margin="0")
     return graph
 
 
@@ -113,5 +115,4 @@ def _tier_routes(box: Any, graph: Any, design: Design, facts: Any, vpc_name: str
             if head.startswith("target:"):
                 box.node(dot_id(head), head.split("/", 1)[1], id=head, **style.NODES["nat"])
             label = f"{destinations[0]} ({len(destinations)} subnet{'s' if len(destinations) > 1 else ''})"
-            graph.edge(dot_id(head), dot_id(f"tier:{vpc}/{az}/{tier}"), label=label, dir="back",
-                       **style.EDGES["default-route"])
+            graph.edge(dot_id(head), dot_id(f"tier:{vpc}/{az}/{tier}"), label=label, **style.EDGES["tier-route"])
