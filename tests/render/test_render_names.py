@@ -38,6 +38,7 @@ def test_the_security_groups_view_draws_groups_around_members_and_inbound_rules_
     app = source.split('subgraph "cluster_sg.prod/app" {')[1].split("}")[0]
     assert '"eni.prod/app-1"' in app and '"eni.prod/app-2"' in app
     assert "cluster_sg.prod/default" not in source  # unused and without rules
+    assert "security group, around the interfaces that use it" in source  # the legend says what is drawn
 
 
 def test_a_network_too_large_for_a_page_is_summarised_by_default(tmp_path, capsys) -> None:
@@ -58,6 +59,7 @@ def test_a_network_too_large_for_a_page_is_summarised_by_default(tmp_path, capsy
     source = (tmp_path / "big.dot").read_text()
     assert source.count("49 private subnets (default route)") == 3 and source.count("1 public subnet\\n") == 3
     assert "0.0.0.0/0 (49 subnets)" in source
+    assert "the default route of a tier&#x27;s subnets, with how many take it" in source  # in the legend
     assert main(["diagram", str(design), "-o", str(tmp_path / "all.dot"), "--view", "detailed"]) == 0
     assert (tmp_path / "all.dot").read_text().count("subgraph \"cluster_subnet.") == 150
 
