@@ -74,6 +74,7 @@ REGRESSIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "snapshot-Vpcs-null-in-a-list.json": (
         VALIDATE_SNAPSHOT, 2, "Vpcs[0].CidrBlockAssociationSet[0]: expected a mapping, got null"),
     "icmp-type-out-of-range.yaml": (VALIDATE, 2, "icmp_type: 70000 is outside 0-255 (or -1 for every type or code)"),
+    "template-deep-nesting.json": (VALIDATE, 2, "values nested more than 100 deep"),
     "template-rule-number-fraction.yaml": (VALIDATE, 0, "RuleNumber: expected a whole number, got 100.9"),
     "public-pool-used-by-the-vpc.json": (VALIDATE, 2, "i: vpckit numbers public IPv4 addresses it is not given from"),
     "plan-port-as-text.json": (VALIDATE, 2, "aws_security_group.app.ingress[0].from_port: expected a number"),

@@ -31,7 +31,7 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port, whole_number
-from .positions import LazyPositions, _Loader, check_aliases, check_escapes, parse_json, read_text, yaml_error
+from .positions import LazyPositions, _Loader, check_aliases, check_depth, check_escapes, parse_json, read_text, yaml_error
 
 __all__ = ["FORMAT", "load", "loads", "parse", "Template", "Unresolved", "ResourceRef", "NO_VALUE"]
 
@@ -122,6 +122,7 @@ def parse(text: str, file: str = "<string>") -> tuple[Any, dict[tuple, Position]
             if file.endswith(".json"):
                 raise
         else:  # JSON is read as JSON: YAML 1.1 reads some valid JSON differently or not at all
+            check_depth(data, text, file)  # the template is evaluated recursively (YAML is bounded by its loader)
             return data, LazyPositions(text, file)
     check_escapes(text, file, pairs=False)
     positions: dict[tuple, Position] = {(): Position(file, 1, 1)}

@@ -12,7 +12,7 @@ import yaml
 from ..errors import InputError
 from ..model.design import Path, Position
 
-__all__ = ["load_with_positions", "load_yaml", "parse_json", "read_text", "decode", "text_position", "check_aliases",
+__all__ = ["load_with_positions", "load_yaml", "parse_json", "check_depth", "read_text", "decode", "text_position", "check_aliases",
            "check_escapes", "yaml_error", "MAX_ALIAS_NODES", "MAX_DEPTH"]
 
 #: How many nodes YAML aliases may add beyond those written in the file. A design that shares a
@@ -510,6 +510,26 @@ def parse_json(text: str, file: str) -> Any:
     except json.JSONDecodeError as error:
         raise InputError(f"invalid JSON: {error.msg}", Position(file, error.lineno, error.colno)) from None
     return data
+
+
+def check_depth(data: Any, text: str, file: str) -> None:
+    """Refuse parsed JSON nested deeper than :data:`MAX_DEPTH`, at the first bracket beyond it (for readers that
+    walk values recursively; the walk here is iterative, so any depth is safe to measure).
+
+    >>> check_depth([[[1]]], "[[[1]]]", "t.json")
+    >>> deep = "[" * 150 + "]" * 150
+    >>> check_depth(json.loads(deep), deep, "t.json")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.InputError: t.json:1:101: values nested more than 100 deep; a network input is never this deep
+    """
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        if children and depth > MAX_DEPTH:
+            _json_depth(text, file)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
 
 
 def load_with_positions(text: str, file: str, *, lazy: bool = True) -> tuple[Any, dict[Path, Position]]:
