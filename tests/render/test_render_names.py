@@ -93,3 +93,10 @@ def test_a_vpc_router_is_drawn_saying_what_it_sends_over_its_peerings() -> None:
     assert 'label="VPC router\\n10.20.0.0/16 via app-data"' in source
     assert 'label="VPC router\\n10.10.0.0/16 via app-data"' in source
     assert "shape=circle" not in source
+
+
+def test_ipv6_blocks_and_addresses_are_drawn_where_the_design_has_them() -> None:
+    source = diagram_source(load(str(Path(__file__).resolve().parents[2] / "designs" / "dual-stack.yaml")))
+    assert 'label="web-1\\nEC2 instance\\n10.30.0.10\\n2600:1f14:4a1:b200::10\\npublic IP"' in source
+    assert "10.30.0.0/24, public\\n2600:1f14:4a1:b200::/64\\n" in source
+    assert "::/0" in source  # the IPv6 default route to the egress-only gateway, as a labelled edge

@@ -205,6 +205,13 @@ def _is_public(design: Design, vpc_name: str, route_table: str) -> bool:
     return False
 
 
+def _first(addresses: list[Any]) -> str | None:
+    """The first of a resource's IPv6 addresses, with how many more it has."""
+    if not addresses:
+        return None
+    return str(addresses[0]) + (f" (+{len(addresses) - 1} IPv6)" if len(addresses) > 1 else "")
+
+
 def _ip(value: Any) -> str | None:
     return None if value is None or isinstance(value, bool) else str(value)
 
@@ -230,12 +237,14 @@ def _collect_resources(design: Design, facts: _Facts) -> None:
                 public = "public IP"
             state = None if instance.state == "running" else instance.state
             put(instance.subnet, f"eni:{vpc_name}/{name}", "instance",
-                _label(*_titled(name, instance), "EC2 instance", _ip(instance.private_ip), public, state),
+                _label(*_titled(name, instance), "EC2 instance", _ip(instance.private_ip), _first(instance.ipv6_addresses),
+                       public, state),
                 1 + len(instance.secondary_private_ips))
         for name, eni in sorted(vpc.network_interfaces.items()):
             attached = f"on {eni.instance}" if eni.instance else None
             put(eni.subnet, f"eni:{vpc_name}/{name}", "eni",
-                _label(*_titled(name, eni), "ENI", attached, _ip(eni.private_ip), _ip(eni.elastic_ip) or _ip(eni.public_ip)),
+                _label(*_titled(name, eni), "ENI", attached, _ip(eni.private_ip), _first(eni.ipv6_addresses),
+                       _ip(eni.elastic_ip) or _ip(eni.public_ip)),
                 1 + len(eni.secondary_private_ips))
         for name, lb in sorted(vpc.load_balancers.items()):
             # One node per load balancer (it spans subnets and AZs), drawn on the VPC's level;
