@@ -57,7 +57,7 @@ def test_the_page_needs_nothing_from_the_network(page: Path) -> None:
 @pytest.mark.parametrize("search, shown", [
     ("app-1", ["app-1", "eni:prod/app-1", "10.0.10.10", "Route table private-a", "0.0.0.0/0 -> nat-a",
                "NACL app inbound", "Security group app inbound", "Reached by", "tcp 8080"]),
-    ("10.0.20.10", ["orders-db", "10.0.20.10"]),
+    ("10.0.20.10", ["orders-db", "10.0.20.10", "Reached by", "app-1: tcp 5432", "app-2: tcp 5432"]),
     ("web", ["lb:prod/web", "Reached from the internet on", "tcp 443"]),
 ])
 def test_search_finds_a_component_and_shows_its_details(page: Path, search: str, shown: list[str]) -> None:

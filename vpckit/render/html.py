@@ -21,6 +21,8 @@ __all__ = ["page", "component_facts"]
 
 #: Beyond this many interfaces the "who reaches it" question is left to ``vpckit exposure --to``.
 REACH_LIMIT = 60
+#: The resources whose callers the panel lists (gateways and load balancers' own interfaces are paths, not ends).
+_REACHED_KINDS = ("instance", "network_interface", "rds", "lambda", "efs")
 
 
 def component_facts(network: Any, drawn: set[str]) -> dict[str, dict[str, Any]]:
@@ -88,7 +90,7 @@ def _reachability(network: Any, facts: dict[str, dict[str, Any]]) -> None:
             entry["reached_by_note"] = f"vpckit exposure SOURCE --to {entry['id']}"
         return
     for node, entry in facts.items():
-        if node not in network.interfaces or network.interfaces[node].owner_kind != "instance":
+        if node not in network.interfaces or network.interfaces[node].owner_kind not in _REACHED_KINDS:
             continue
         rows = exposure(network, to=node).flows
         entry["reached_by"] = sorted({f"{row.source.name}: {row.protocol} {row.ports}" for row in rows})
