@@ -30,7 +30,7 @@ from ..model import Design, Position
 from ..model.types import parse_protocol
 from . import InputFormat
 from ._iac import Builder, GroupRef, icmp_of, ports_of, rds_port
-from .positions import LazyPositions, parse_json, read_text
+from .positions import LazyPositions, parse_json, read_text, text_position
 from .terraform_shapes import value_problem
 
 __all__ = ["FORMAT", "load", "loads"]
@@ -125,9 +125,7 @@ def _dig(data: Any, *keys: str) -> dict[str, Any] | None:
 
 
 def _key_position(text: str, key: str, file: str) -> Position:
-    offset = max(text.find(f'"{key}"'), 0)
-    line = text.count("\n", 0, offset) + 1
-    return Position(file, line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+    return text_position(text, file, max(text.find(f'"{key}"'), 0))
 
 
 class _Reader:
