@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from typing import Any, Callable
 
 from ..model.types import protocol_name
 from ..network.addressing import RFC6598, Interface, IpKey, is_internet_address, key_address
@@ -991,35 +992,39 @@ class Leg:
 _DECISIONS_KEPT = 50_000
 
 
-def _nacl_decision(nacl, direction: str, packet: Packet, peer: IpKey) -> tuple[list, list, list, str]:
-    """``(pieces, allowed, denied, rules text)`` of a NACL direction for a packet (first match, NACL-03)."""
-    memo = nacl.__dict__.setdefault("_decisions", {})
-    key = (direction, packet.protocol, peer, None if packet.ports is None else tuple(packet.ports), packet.icmp)
+def _remembered(owner: Any, key: tuple, decide: Callable[[], Any]) -> Any:
+    """``decide()`` for ``key``, kept on the compiled ``owner`` (a NACL or group) and reused while it is there."""
+    memo = owner.__dict__.setdefault("_decisions", {})
     found = memo.get(key)
     if found is None:
+        if len(memo) >= _DECISIONS_KEPT:
+            memo.clear()
+        found = memo[key] = decide()
+    return found
+
+
+def _packet_key(direction: str, packet: Packet, peer: IpKey) -> tuple:
+    return direction, packet.protocol, peer, None if packet.ports is None else tuple(packet.ports), packet.icmp
+
+
+def _nacl_decision(nacl, direction: str, packet: Packet, peer: IpKey) -> tuple[list, list, list, str]:
+    """``(pieces, allowed, denied, rules text)`` of a NACL direction for a packet (first match, NACL-03)."""
+    def decide() -> tuple[list, list, list, str]:
         pieces = nacl.evaluate(direction, packet.protocol, peer, packet.ports, packet.icmp)
         rules = "; ".join(
             (p.entry.text(direction) if p.entry else "* deny (implicit)")
             + (f" [ports {ports_text(p.ports)}]" if p.ports is not None and len(pieces) > 1 else "")
             for p in pieces
         )
-        found = (pieces, [p for p in pieces if p.action == "allow"], [p for p in pieces if p.action == "deny"], rules)
-        if len(memo) >= _DECISIONS_KEPT:
-            memo.clear()
-        memo[key] = found
-    return found
+        return pieces, [p for p in pieces if p.action == "allow"], [p for p in pieces if p.action == "deny"], rules
+
+    return _remembered(nacl, _packet_key(direction, packet, peer), decide)
 
 
 def _group_decision(group, direction: str, packet: Packet, peer: IpKey) -> tuple[Ports | None, list[str], bool]:
     """``(ports allowed, texts of the rules that allow them, all allowed)`` of one group for a packet (SG-01)."""
-    memo = group.__dict__.setdefault("_decisions", {})
-    key = (direction, packet.protocol, peer, None if packet.ports is None else tuple(packet.ports), packet.icmp,
-           packet.identity)
-    found = memo.get(key)
-    if found is None:
+    def decide() -> tuple[Ports | None, list[str], bool]:
         got, rules, full = group.allowed(direction, packet.protocol, peer, packet.ports, packet.icmp, packet.identity)
-        found = (got, [f"{group.name}: {r.text(direction)}" for r in rules], full)
-        if len(memo) >= _DECISIONS_KEPT:
-            memo.clear()
-        memo[key] = found
-    return found
+        return got, [f"{group.name}: {r.text(direction)}" for r in rules], full
+
+    return _remembered(group, (*_packet_key(direction, packet, peer), packet.identity), decide)
