@@ -168,9 +168,15 @@ def test_connections_between_vpcs_are_labelled_edges(design: Design, parse_dot: 
         ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
         if None in ends:
             continue
-        key = (dot_id(f"router:{ends[0]}"), dot_id(f"router:{ends[1]}"))
-        assert name in labelled[key]
-        assert _cluster_of(dot, f"router:{ends[0]}") == cluster_id("vpc", ends[0])
+        # Each VPC's router meets the peering's own node, which carries its name and sits in the
+        # region of both ends (or in the AWS Cloud box between regions): nothing outside the cloud.
+        for end in ends:
+            assert (dot_id(f"router:{end}"), dot_id(f"pcx:{name}")) in labelled
+            assert _cluster_of(dot, f"router:{end}") == cluster_id("vpc", end)
+        assert name in dot.node_attrs[dot_id(f"pcx:{name}")]["label"]
+        regions = {design.vpc_region(end) for end in ends}
+        expected = cluster_id("region", regions.pop()) if len(regions) == 1 else "cluster_cloud"
+        assert _cluster_of(dot, f"pcx:{name}") == expected
     for tgw_name, tgw in design.transit_gateways.items():
         region = cluster_id("region", tgw.region or design.region)
         assert _cluster_of(dot, f"tgw:{tgw_name}") == region
@@ -328,7 +334,9 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     })
     dot = parse_dot(diagram_source(design))
     labelled = {(a, b): attrs.get("label") or attrs.get("xlabel", "") for a, b, attrs in dot.edges}
-    assert labelled[("router.a", "router.b")] == "a-b"
+    assert {("router.a", "pcx.a-b"), ("router.b", "pcx.a-b")} <= set(labelled)
+    assert dot.node_attrs["pcx.a-b"]["label"] == "a-b\\npeering connection"
+    assert dot.node_cluster["pcx.a-b"] == "cluster_region.us-east-1"
     assert ("router.a", "tgw.core") not in labelled  # a VPC meets its hub at its attachment
     assert dot.node_cluster["tgw-attach.core/att-a"] == "cluster_vpc.a"
     assert dot.node_attrs["tgw-attach.core/att-a"]["label"] == "att-a\\nattachment to core\\nTGW route table spokes"
@@ -342,7 +350,7 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     assert ("blackhole.b/s", "subnet.b/s") in labelled
     vpcs = parse_dot(diagram_source(design, "vpcs"))
     vpc_edges = {(a, b): attrs.get("label", "") for a, b, attrs in vpcs.edges}
-    assert vpc_edges[("vpc.a", "vpc.b")] == "a-b"
+    assert {("vpc.a", "pcx.a-b"), ("vpc.b", "pcx.a-b")} <= set(vpc_edges)
     assert vpc_edges[("vpc.a", "tgw.core")] == "att-a\\nRT spokes"
     assert vpc_edges[("vpc.a", "onprem.office")] == "VPN"
 

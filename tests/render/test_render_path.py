@@ -65,9 +65,14 @@ def test_blocked_query_marks_every_blocking_component(three_tier: Any, parse_dot
     for blocker in answer.blockers:
         attrs = dot.node_attrs[dot_id(blocker.component)]
         assert attrs["color"] == style.BLOCKED and attrs["penwidth"] == style.BLOCKER["penwidth"]
-        assert f"BLOCKED {blocker.code} ({blocker.leg})" in attrs["xlabel"]
-        assert blocker.message.split()[0] in attrs["xlabel"]
-    unmarked = {n for n, a in dot.node_attrs.items() if "xlabel" in a} - {dot_id(c) for c in blocked}
+        # The reason is written inside the blocking component's own box, under what it is, so it
+        # sits beside it and inside the picture whatever the layout.
+        label = attrs["label"].replace("\\n", "\n").split("\n")
+        assert f"BLOCKED {blocker.code} ({blocker.leg})" in label and "xlabel" not in attrs
+        assert label.index(f"BLOCKED {blocker.code} ({blocker.leg})") > 0
+        assert blocker.message.split()[0] in attrs["label"]
+    unmarked = {n for n, a in dot.node_attrs.items() if "BLOCKED" in a.get("label", "")} - {dot_id(c) for c in blocked}
+    unmarked.discard("legend:path")
     assert not unmarked
     # Where the packet was heading but never arrived, when the walk stopped before it.
     not_reached = [b for _, b, a in dot.edges if a.get("label") == "not reached"]
@@ -105,8 +110,9 @@ def test_other_views_mark_the_box_that_holds_the_blocker(parse_dot: Any, design_
     design = load(str(DESIGNS / f"{design_file}.yaml"))
     network, answer = path_answer(design, query)
     dot = parse_dot(diagram_source(design, view, network=network, answer=answer))
-    assert "BLOCKED ENI_SG_RULES_MISMATCH" in dot.node_attrs[holder]["xlabel"]
-    assert not any("xlabel" in attrs for name, attrs in dot.node_attrs.items() if name.startswith("router."))
+    assert "BLOCKED ENI_SG_RULES_MISMATCH" in dot.node_attrs[holder]["label"]
+    assert not any("BLOCKED" in attrs.get("label", "") for name, attrs in dot.node_attrs.items()
+                   if name.startswith("router."))
 
 
 @pytest.mark.parametrize(

@@ -106,6 +106,8 @@ class SafeDigraph(graphviz.Digraph):
         super().__init__(*args, graph_attr=None if graph_attr is None else _safe(graph_attr), **kwargs)
         #: the graph's title as given (``graph_attr`` holds it written for DOT)
         self.title: str = (graph_attr or {}).get("label") or ""
+        #: each node's label as given, by network id (a path overlay adds its reason to a blocker's)
+        self.labels: dict[str, str] = {}
 
     def node(self, name: str, label: str | None = None, _attributes: Any = None, **attrs: Any) -> None:
         super().node(name, None if label is None else safe_text(label), _attributes=_attributes, **_safe(attrs))
@@ -493,6 +495,8 @@ class _Builder:
     def node(self, where: graphviz.Digraph, node_id: str, label: str, kind: str, **attrs: str) -> None:
         merged = {**style.NODES.get(kind, {}), **attrs}
         where.node(dot_id(node_id), label, id=node_id, **merged)
+        if isinstance(self.graph, SafeDigraph):
+            self.graph.labels[node_id] = label
         self.drawn.add(node_id)
         self.kinds.add(kind)
 
@@ -575,7 +579,10 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
             b.node(where, _attachment_node(tgw_name, att_name), _label(att_name, f"attachment to {tgw_name}", table, state),
                    "tgw-attachment", **({} if state is None else {"style": "rounded,dashed"}))
     if f"router:{vpc_name}" in b.routers:
-        b.node(where, f"router:{vpc_name}", _label("VPC router", *_peering_routes(b.design, vpc_name)), "router")
+        # What it routes over its peerings, or that it routes nothing over them (a peering no
+        # route table uses carries nothing: worth seeing in a review).
+        routes = _peering_routes(b.design, vpc_name) or ["no routes over its peerings"]
+        b.node(where, f"router:{vpc_name}", _label("VPC router", *routes), "router")
     if b.view == "detailed":
         for item in b.facts.load_balancers.get(vpc_name, []):
             b.node(where, item.node_id, item.label, item.kind)
@@ -748,6 +755,24 @@ def _peering_routes(design: Design, vpc_name: str) -> list[str]:
     return [f"{', '.join(sorted(cidrs))} via {name}" for name, cidrs in sorted(by_peering.items())]
 
 
+def _peerings_in(design: Design, region: str | None) -> list[tuple[str, Any]]:
+    """The peering connections drawn in ``region``'s box (both ends there); ``None``: those between regions."""
+    found = []
+    for pcx_name, pcx in sorted(design.peering_connections.items()):
+        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
+        if None in ends:
+            continue
+        regions = {design.vpc_region(end) for end in ends}
+        if (region is None and len(regions) > 1) or regions == {region}:
+            found.append((pcx_name, pcx))
+    return found
+
+
+def _peering_label(name: str, pcx: Any) -> str:
+    """The peering node's text: its name, its id beneath, its state when not active."""
+    return _label(*_titled(name, pcx), "peering connection" if pcx.state == "active" else f"peering ({pcx.state})")
+
+
 def _vpc_anchor(b: _Builder, vpc_name: str) -> str:
     """The node an inter-VPC edge attaches to: the VPC's box in the vpcs view, else its router."""
     return f"vpc:{vpc_name}" if b.view == "vpcs" else f"router:{vpc_name}"
@@ -780,16 +805,16 @@ def _connections(b: _Builder) -> None:
                 b.edge(f"tgw:{tgw_name}", f"onprem:{name}", "vpn", attachment)
     for pcx_name, pcx in sorted(design.peering_connections.items()):
         ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
-        if None in ends:
+        if None in ends or f"pcx:{pcx_name}" not in b.drawn:
             continue
-        tail = _vpc_anchor(b, ends[0])
-        head = _vpc_anchor(b, ends[1])
         extra = {} if pcx.state == "active" else {"style": "dashed"}
-        label = pcx_name if pcx.state == "active" else f"{pcx_name} ({pcx.state})"
         # Peerings do not rank VPCs: a chain of them would make the picture as deep as the chain
         # is long (minutes of layout for a large organisation), and ranked edges between
         # clusters make Graphviz's ranking fail ("trouble in init_rank") on some organisations.
-        b.edge(tail, head, "peering", label, constraint="false", **extra)
+        # Each end meets the peering's own node, drawn inside the AWS Cloud box, so the line and
+        # its name stay inside it.
+        for end in ends:
+            b.edge(_vpc_anchor(b, end), f"pcx:{pcx_name}", "peering", None, **extra)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
         for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
             anchor = f"vpc:{vpc_name}"
@@ -1040,12 +1065,16 @@ def build(design: Design, view: str = "detailed", network: Any = None) -> graphv
                     if (tgw.region or design.region) == region_name:
                         asn = f"ASN {tgw.asn}" if tgw.asn else None
                         b.node(region, f"tgw:{tgw_name}", _label(tgw_name, "transit gateway", asn), "tgw")
+                for pcx_name, pcx in _peerings_in(design, region_name):
+                    b.node(region, f"pcx:{pcx_name}", _peering_label(pcx_name, pcx), "pcx")
                 for vpc_name in sorted(regions[region_name]):
                     vpc = design.vpcs[vpc_name]
                     if view == "vpcs":
                         b.node(region, f"vpc:{vpc_name}", _vpc_summary(vpc_name, vpc, b.by_vpc.get(vpc_name, [])), "vpc")
                     else:
                         _vpc_cluster(b, region, vpc_name, vpc)
+        for pcx_name, pcx in _peerings_in(design, None):
+            b.node(cloud, f"pcx:{pcx_name}", _peering_label(pcx_name, pcx), "pcx")
     if design.on_premises:
         with graph.subgraph(name="cluster_onprem") as outside:
             outside.attr(label="On premises", **style.CLUSTERS["outside"])

@@ -161,11 +161,16 @@ def overlay(graph: graphviz.Digraph, answer: Any, view: str, locate: dict[str, s
         shown = _shown(blocker.component, drawn, view, locate)
         if shown is not None:
             by_node.setdefault(shown, []).append(blocker)
+    labels = getattr(graph, "labels", {})
     for node, blockers in sorted(by_node.items()):
-        reasons = [f"BLOCKED {b.code} ({b.leg})" for b in blockers]
-        messages = [_wrap(b.message) for b in blockers]
+        reasons = [line for b in blockers for line in (f"BLOCKED {b.code} ({b.leg})", _wrap(b.message))]
         extra = {"shape": "box"} if node.startswith("subnet:") and view != "subnets" else {}
-        graph.node(dot_id(node), xlabel=_label(*reasons, *messages), **style.BLOCKER, **extra)
+        if node in labels:
+            # The reason inside the blocking component's own box: beside it, whatever the layout,
+            # and never across a cluster's border or outside the picture.
+            graph.node(dot_id(node), _label(labels[node], *reasons), **style.BLOCKER, **extra)
+        else:
+            graph.node(dot_id(node), xlabel=_label(*reasons), **style.BLOCKER, **extra)
     shown = {"edge:forward"} | ({"edge:return"} if len(back) > 1 else set()) | ({"blocker"} if by_node else set())
     graph.node("legend:path", legend_label(shown, "Path"), id="legend:path", shape="plaintext", margin="0")
     graph.attr(label=_label(getattr(graph, "title", ""), f"path {_query_text(answer)}: {answer.verdict}"))
