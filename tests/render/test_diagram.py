@@ -363,3 +363,23 @@ def test_subnet_naming_a_missing_route_table_or_nacl_says_so(parse_dot: Any) -> 
     assert "route table privat (missing), NACL gone (missing)" in dot.node_attrs["subnet.p/a"]["label"]
     assert "route table main, NACL default" in dot.node_attrs["subnet.p/b"]["label"]
     assert "11 free addresses" in dot.node_attrs["subnet.p/a"]["label"]  # SUB-04: a /28 has 11
+
+
+def test_routes_are_drawn_as_the_network_resolved_them(parse_dot: Any) -> None:
+    """The diagram reads the built network's route tables: a route to a NAT gateway that is not
+    available carries nothing (RT-10) and is drawn as a blackhole, as AWS's console shows it,
+    while the route to an available one is drawn to it."""
+    design = Design.model_validate({"vpcs": {"p": {
+        "cidr": "10.0.0.0/16", "internet_gateway": "igw",
+        "subnets": {"pub": {"az": "us-east-1a", "cidr": "10.0.0.0/24", "route_table": "public"},
+                    "a": {"az": "us-east-1a", "cidr": "10.0.1.0/24", "route_table": "to-gone"},
+                    "b": {"az": "us-east-1a", "cidr": "10.0.2.0/24", "route_table": "to-live"}},
+        "nat_gateways": {"gone": {"subnet": "pub", "state": "deleted"}, "live": {"subnet": "pub"}},
+        "route_tables": {"public": {"routes": [{"destination": "0.0.0.0/0", "target": "igw"}]},
+                         "to-gone": {"routes": [{"destination": "0.0.0.0/0", "target": "gone"}]},
+                         "to-live": {"routes": [{"destination": "0.0.0.0/0", "target": "live"}]}}}}})
+    dot = parse_dot(diagram_source(design))
+    edges = {(a, b) for a, b, attrs in dot.edges if attrs.get("style") != "invis"}
+    assert ("nat.p/live", "subnet.p/b") in edges
+    assert ("nat.p/gone", "subnet.p/a") not in edges and ("blackhole.p/a", "subnet.p/a") in edges
+    assert dot.node_attrs["blackhole.p/a"]["label"] == "a: 0.0.0.0/0 -> gone\\nblackhole"

@@ -16,14 +16,14 @@ DESIGNS = Path(__file__).resolve().parents[2] / "designs"
 RENDERERS = [name for name in ("dot", "graphviz-pure") if _which(name)]
 
 
-def _x_positions(source: str, program: str) -> dict[str, float]:
-    """Node name -> x of its centre, from ``-Tplain`` (``node NAME X Y W H ...``)."""
+def _x_positions(source: str, program: str, axis: int = 2) -> dict[str, float]:
+    """Node name -> x (``axis`` 3: y) of its centre, from ``-Tplain`` (``node NAME X Y W H ...``)."""
     plain = subprocess.run([_which(program), "-Tplain"], input=source, capture_output=True, text=True, check=True)
     found = {}
     for line in plain.stdout.splitlines():
         parts = line.split()
         if parts[:1] == ["node"]:
-            found[parts[1].strip('"')] = float(parts[2])
+            found[parts[1].strip('"')] = float(parts[axis])
     return found
 
 
@@ -61,3 +61,20 @@ def test_hub_and_spoke_lays_out(program: str) -> None:
     source = diagram_source(load(str(DESIGNS / "hub-and-spoke.yaml")))
     x = _x_positions(source, program)
     assert {"legend", dot_id("tgw:hub"), dot_id("tgw-attach:hub/prod")} <= set(x)
+
+
+@pytest.mark.parametrize("program", RENDERERS)
+@pytest.mark.parametrize("path", sorted(DESIGNS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_subnets_of_one_tier_share_a_row(path: Path, program: str) -> None:
+    """In an AZ, public subnets sit on one row, private subnets with a default route on the next, isolated ones
+    below (AZs of up to six subnets): the picture reads as AWS's reference diagrams do."""
+    from vpckit.render.diagram import _default_route, _gather, network_of
+
+    design = load(str(path))
+    y = _x_positions(diagram_source(design, "detailed"), program, axis=3)
+    facts = _gather(design, network_of(design))
+    rows: dict[tuple[str, str, int], set[float]] = {}
+    for node, subnet in facts.subnets.items():
+        tier = 0 if subnet.public else 1 if _default_route(facts, subnet.vpc, subnet.route_table) else 2
+        rows.setdefault((subnet.vpc, subnet.az, tier), set()).add(y[dot_id(node)])
+    assert rows and all(len(ys) == 1 for ys in rows.values()), rows

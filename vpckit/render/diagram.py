@@ -170,6 +170,25 @@ class _Facts:
     lb_interfaces: dict[str, str] = field(default_factory=dict)  # an LB's ENI node id → the LB's node id
     hidden_addresses: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # subnet node id → LB ENIs
     located: dict[str, str] = field(default_factory=dict)  # resource node id → subnet node id
+    design: Any = None
+    network: Any = None  # the built network, whose resolved route tables are drawn; None if it was refused
+    routes: dict[tuple[str, str], list["DrawnRoute"]] = field(default_factory=dict)  # (VPC, table) → routes
+
+
+@dataclass(frozen=True)
+class DrawnRoute:
+    """A route as drawn: its destination, its target as named, and the network node it leads to.
+
+    ``node`` is None for a blackhole route or a target that does not exist; ``active`` is False
+    for a route that carries nothing (blackhole, RT-10; a NAT gateway not available; a peering not
+    active), as the network resolved it.
+    """
+
+    destination: str
+    target: str
+    node: str | None
+    kind: str
+    active: bool
 
 
 def _subnet_node(vpc: str, subnet: str) -> str:
@@ -318,7 +337,7 @@ def _network_ips(network: Any, node_id: str) -> list[str]:
 
 
 def _gather(design: Design, network: Any = None) -> _Facts:
-    facts = _Facts()
+    facts = _Facts(design=design, network=network)
     _collect_resources(design, facts)
     attached: dict[str, list[str]] = defaultdict(list)
     for tgw_name, tgw in sorted(design.transit_gateways.items()):
@@ -426,50 +445,92 @@ def subnet_facts(design: Design, network: Any = None) -> dict[str, SubnetFacts]:
 # --------------------------------------------------------------------------- route targets
 
 
-def _target_node(design: Design, vpc_name: str, target: str, view: str, facts: _Facts) -> tuple[str | None, str]:
-    """The drawn node a route target points at, and a word for the edge label."""
-    ref = resolve.route_target(design, vpc_name, target)
-    if ref is None or ref.kind in ("local", "blackhole"):
-        return None, target
-    kind_prefix = {
-        "internet_gateway": "igw", "egress_only_internet_gateway": "eigw", "vpn_gateway": "vgw",
-        "nat_gateway": "nat", "network_interface": "eni", "instance": "eni",
-    }
-    if ref.kind in kind_prefix:
-        node = f"{kind_prefix[ref.kind]}:{ref.vpc}/{ref.name}"
-    elif ref.kind == "vpc_endpoint":
-        endpoint = design.vpcs[ref.vpc].endpoints[ref.name]
-        if endpoint.type == "gateway":
-            node = f"vpce:{ref.vpc}/{ref.name}"
+def routes_of(facts: _Facts, vpc_name: str, table_name: str) -> list[DrawnRoute]:
+    """The routes of a VPC's route table other than the local one, as the built network resolved them.
+
+    A design the network builder refuses is drawn from the design alone (the same resolver the
+    builder uses), so that its diagram can still show what is wrong.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "internet_gateway": "igw",
+    ...     "route_tables": {"pub": {"routes": [{"destination": "0.0.0.0/0", "target": "igw"}]}}}}})
+    >>> [(r.destination, r.node, r.active) for r in routes_of(_gather(d, network_of(d)), "p", "pub")]
+    [('0.0.0.0/0', 'igw:p/igw', True)]
+    """
+    key = (vpc_name, table_name)
+    if key not in facts.routes:
+        compiled = (getattr(facts.network, "route_tables", None) or {}).get(f"rtb:{vpc_name}/{table_name}")
+        if compiled is not None:
+            facts.routes[key] = [
+                DrawnRoute(route.destination, route.target_name,
+                           None if route.target_kind == "blackhole" or route.target.startswith("missing:") else route.target,
+                           route.target_kind, route.active)
+                for route in compiled.routes if route.target_kind != "local"]
         else:
-            first = _subnet_ref(design, ref.vpc, endpoint.subnets[0]) if endpoint.subnets else None
-            node = f"eni:{ref.vpc}/{ref.name}@{first}" if first else f"vpce:{ref.vpc}/{ref.name}"
-    elif ref.kind == "transit_gateway":
-        node = f"tgw:{ref.name}"
-    elif ref.kind == "peering_connection":
-        pcx = design.peering_connections[ref.name]
-        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)]
-        peer = next((v for v in ends if v and v != vpc_name), None)
-        if peer is None:
-            return None, ref.name
-        node = f"router:{peer}"
-    else:
-        return None, ref.name
+            facts.routes[key] = _design_routes(facts.design, vpc_name, table_name)
+    return facts.routes[key]
+
+
+_NODE_PREFIX = {"internet_gateway": "igw", "egress_only_internet_gateway": "eigw", "vpn_gateway": "vgw",
+                "nat_gateway": "nat", "network_interface": "eni", "instance": "eni", "vpc_endpoint": "vpce"}
+
+
+def _design_routes(design: Design, vpc_name: str, table_name: str) -> list[DrawnRoute]:
+    """A route table's routes resolved from the design alone (for a design the builder refuses)."""
+    table = design.vpcs[vpc_name].route_tables.get(table_name)
+    found = []
+    for route in table.routes if table is not None else []:
+        ref = resolve.route_target(design, vpc_name, route.target)
+        if ref is not None and ref.kind == "local":
+            continue
+        node = None
+        if ref is None or ref.kind == "blackhole":
+            pass
+        elif ref.kind in _NODE_PREFIX:
+            node = f"{_NODE_PREFIX[ref.kind]}:{ref.vpc}/{ref.name}"
+        elif ref.kind == "transit_gateway":
+            node = f"tgw:{ref.name}"
+        elif ref.kind == "peering_connection":
+            node = f"pcx:{ref.name}"
+        kind = "blackhole" if ref is None else "network_interface" if ref.kind == "instance" else ref.kind
+        found.append(DrawnRoute(str(route.destination), str(route.target), node, kind,
+                                node is not None and route.state != "blackhole"))
+    return found
+
+
+def _target_node(facts: _Facts, vpc_name: str, route: DrawnRoute, view: str) -> tuple[str | None, str]:
+    """The drawn node a route leads to, and a word for the edge label."""
+    node = route.node
+    if node is None:
+        return None, route.target
+    design = facts.design
+    kind, _, rest = node.partition(":")
+    if kind == "pcx":
+        pcx = design.peering_connections.get(rest)
+        ends = [design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)] if pcx is not None else []
+        if not any(end and end != vpc_name for end in ends):
+            return None, route.target
+        # A peering starts at the VPC's own router, which says what it sends over it.
+        return f"router:{vpc_name}", f"via {route.target}"
+    if kind == "vpce":
+        endpoint_vpc, _, name = rest.partition("/")
+        endpoint = design.vpcs[endpoint_vpc].endpoints.get(name) if endpoint_vpc in design.vpcs else None
+        if endpoint is not None and endpoint.type != "gateway":
+            # An endpoint with interfaces (a GWLB endpoint) is drawn in its first subnet.
+            first = _subnet_ref(design, endpoint_vpc, endpoint.subnets[0]) if endpoint.subnets else None
+            node = f"eni:{endpoint_vpc}/{name}@{first}" if first else node
     if view == "subnets" and node in facts.located:
         # In the subnets view resources are not drawn: point at the subnet that holds them.
-        return facts.located[node], f"via {ref.name}"
+        return facts.located[node], f"via {route.target}"
     return node, ""
 
 
-def _default_route(design: Design, vpc_name: str, table_name: str) -> tuple[str, str, str] | None:
-    """(destination, target, state) of the table's default route: IPv4 0.0.0.0/0 first, else IPv6 ::/0."""
-    table = design.vpcs[vpc_name].route_tables.get(table_name)
-    if table is None:
-        return None
+def _default_route(facts: _Facts, vpc_name: str, table_name: str) -> DrawnRoute | None:
+    """The table's default route: IPv4 0.0.0.0/0 first, else IPv6 ::/0 (the one that wins its prefix)."""
+    routes = routes_of(facts, vpc_name, table_name)
     for wanted in ("0.0.0.0/0", "::/0"):
-        for route in table.routes:
-            if str(route.destination) == wanted:
-                return wanted, route.target, route.state
+        for route in routes:
+            if route.destination == wanted:
+                return route
     return None
 
 
@@ -581,7 +642,7 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
     if f"router:{vpc_name}" in b.routers:
         # What it routes over its peerings, or that it routes nothing over them (a peering no
         # route table uses carries nothing: worth seeing in a review).
-        routes = _peering_routes(b.design, vpc_name) or ["no routes over its peerings"]
+        routes = _peering_routes(b.facts, vpc_name) or ["no routes over its peerings"]
         b.node(where, f"router:{vpc_name}", _label("VPC router", *routes), "router")
     if b.view == "detailed":
         for item in b.facts.load_balancers.get(vpc_name, []):
@@ -612,13 +673,20 @@ def _vpc_cluster(b: _Builder, region: graphviz.Digraph, vpc_name: str, vpc: Vpc)
         for az in sorted(by_az):
             with box.subgraph(name=cluster_id("az", f"{vpc_name}/{az}")) as zone:
                 zone.attr(label=az, **style.CLUSTERS["az"])
-                ordered = sorted(by_az[az], key=lambda f: _stacking_key(b.design, f))
+                ordered = sorted(by_az[az], key=lambda f: _stacking_key(b, f))
                 for facts in ordered:
                     _subnet(b, zone, facts)
                 # Stack an AZ's subnets top to bottom (public, then private with a default route,
                 # then isolated) as AWS's reference diagrams do, with edges nobody sees; many subnets
                 # in rows of a grid, each tier starting a row, so that the picture keeps its shape.
-                rows = _grid(ordered, lambda f: _stacking_key(b.design, f)[0])
+                rows = _grid(ordered, lambda f: _stacking_key(b, f)[0])
+                for row in rows:
+                    # A row's subnets on one rank: unseen edges of length 0 both ways between neighbours
+                    # (a rank=same subgraph cannot hold nodes of different clusters).
+                    for left, right in zip(row, row[1:]):
+                        ends = dot_id(_subnet_node(left.vpc, left.name)), dot_id(_subnet_node(right.vpc, right.name))
+                        box.edge(*ends, style="invis", minlen="0")
+                        box.edge(*reversed(ends), style="invis", minlen="0")
                 for above, row in zip(rows, rows[1:]):
                     for column, lower in enumerate(row):
                         upper = above[min(column, len(above) - 1)]
@@ -634,15 +702,13 @@ GRID_FROM = 6
 
 
 def _grid(ordered: list[SubnetFacts], tier_of: Callable[[SubnetFacts], int]) -> list[list[SubnetFacts]]:
-    """An AZ's subnets (in stacking order) as the rows they are drawn in: one per row up to :data:`GRID_FROM`
-    subnets, else rows of about the square root of their number, each tier starting a new row.
+    """An AZ's subnets (in stacking order) as the rows they are drawn in: up to :data:`GRID_FROM` subnets
+    a row per tier, else rows of about the square root of their number, each tier starting a new row.
 
-    >>> [len(row) for row in _grid(list(range(5)), lambda f: 0)], [len(row) for row in _grid(list(range(10)), lambda f: f // 7)]
-    ([1, 1, 1, 1, 1], [4, 3, 3])
+    >>> [len(row) for row in _grid(list(range(5)), lambda f: f // 3)], [len(row) for row in _grid(list(range(10)), lambda f: f // 7)]
+    ([3, 2], [4, 3, 3])
     """
-    if len(ordered) <= GRID_FROM:
-        return [[facts] for facts in ordered]
-    columns = math.ceil(math.sqrt(len(ordered)))
+    columns = GRID_FROM if len(ordered) <= GRID_FROM else math.ceil(math.sqrt(len(ordered)))
     rows: list[list[SubnetFacts]] = []
     for _, tier in itertools.groupby(ordered, key=tier_of):
         members = list(tier)
@@ -650,8 +716,8 @@ def _grid(ordered: list[SubnetFacts], tier_of: Callable[[SubnetFacts], int]) -> 
     return rows
 
 
-def _stacking_key(design: Design, facts: SubnetFacts) -> tuple[int, int, str]:
-    tier = 0 if facts.public else 1 if _default_route(design, facts.vpc, facts.route_table) else 2
+def _stacking_key(b: _Builder, facts: SubnetFacts) -> tuple[int, int, str]:
+    tier = 0 if facts.public else 1 if _default_route(b.facts, facts.vpc, facts.route_table) else 2
     return tier, int(IPNetwork(facts.cidr).first), facts.name
 
 
@@ -673,9 +739,15 @@ def _order_zones(b: _Builder, box: graphviz.Digraph, vpc_name: str, by_az: dict[
     for left, right in zip(anchors, anchors[1:]):
         box.edge(left, right, style="invis")
     for anchor, az in zip(anchors, zones):
-        last = max(by_az[az], key=lambda f: _stacking_key(b.design, f))
-        for bottom in _bottom_nodes(b, last):
-            box.edge(dot_id(bottom), anchor, style="invis")
+        for last in _last_row(b, by_az[az]):
+            for bottom in _bottom_nodes(b, last):
+                box.edge(dot_id(bottom), anchor, style="invis")
+
+
+def _last_row(b: _Builder, members: list[SubnetFacts]) -> list[SubnetFacts]:
+    """The subnets of an AZ's bottom row (:func:`_grid`)."""
+    ordered = sorted(members, key=lambda f: _stacking_key(b, f))
+    return _grid(ordered, lambda f: _stacking_key(b, f)[0])[-1]
 
 
 def _vpc_bottoms(b: _Builder, vpc_name: str) -> list[str]:
@@ -686,7 +758,7 @@ def _vpc_bottoms(b: _Builder, vpc_name: str) -> list[str]:
         by_az[facts.az].append(facts)
     if len(by_az) > 1:
         return [f"order:{vpc_name}/{az}" for az in sorted(by_az)]
-    return [node for facts in by_az.values() for node in _bottom_nodes(b, max(facts, key=lambda f: _stacking_key(b.design, f)))]
+    return [node for members in by_az.values() for facts in _last_row(b, members) for node in _bottom_nodes(b, facts)]
 
 
 def _bottom_nodes(b: _Builder, facts: SubnetFacts) -> list[str]:
@@ -719,39 +791,17 @@ def _subnet(b: _Builder, zone: graphviz.Digraph, facts: SubnetFacts) -> None:
 
 def _needs_router(design: Design) -> set[str]:
     """VPCs whose router anchors a peering connection (a transit gateway meets a VPC at its attachment)."""
-    routers: set[str] = set()
-    pcx_names = {ref for name, pcx in design.peering_connections.items()
-                 for ref in (name, pcx.id, pcx.tags.get("Name")) if ref}
-    for pcx in design.peering_connections.values():
-        for end in (pcx.requester, pcx.accepter):
-            vpc = design.find_vpc(end)
-            if vpc:
-                routers.add(f"router:{vpc}")
-    for vpc_name, vpc in design.vpcs.items():
-        for table in vpc.route_tables.values():
-            for route in table.routes:
-                if route.target not in pcx_names:
-                    continue  # cheap test first: resolving every route's target scans every VPC
-                ref = resolve.route_target(design, vpc_name, route.target)
-                if ref is not None and ref.kind == "peering_connection":
-                    pcx = design.peering_connections[ref.name]
-                    for end in (pcx.requester, pcx.accepter):
-                        other = design.find_vpc(end)
-                        if other:
-                            routers.add(f"router:{other}")
-    return routers
+    return {f"router:{vpc}" for pcx in design.peering_connections.values()
+            for vpc in (design.find_vpc(pcx.requester), design.find_vpc(pcx.accepter)) if vpc}
 
 
-def _peering_routes(design: Design, vpc_name: str) -> list[str]:
+def _peering_routes(facts: _Facts, vpc_name: str) -> list[str]:
     """What a VPC's router sends over peering connections: ``10.20.0.0/16 via app-data``, one line per peering."""
     by_peering: dict[str, set[str]] = defaultdict(set)
-    for table in design.vpcs[vpc_name].route_tables.values():
-        for route in table.routes:
-            if route.target not in design.peering_connections and not str(route.target).startswith("pcx-"):
-                continue  # cheap test first: resolving every route's target scans every VPC
-            ref = resolve.route_target(design, vpc_name, route.target)
-            if ref is not None and ref.kind == "peering_connection":
-                by_peering[ref.name].add(str(route.destination))
+    for table_name in facts.design.vpcs[vpc_name].route_tables:
+        for route in routes_of(facts, vpc_name, table_name):
+            if route.kind == "peering_connection":
+                by_peering[route.target].add(route.destination)
     return [f"{', '.join(sorted(cidrs))} via {name}" for name, cidrs in sorted(by_peering.items())]
 
 
@@ -835,20 +885,17 @@ def _connections(b: _Builder) -> None:
     _load_balancer_edges(b)
     # One edge per subnet: its default route (private subnet → NAT gateway, public subnet → IGW).
     for node, facts in sorted(b.facts.subnets.items()):
-        default = _default_route(design, facts.vpc, facts.route_table)
+        default = _default_route(b.facts, facts.vpc, facts.route_table)
         if default is None:
             continue
-        destination, target, state = default
-        head, word = _target_node(design, facts.vpc, target, b.view, b.facts)
-        if head is None or state == "blackhole":
+        destination = default.destination
+        head, word = _target_node(b.facts, facts.vpc, default, b.view)
+        if head is None or not default.active:
             head, word = _blackhole_id(facts), ""
         elif head.startswith("tgw:"):
             # A route to a transit gateway leaves the VPC through the VPC's attachment: the edge
             # stays inside the VPC's box and names the hub.
             head, word = _attachment_in(design, head[len("tgw:"):], facts.vpc) or head, f"to {head[len('tgw:'):]}"
-        elif head.startswith("router:") and head != f"router:{facts.vpc}":
-            # A route to a peering connection: the VPC's own router, where the peering starts.
-            head, word = f"router:{facts.vpc}", f"via {target}"
         if head not in b.drawn or head == node:
             continue
         inside = b.facts.located.get(head) == node
@@ -872,30 +919,26 @@ def _other_routes(b: _Builder) -> None:
     with their destinations (``::/0`` to an egress-only gateway, a peer VPC's CIDR, a prefix list...)."""
     design = b.design
     for node, facts in sorted(b.facts.subnets.items()):
-        table = design.vpcs[facts.vpc].route_tables.get(facts.route_table)
-        if table is None:
-            continue
-        default = _default_route(design, facts.vpc, facts.route_table)
+        default = _default_route(b.facts, facts.vpc, facts.route_table)
         by_target: dict[str, list[str]] = defaultdict(list)
-        for route in table.routes:
-            destination = str(route.destination)
-            if route.target == "local" or (default is not None and destination == default[0]):
+        for route in routes_of(b.facts, facts.vpc, facts.route_table):
+            if default is not None and route.destination == default.destination:
                 continue
-            head, _ = _target_node(design, facts.vpc, route.target, b.view, b.facts)
-            if head is None or route.state == "blackhole":
-                continue
+            head, _ = _target_node(b.facts, facts.vpc, route, b.view)
+            if head is None or not route.active:
+                continue  # a blackhole, or a target that carries nothing (another VPC's, RT-05): not drawn as if it worked
             if head.startswith("tgw:"):
                 head = _attachment_in(design, head[len("tgw:"):], facts.vpc)
-            elif head.startswith("router:"):
-                head = f"router:{facts.vpc}"
-            elif head.split(":", 1)[-1].split("/", 1)[0] != facts.vpc:
-                continue  # a target of another VPC, which AWS refuses (RT-05): not drawn as if it worked
-            if head is not None and head in b.drawn and head != node:
-                by_target[head].append(destination)
+            if head is not None and head in b.drawn and head != node and route.destination not in by_target[head]:
+                by_target[head].append(route.destination)  # once, when a propagated route repeats a static one
         for head, destinations in sorted(by_target.items()):
             shown = ", ".join(destinations[:3]) + (f" (+{len(destinations) - 3})" if len(destinations) > 3 else "")
             inside = b.facts.located.get(head) == node
             attrs = {} if inside else {"lhead": cluster_id("subnet", f"{facts.vpc}/{facts.name}")}
+            if _zone_of(b, head) is None:
+                # A gateway, attachment or router of the VPC ranks above the subnet as its default
+                # route's target does (an unranked edge between them made graphviz-pure lose it).
+                attrs["constraint"] = "true"
             b.edge(head, node, "route", shown, dir="back", **attrs)
 
 
@@ -1008,15 +1051,20 @@ def _blackhole_id(facts: SubnetFacts) -> str:
 def _blackholes(b: _Builder, where: graphviz.Digraph, vpc_name: str) -> None:
     """A marker inside the VPC for each subnet whose default route leads nowhere (RT-10)."""
     for facts in sorted(b.by_vpc.get(vpc_name, []), key=lambda f: f.name):
-        default = _default_route(b.design, vpc_name, facts.route_table)
+        default = _default_route(b.facts, vpc_name, facts.route_table)
         if default is None:
             continue
-        destination, target, state = default
-        head, _ = _target_node(b.design, vpc_name, target, b.view, b.facts)
-        if head is not None and state != "blackhole":
+        head, _ = _target_node(b.facts, vpc_name, default, b.view)
+        if head is not None and default.active:
             continue
-        why = "blackhole" if state == "blackhole" or target == "blackhole" else "target not found"
-        b.node(where, _blackhole_id(facts), _label(f"{facts.name}: {destination} -> {target}", why), "blackhole")
+        # AWS shows a route whose target is gone or not available as a blackhole (RT-10); a target
+        # the input never had, in a route it does not call a blackhole, is named as not found.
+        table = b.design.vpcs[vpc_name].route_tables.get(facts.route_table)
+        written = [r.state for r in (table.routes if table else []) if str(r.destination) == default.destination]
+        why = ("target not found" if default.node is None and default.target != "blackhole" and "blackhole" not in written
+               else "blackhole")
+        b.node(where, _blackhole_id(facts), _label(f"{facts.name}: {default.destination} -> {default.target}", why),
+               "blackhole")
 
 
 def build(design: Design, view: str = "detailed", network: Any = None) -> graphviz.Digraph:

@@ -45,7 +45,7 @@ def build_summary(design: Design, network: Any = None) -> SafeDigraph:
     graph.node("internet", "Internet", id="internet", **style.NODES["internet"])
     groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
     for node, subnet in sorted(facts.subnets.items()):
-        default = _default_route(design, subnet.vpc, subnet.route_table)
+        default = _default_route(facts, subnet.vpc, subnet.route_table)
         tier = "public" if subnet.public else "private" if default is not None else "isolated"
         groups[(subnet.vpc, subnet.az, tier)].append((node, subnet, default))
     vpcs = list(design.iter_vpcs())
@@ -106,11 +106,11 @@ def _tier_routes(box: Any, graph: Any, design: Design, facts: Any, vpc_name: str
         for _, subnet, default in members:
             if default is None:
                 continue
-            head, _ = _target_node(design, vpc_name, default[1], "subnets", facts)
+            head, _ = _target_node(facts, vpc_name, default, "subnets")
             if head is not None and head.startswith("igw:"):
-                targets[head].append(default[0])
+                targets[head].append(default.destination)
             elif head is not None:
-                targets[f"target:{vpc_name}/{default[1]}"].append(default[0])
+                targets[f"target:{vpc_name}/{default.target}"].append(default.destination)
         for head, destinations in sorted(targets.items()):
             if head.startswith("target:"):
                 box.node(dot_id(head), head.split("/", 1)[1], id=head, **style.NODES["nat"])
