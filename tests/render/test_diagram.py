@@ -339,7 +339,8 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     assert dot.node_cluster["pcx.a-b"] == "cluster_region.us-east-1"
     assert ("router.a", "tgw.core") not in labelled  # a VPC meets its hub at its attachment
     assert dot.node_cluster["tgw-attach.core/att-a"] == "cluster_vpc.a"
-    assert dot.node_attrs["tgw-attach.core/att-a"]["label"] == "att-a\\nattachment to core\\nTGW route table spokes"
+    # The hub has no route table "spokes": the attachment's label says so.
+    assert dot.node_attrs["tgw-attach.core/att-a"]["label"] == "att-a\\nattachment to core\\nTGW route table spokes (missing)"
     assert ("tgw-attach.core/att-a", "tgw.core") in labelled
     assert labelled[("tgw.core", "onprem.dc")] == "vpn-dc"
     assert labelled[("vgw.a/vgw-a", "onprem.office")] == "VPN"
@@ -351,7 +352,7 @@ def test_connections_of_a_hand_built_organisation(parse_dot: Any) -> None:
     vpcs = parse_dot(diagram_source(design, "vpcs"))
     vpc_edges = {(a, b): attrs.get("label", "") for a, b, attrs in vpcs.edges}
     assert {("vpc.a", "pcx.a-b"), ("vpc.b", "pcx.a-b")} <= set(vpc_edges)
-    assert vpc_edges[("vpc.a", "tgw.core")] == "att-a\\nRT spokes"
+    assert vpc_edges[("vpc.a", "tgw.core")] == "att-a\\nRT spokes (missing)"
     assert vpc_edges[("vpc.a", "onprem.office")] == "VPN"
 
 

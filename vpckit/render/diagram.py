@@ -340,12 +340,9 @@ def _gather(design: Design, network: Any = None) -> _Facts:
     facts = _Facts(design=design, network=network)
     _collect_resources(design, facts)
     attached: dict[str, list[str]] = defaultdict(list)
-    for tgw_name, tgw in sorted(design.transit_gateways.items()):
-        for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
-            for subnet_ref in attachment.subnets:
-                subnet = _subnet_ref(design, vpc_name, subnet_ref)
-                if subnet is not None:
-                    attached[_subnet_node(vpc_name, subnet)].append(f"{tgw_name}/{att_name}")
+    for attachment in vpc_attachments(facts):
+        for subnet_node in attachment.subnets:
+            attached[subnet_node].append(f"{attachment.tgw}/{attachment.name}")
     for vpc_name, vpc in design.iter_vpcs():
         for name, subnet in sorted(vpc.subnets.items()):
             node = _subnet_node(vpc_name, name)
@@ -497,6 +494,52 @@ def _design_routes(design: Design, vpc_name: str, table_name: str) -> list[Drawn
     return found
 
 
+@dataclass(frozen=True)
+class DrawnAttachment:
+    """A transit gateway's VPC attachment as drawn: the subnets (node ids) that hold it, its TGW route table."""
+
+    tgw: str
+    name: str
+    vpc: str
+    subnets: tuple[str, ...]
+    route_table: str | None
+    state: str
+
+
+def vpc_attachments(facts: _Facts) -> list[DrawnAttachment]:
+    """Every transit gateway's VPC attachments, as the built network resolved them (from the design
+    alone for a design the builder refuses), hub by hub.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}}}},
+    ...     "transit_gateways": {"hub": {"attachments": {"p-att": {"vpc": "p", "subnets": ["a"]}}}}})
+    >>> vpc_attachments(_gather(d, network_of(d)))
+    [DrawnAttachment(tgw='hub', name='p-att', vpc='p', subnets=('subnet:p/a',), route_table=None, state='available')]
+    """
+    hubs = getattr(facts.network, "transit_gateways", None)
+    design = facts.design
+    if hubs is not None:
+        def table(hub: Any, attachment: Any) -> str | None:
+            if attachment.route_table:
+                return attachment.route_table.split("/", 1)[1]
+            # Associated with a route table the hub does not have: say so rather than name nothing.
+            written = getattr(design.transit_gateways.get(hub.name, None), "attachments", {}).get(attachment.name)
+            return f"{written.route_table} (missing)" if written is not None and written.route_table else None
+
+        return [DrawnAttachment(hub.name, attachment.name, attachment.vpc, tuple(attachment.subnets),
+                                table(hub, attachment), attachment.state)
+                for _, hub in sorted(hubs.items()) for _, attachment in sorted(hub.attachments.items())
+                if attachment.type == "vpc" and attachment.vpc]
+    found = []
+    for tgw_name, tgw in sorted(design.transit_gateways.items()):
+        for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
+            subnets = (_subnet_ref(design, vpc_name, ref) for ref in attachment.subnets)
+            found.append(DrawnAttachment(tgw_name, att_name, vpc_name,
+                                         tuple(_subnet_node(vpc_name, name) for name in subnets if name is not None),
+                                         attachment.route_table, attachment.state))
+    return found
+
+
 def _target_node(facts: _Facts, vpc_name: str, route: DrawnRoute, view: str) -> tuple[str | None, str]:
     """The drawn node a route leads to, and a word for the edge label."""
     node = route.node
@@ -548,8 +591,10 @@ class _Builder:
     by_vpc: dict[str, list[SubnetFacts]] = field(default_factory=dict)
     network: Any = None
     kinds: set[str] = field(default_factory=set)  # node and edge kinds drawn, for the legend
+    attachments: list[DrawnAttachment] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.attachments = vpc_attachments(self.facts)
         for facts in self.facts.subnets.values():
             self.by_vpc.setdefault(facts.vpc, []).append(facts)
 
@@ -631,14 +676,14 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
         if endpoint.type == "gateway":
             service = endpoint.service.rsplit(".", 1)[-1]
             b.node(where, f"vpce:{vpc_name}/{name}", _label(name, f"{service} gateway endpoint"), "vpce")
-    for tgw_name, tgw in sorted(b.design.transit_gateways.items()):
-        for att_name, attachment, attached_vpc in resolve.vpc_attachments(b.design, tgw):
-            if attached_vpc != vpc_name:
-                continue
-            state = None if attachment.state == "available" else attachment.state
-            table = f"TGW route table {attachment.route_table}" if attachment.route_table else None
-            b.node(where, _attachment_node(tgw_name, att_name), _label(att_name, f"attachment to {tgw_name}", table, state),
-                   "tgw-attachment", **({} if state is None else {"style": "rounded,dashed"}))
+    for attachment in b.attachments:
+        if attachment.vpc != vpc_name:
+            continue
+        state = None if attachment.state == "available" else attachment.state
+        table = f"TGW route table {attachment.route_table}" if attachment.route_table else None
+        b.node(where, _attachment_node(attachment.tgw, attachment.name),
+               _label(attachment.name, f"attachment to {attachment.tgw}", table, state),
+               "tgw-attachment", **({} if state is None else {"style": "rounded,dashed"}))
     if f"router:{vpc_name}" in b.routers:
         # What it routes over its peerings, or that it routes nothing over them (a peering no
         # route table uses carries nothing: worth seeing in a review).
@@ -654,12 +699,11 @@ def _attachment_node(tgw_name: str, attachment: str) -> str:
     return f"tgw-attach:{tgw_name}/{attachment}"
 
 
-def _attachment_in(design: Design, tgw_name: str, vpc_name: str) -> str | None:
+def _attachment_in(b: _Builder, tgw_name: str, vpc_name: str) -> str | None:
     """The node of the attachment that joins ``vpc_name`` to transit gateway ``tgw_name``, if any."""
-    tgw = design.transit_gateways.get(tgw_name)
-    for att_name, _, attached_vpc in resolve.vpc_attachments(design, tgw) if tgw else ():
-        if attached_vpc == vpc_name:
-            return _attachment_node(tgw_name, att_name)
+    for attachment in b.attachments:
+        if attachment.tgw == tgw_name and attachment.vpc == vpc_name:
+            return _attachment_node(tgw_name, attachment.name)
     return None
 
 
@@ -865,21 +909,21 @@ def _connections(b: _Builder) -> None:
         # its name stay inside it.
         for end in ends:
             b.edge(_vpc_anchor(b, end), f"pcx:{pcx_name}", "peering", None, **extra)
-    for tgw_name, tgw in sorted(design.transit_gateways.items()):
-        for att_name, attachment, vpc_name in resolve.vpc_attachments(design, tgw):
-            anchor = f"vpc:{vpc_name}"
-            label = att_name + (f"\nRT {attachment.route_table}" if attachment.route_table else "")
-            extra = {} if attachment.state == "available" else {"style": "dashed"}
-            # Written VPC → hub so that transit gateways rank below the VPCs they join.
-            if b.view == "vpcs":
-                b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", label, **extra)
-            else:
-                # The attachment is a node inside its VPC that carries its own label, so nothing
-                # about one VPC is written between two others.
-                b.edge(_attachment_node(tgw_name, att_name), f"tgw:{tgw_name}", "tgw-attachment", None, **extra)
-                # The hub below every VPC it joins: its edges then leave each VPC downwards, never across another.
-                for bottom in _vpc_bottoms(b, vpc_name):
-                    b.graph.edge(dot_id(bottom), dot_id(f"tgw:{tgw_name}"), style="invis")
+    for attachment in b.attachments:
+        tgw_name, att_name, vpc_name = attachment.tgw, attachment.name, attachment.vpc
+        anchor = f"vpc:{vpc_name}"
+        label = att_name + (f"\nRT {attachment.route_table}" if attachment.route_table else "")
+        extra = {} if attachment.state == "available" else {"style": "dashed"}
+        # Written VPC → hub so that transit gateways rank below the VPCs they join.
+        if b.view == "vpcs":
+            b.edge(anchor, f"tgw:{tgw_name}", "tgw-attachment", label, **extra)
+        else:
+            # The attachment is a node inside its VPC that carries its own label, so nothing
+            # about one VPC is written between two others.
+            b.edge(_attachment_node(tgw_name, att_name), f"tgw:{tgw_name}", "tgw-attachment", None, **extra)
+            # The hub below every VPC it joins: its edges then leave each VPC downwards, never across another.
+            for bottom in _vpc_bottoms(b, vpc_name):
+                b.graph.edge(dot_id(bottom), dot_id(f"tgw:{tgw_name}"), style="invis")
     if b.view == "vpcs":
         return
     _load_balancer_edges(b)
@@ -895,7 +939,7 @@ def _connections(b: _Builder) -> None:
         elif head.startswith("tgw:"):
             # A route to a transit gateway leaves the VPC through the VPC's attachment: the edge
             # stays inside the VPC's box and names the hub.
-            head, word = _attachment_in(design, head[len("tgw:"):], facts.vpc) or head, f"to {head[len('tgw:'):]}"
+            head, word = _attachment_in(b, head[len("tgw:"):], facts.vpc) or head, f"to {head[len('tgw:'):]}"
         if head not in b.drawn or head == node:
             continue
         inside = b.facts.located.get(head) == node
@@ -928,7 +972,7 @@ def _other_routes(b: _Builder) -> None:
             if head is None or not route.active:
                 continue  # a blackhole, or a target that carries nothing (another VPC's, RT-05): not drawn as if it worked
             if head.startswith("tgw:"):
-                head = _attachment_in(design, head[len("tgw:"):], facts.vpc)
+                head = _attachment_in(b, head[len("tgw:"):], facts.vpc)
             if head is not None and head in b.drawn and head != node and route.destination not in by_target[head]:
                 by_target[head].append(route.destination)  # once, when a propagated route repeats a static one
         for head, destinations in sorted(by_target.items()):
