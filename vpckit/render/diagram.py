@@ -664,8 +664,18 @@ def _subnet_text(facts: SubnetFacts) -> str:
                   f"transit gateway attachment {', '.join(facts.attachments)}" if facts.attachments else None)
 
 
-def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
-    """Gateways drawn on the VPC's edge (inside the VPC box, outside every AZ)."""
+def _edge_nodes(b: _Builder, box: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
+    """Gateways drawn on the VPC's edge: one row along the top of the VPC's box, outside every AZ
+    (Graphviz cannot put a node on a box's border; this row is the nearest to it)."""
+    with box.subgraph() as where:
+        where.attr(rank="same")
+        _gateway_row(b, where, vpc_name, vpc)
+    if b.view == "detailed":
+        for item in b.facts.load_balancers.get(vpc_name, []):
+            b.node(box, item.node_id, item.label, item.kind)
+
+
+def _gateway_row(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -> None:
     for name in sorted(vpc.internet_gateways):
         b.node(where, f"igw:{vpc_name}/{name}", _label(*_titled(name, vpc.internet_gateways[name]), "internet gateway"), "igw")
     for name in sorted(vpc.egress_only_internet_gateways):
@@ -689,9 +699,6 @@ def _edge_nodes(b: _Builder, where: graphviz.Digraph, vpc_name: str, vpc: Vpc) -
         # route table uses carries nothing: worth seeing in a review).
         routes = _peering_routes(b.facts, vpc_name) or ["no routes over its peerings"]
         b.node(where, f"router:{vpc_name}", _label("VPC router", *routes), "router")
-    if b.view == "detailed":
-        for item in b.facts.load_balancers.get(vpc_name, []):
-            b.node(where, item.node_id, item.label, item.kind)
 
 
 def _attachment_node(tgw_name: str, attachment: str) -> str:
