@@ -182,7 +182,7 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
     for check in network:
         name = resource_name(check["resource"])
         why = WHY.get(check["check_id"], "")
-        equivalent = [f for f in result.vpckit_findings if f.rule_id in peers[check["check_id"]]]
+        equivalent = [f for f in result.vpckit_findings if f.rule in peers[check["check_id"]]]
         on_resource = [f for f in equivalent if mentions(f, name)]
         about = [f for f in result.vpckit_findings if mentions(f, name)]
         if on_resource:
@@ -191,12 +191,12 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
             missed.append((check, "not a VPC resource (an EC2-Classic era database/cache security group); vpckit "
                                   "does not model it"))
         elif about:
-            different.append((check, about, f"vpckit reports {', '.join(sorted({f.rule_id for f in about}))} on it"
+            different.append((check, about, f"vpckit reports {', '.join(sorted({f.rule for f in about}))} on it"
                                             + (f" — {why}" if why else "")))
         elif equivalent and ("_rule." in name or "Ingress." in check["resource"] or "Egress." in check["resource"]):
             groups = ", ".join(sorted({f.resource for f in equivalent}))
             different.append((check, equivalent, f"stand-alone rule resources are merged into their group; vpckit "
-                                                 f"reports {', '.join(sorted({f.rule_id for f in equivalent}))} on "
+                                                 f"reports {', '.join(sorted({f.rule for f in equivalent}))} on "
                                                  f"{groups}"))
         elif name not in result.design_names:
             warning = next((w for w in result.vpckit_warnings if name in w), None)
@@ -210,7 +210,7 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
     for finding in result.vpckit_findings:
         from vpckit.checks import RULES
 
-        ids = RULES[finding.rule_id].peers.get("checkov", ())
+        ids = RULES[finding.rule].peers.get("checkov", ())
         if not ids:
             continue
         if any((i, n) in failed_pairs for i in ids for n in _names(finding)):
@@ -221,8 +221,8 @@ def compare(result: FileResult, peers: dict[str, set[str]]) -> dict:
         why = ("checkov ran the check and passed the resource" if set(ids) & checked_ids
                else f"checkov has no such check for {result.language} or did not evaluate this resource")
         declares_flow_log = any(m in result.text for m in ("AWS::EC2::FlowLog", "aws_flow_log"))
-        if finding.rule_id in ONLY_WHY and (set(ids) & checked_ids or (finding.rule_id == "VPC009" and declares_flow_log)):
-            why += f" ({ONLY_WHY[finding.rule_id]})"
+        if finding.rule in ONLY_WHY and (set(ids) & checked_ids or (finding.rule == "VPC009" and declares_flow_log)):
+            why += f" ({ONLY_WHY[finding.rule]})"
         only.append((finding, ids, why))
     return {"same": same, "different": different, "missed": missed, "only": only, "out_of_scope": other}
 
@@ -298,14 +298,14 @@ def _details(result: FileResult, outcome: dict) -> list[str]:
         out += ["checkov evaluated no resource in this file (none of its checks applies to these resource types).", ""]
     for check, findings in outcome["same"]:
         out.append(f"- same: checkov `{check['check_id']}` on `{check['resource']}` — vpckit "
-                   + ", ".join(sorted({f'`{f.rule_id}`' for f in findings})))
+                   + ", ".join(sorted({f'`{f.rule}`' for f in findings})))
     for check, findings, reason in outcome["different"]:
         out.append(f"- differently: checkov `{check['check_id']}` on `{check['resource']}` — {reason}")
     for check, reason in outcome["missed"]:
         out.append(f"- checkov only: `{check['check_id']}` on `{check['resource']}` — {reason}")
     grouped: dict[tuple, list] = defaultdict(list)
     for finding, ids, why in outcome["only"]:
-        grouped[(finding.rule_id, "/".join(ids), why)].append(finding)
+        grouped[(finding.rule, "/".join(ids), why)].append(finding)
     for (rule_id, ids, why), findings in sorted(grouped.items()):
         sample = findings[0].message
         out.append(f"- vpckit only: `{rule_id}` (checkov `{ids}`) ×{len(findings)} — {why}; e.g. {sample}")

@@ -53,7 +53,7 @@ def answers() -> dict:
             out[key] = {"error": _relative(str(error))}
             continue
         out[key] = {"findings": [
-            {"rule": f.rule_id, "severity": f.severity, "path": [str(p) for p in f.path],
+            {"rule": f.rule, "severity": f.severity, "path": [str(p) for p in f.path],
              "position": _relative(str(f.position)) if f.position else None,
              "message": _relative(f.message)} for f in findings]}
     from vpckit.network import build_network

@@ -160,3 +160,43 @@ def test_ipv6_prefix_policy_reaches_vpc001(tmp_path: Path, capsys) -> None:
     assert "VPC001" not in {f["rule"] for f in json.loads(out)["findings"]}
     with pytest.raises(InputError):
         parse_config("ipv6_subnet_prefixes = []\n")
+
+
+NACL_DESIGN = DESIGN.replace("    route_tables:\n", """    nacls:
+      public:
+        ingress:
+          - {rule: 100, protocol: tcp, ports: 3389, cidr: 0.0.0.0/0}
+    route_tables:
+""").replace("a: {az: us-east-1a, cidr: 10.0.0.0/24, route_table: rt}",
+             "a: {az: us-east-1a, cidr: 10.0.0.0/24, route_table: rt, nacl: public}")
+
+
+@pytest.mark.parametrize("resource", [
+    "vpcs/prod/nacls/public",          # the design format's own key
+    "vpcs/prod/network_acls/public",   # the model's field name, as finding paths are written
+    "vpcs/prod/nacls/*",
+])
+def test_suppression_accepts_the_design_formats_keys(tmp_path: Path, capsys, resource: str) -> None:
+    design = NACL_DESIGN + f"suppressions:\n  - {{rule: NACL001, resource: {resource}, reason: lab}}\n"
+    code, out, err = _validate(tmp_path, capsys, "-f", "json", design=design)
+    nacl = [f for f in json.loads(out)["findings"] if f["rule"] == "NACL001"]
+    assert nacl and all(f["suppressed"] == "lab" for f in nacl)
+    assert "matches no finding" not in err
+
+
+@pytest.mark.parametrize("suppression, where", [
+    ("suppressions:\n  - {rule: NACL001, resource: vpcs/prod/nacl/public, reason: typo}\n", "design.yaml:"),
+    ("suppressions:\n  - {rule: SG002, reason: nothing of the kind here}\n", "design.yaml:"),
+])
+def test_a_suppression_that_matches_nothing_is_a_warning(tmp_path: Path, capsys, suppression: str,
+                                                         where: str) -> None:
+    code, _, err = _validate(tmp_path, capsys, "-f", "json", design=NACL_DESIGN + suppression)
+    lines = [line for line in err.splitlines() if "matches no finding" in line]
+    assert len(lines) == 1 and lines[0].startswith("vpckit: warning: ") and where in lines[0]
+
+
+def test_config_suppression_that_matches_nothing_is_a_warning(tmp_path: Path, capsys) -> None:
+    (tmp_path / "vpckit.toml").write_text('[[suppress]]\nrule = "SG001"\nresource = "vpcs/prod/security_groups/nope"\n'
+                                          'reason = "typo"\n')
+    _, _, err = _validate(tmp_path, capsys, "-f", "json")
+    assert "vpckit.toml: [[suppress]] 1 of SG001 on vpcs/prod/security_groups/nope matches no finding" in err

@@ -123,10 +123,13 @@ def validate(
         raise VpckitError(f"unknown format {format!r}; expected one of {', '.join(ReportFormat.__members__)}")
     format = ReportFormat(format)
     _guard_output(output, (source, config, expectations), force)
+    from .checks.validation import validate as run_validation
+
     design = _load(source, input_format, parameter, region)
-    if expectations is not None:
-        design.expectations.extend(_read_expectations(expectations))
-    findings, ran = _checked(design, source, config)
+    report = run_validation(design, config, expectations=expectations)
+    for warning in report.warnings:
+        typer.echo(f"vpckit: warning: {warning}", err=True)
+    findings, ran = report.findings, report.rules
     if format is ReportFormat.json:
         _emit(findings_json(findings, source), output)
     elif format is ReportFormat.sarif:
@@ -136,7 +139,7 @@ def validate(
     elif format is ReportFormat.junit:
         from .report.junit import findings_junit
 
-        _emit(findings_junit(findings, source, design, ran), output)
+        _emit(findings_junit(findings, source, report.design, ran), output)
     elif format is ReportFormat.github:
         from .report.github import findings_github, findings_markdown
 
@@ -144,26 +147,7 @@ def validate(
         _append_step_summary(findings_markdown(findings, source))
     else:
         _emit(findings_text(findings, source, width=_text_width(output), verbose=verbose), output)
-    from .checks import SEVERITY_ORDER
-
-    threshold = SEVERITY_ORDER[fail_on.value]
-    failing = [f for f in findings if not f.suppressed and SEVERITY_ORDER[f.severity] >= threshold]
-    raise typer.Exit(EXIT_FINDINGS if failing else EXIT_OK)
-
-
-def _checked(design, source: str, config_file: Optional[Path]) -> tuple[list, list]:
-    """Run the enabled rules with the configuration in force and apply its overrides and suppressions."""
-    from .checks import RULES, run_checks
-    import os
-
-    from .config import Config, apply_config, check_suppressions, find_config, load_config
-
-    found = config_file or find_config([os.path.dirname(os.path.abspath(source)), os.getcwd()])
-    settings = load_config(found) if found else Config()
-    check_suppressions(design)
-    findings = run_checks(design, enabled=lambda r: settings.is_enabled(r.id), config=settings)
-    ran = [r for r in RULES.values() if settings.is_enabled(r.id)]
-    return apply_config(findings, design, settings), ran
+    raise typer.Exit(EXIT_FINDINGS if report.failing(fail_on.value) else EXIT_OK)
 
 
 def _append_step_summary(markdown: str) -> None:
@@ -640,13 +624,6 @@ def _read_query_entries(path: Path, keys: str = "from, to") -> list[tuple[object
     from .sources.queries import read_query_entries
 
     return [(entry.value, str(entry.position)) for entry in read_query_entries(str(path), keys)]
-
-
-def _read_expectations(path: Path) -> list:
-    """The expectations of a ``--expectations`` file, validated like a design's ``expectations``."""
-    from .sources.queries import read_expectations
-
-    return read_expectations(str(path))
 
 
 class DiagramRenderer(str, enum.Enum):

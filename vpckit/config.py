@@ -41,6 +41,7 @@ from typing import Any, Iterable
 
 from .errors import InputError
 from .model import Design, Position, Suppression
+from .model.design import FIELD_ALIASES
 
 __all__ = [
     "PORT_PROFILES", "Config", "load_config", "find_config", "parse_config", "apply_config",
@@ -311,8 +312,11 @@ def _matches(suppression: Suppression, rule_id: str, path: tuple, resource: str)
     pattern = suppression.resource
     if fnmatch.fnmatchcase(resource, pattern):
         return True
-    # A path pattern matches the finding's path or any of its ancestors (a group covers its rules).
-    return any(fnmatch.fnmatchcase(_path_text(path[:n]), pattern) for n in range(1, len(path) + 1))
+    # A path pattern matches the finding's path or any of its ancestors (a group covers its rules),
+    # written with the model's field names or with the design format's own keys (nacls, nacl, from...).
+    spelled = tuple(FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
+    return any(fnmatch.fnmatchcase(_path_text(written[:n]), pattern)
+               for written in {path, spelled} for n in range(1, len(path) + 1))
 
 
 def _inline_suppressions(design: Design, path: tuple) -> Iterable[tuple[Any, tuple]]:
@@ -415,9 +419,9 @@ def apply_config(findings: Iterable, design: Design, config: Config) -> list:
     out = []
     for finding in findings:
         changes: dict[str, Any] = {}
-        if finding.rule_id in config.severity:
-            changes["severity"] = config.severity[finding.rule_id]
-        reason = finding.suppressed or suppression_for(design, config, finding.rule_id, finding.path, finding.resource)
+        if finding.rule in config.severity:
+            changes["severity"] = config.severity[finding.rule]
+        reason = finding.suppressed or suppression_for(design, config, finding.rule, finding.path, finding.resource)
         if reason:
             changes["suppressed"] = reason
         out.append(dataclasses.replace(finding, **changes) if changes else finding)

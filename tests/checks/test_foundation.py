@@ -371,7 +371,7 @@ def _paths(rule_id: str, data: dict) -> list[str]:
     design = loads(yaml.safe_dump(data, sort_keys=False), "case.yaml")
     findings = list(RULES[rule_id].check(CheckContext(design)))
     for finding in findings:
-        assert finding.rule_id == rule_id
+        assert finding.rule == rule_id
         assert finding.message and finding.resource
         assert finding.position is not None and finding.position.line is not None
     return sorted(".".join(str(p) for p in f.path) for f in findings)

@@ -42,7 +42,7 @@ def design(client_os: str, db_ingress_cidr: str, db_reply_ports: str, nat_in_app
 
 
 def nacl006(data: dict[str, Any]) -> list[str]:
-    return [f.message for f in run_checks(Design.model_validate(data)) if f.rule_id == "NACL006"]
+    return [f.message for f in run_checks(Design.model_validate(data)) if f.rule == "NACL006"]
 
 
 @pytest.mark.parametrize(

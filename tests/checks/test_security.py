@@ -285,7 +285,7 @@ def test_rule_table(rule_id: str, data: dict, fires: bool) -> None:
     findings = run_rule(rule_id, data)
     assert bool(findings) == fires, [f.message for f in findings]
     for finding in findings:
-        assert finding.rule_id == rule_id and finding.message and finding.resource
+        assert finding.rule == rule_id and finding.message and finding.resource
 
 
 def test_every_table_rule_has_both_cases() -> None:

@@ -143,4 +143,4 @@ def test_the_bundled_designs_state_intents_that_hold(capsys, name: str) -> None:
     design = loads(path.read_text(encoding="utf-8"), str(path))
     assert any(e.form != "flow" for e in design.expectations)
     load_rules()
-    assert [f for f in run_checks(design) if f.rule_id in ("REACH001", "REACH002")] == []
+    assert [f for f in run_checks(design) if f.rule in ("REACH001", "REACH002")] == []

@@ -104,7 +104,7 @@ def test_an_expectation_of_reachable_is_not_met_through_an_appliance() -> None:
         {"from": "app-1", "to": "8.8.8.8", "port": 443, "expect": "reachable"},
         {"from": "app-1", "to": "8.8.8.8", "port": 443, "expect": "undetermined"},
     ]}).expectations)
-    failed = [f for f in run_checks(design) if f.rule_id == "REACH001"]
+    failed = [f for f in run_checks(design) if f.rule == "REACH001"]
     assert len(failed) == 1 and "undetermined" in failed[0].message
 
 

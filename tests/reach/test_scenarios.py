@@ -608,7 +608,7 @@ def test_scenario(scenario: Scenario) -> None:
     design = Design.model_validate(apply(*scenario.changes))
     if scenario.finding is not None:
         wanted = scenario.finding if isinstance(scenario.finding, frozenset) else frozenset({scenario.finding})
-        found = {f.rule_id for f in run_checks(design)}
+        found = {f.rule for f in run_checks(design)}
         assert wanted & found, f"{scenario.id} ({scenario.semantics}): expected one of {sorted(wanted)}, got {sorted(found)}"
     if scenario.query is None:
         return

@@ -106,7 +106,7 @@ def test_a_target_in_an_availability_zone_the_load_balancer_does_not_enable_gets
     design = Design.model_validate(_lb_with_target_in(zone))
     result = answer(build_network(design), parse_query({"from": "internet", "to": "a/lb", "port": 443}))
     assert result.verdict == verdict, (ELB_AZ_DOC, [b.message for b in result.blockers])
-    findings = [f for f in run_checks(design) if f.rule_id == "ELB001"]
+    findings = [f for f in run_checks(design) if f.rule == "ELB001"]
     if verdict == "unreachable":
         assert [b.code for b in result.blockers] == ["ELB_INSTALLED_AZ_RESTRICTION"]
         assert len(findings) == 1 and "us-east-1b" in findings[0].message
@@ -402,9 +402,9 @@ def test_transit_gateway_peering_is_followed(data, verdict, code) -> None:
 def test_a_peering_attachment_in_a_propagation_list_is_an_error() -> None:
     from vpckit.checks import run_checks
 
-    findings = [f for f in run_checks(Design.model_validate(_peered_hubs(propagate=True))) if f.rule_id == "TGW001"]
+    findings = [f for f in run_checks(Design.model_validate(_peered_hubs(propagate=True))) if f.rule == "TGW001"]
     assert len(findings) == 1 and findings[0].severity == "error", TGW_PEERING_DOC
-    assert not [f for f in run_checks(Design.model_validate(_peered_hubs())) if f.rule_id == "TGW001"]
+    assert not [f for f in run_checks(Design.model_validate(_peered_hubs())) if f.rule == "TGW001"]
 
 
 NFW_DOC = ("https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-networkfirewall-firewall.html "

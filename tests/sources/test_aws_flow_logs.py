@@ -30,4 +30,4 @@ def test_flow_logs(tmp_path: Path, flow_logs: list | None, expected: dict | None
     design = load(str(tmp_path))
     logs = design.vpcs["vpc-1"].flow_logs
     assert (None if logs is None else {k: v.traffic_type for k, v in logs.items()}) == expected
-    assert any(f.rule_id == "VPC009" for f in run_checks(design)) is vpc009
+    assert any(f.rule == "VPC009" for f in run_checks(design)) is vpc009

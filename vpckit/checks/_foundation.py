@@ -252,5 +252,5 @@ def findings_of(rule_id: str, data: dict[str, Any]) -> list[str]:
 
     load_rules()
     design = loads(yaml.safe_dump(data, sort_keys=False), "<example>")
-    return [f"{f.rule_id} {'.'.join(str(p) for p in f.path)}: {f.message}"
+    return [f"{f.rule} {'.'.join(str(p) for p in f.path)}: {f.message}"
             for f in RULES[rule_id].check(CheckContext(design))]

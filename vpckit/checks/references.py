@@ -172,7 +172,7 @@ def wrong_vpc(ctx: CheckContext) -> Iterator[Finding]:
 
 def _check(ctx: CheckContext, wanted: str) -> Iterator[Finding]:
     for finding in _reference_findings(ctx):
-        if finding.rule_id == wanted:
+        if finding.rule == wanted:
             yield finding
 
 

@@ -25,7 +25,7 @@ class Finding:
     ``resource`` names it for people (``vpc prod / subnet app-a``).
     """
 
-    rule_id: str
+    rule: str
     severity: Severity
     message: str
     path: Path = ()
@@ -76,7 +76,7 @@ class CheckContext:
     ) -> Finding:
         """A finding of ``rule_id`` at ``path``, with the rule's severity unless given."""
         return Finding(
-            rule_id=rule_id,
+            rule=rule_id,
             severity=severity or RULES[rule_id].severity,
             message=message,
             path=tuple(path),
@@ -147,5 +147,5 @@ def run_checks(
 
 def _order(finding: Finding) -> tuple:
     pos = finding.position
-    return (pos.file if pos else "", (pos.line or 0) if pos else 0, (pos.column or 0) if pos else 0, finding.rule_id,
+    return (pos.file if pos else "", (pos.line or 0) if pos else 0, (pos.column or 0) if pos else 0, finding.rule,
             finding.message)

@@ -18,6 +18,7 @@ from ..model import Design
 from ..model.types import PortRange, parse_port_range, protocol_name
 from ..network.addressing import INTERNET6_HOST, INTERNET_HOST
 from ..network.build import Endpoint, Network
+from ..network.inputs import as_network
 from ..reach.answer import Answer, Blocker
 from ..reach.engine import LISTENER_PROTOCOLS, address_families, candidate_answers
 from ..reach.query import Query
@@ -87,25 +88,6 @@ def ports(network: Network | Design | str | PathLike, source: str, destination: 
             for part in _icmp_parts(segment) if plan.protocol in (1, 58) and plan.space else (segment,):
                 result.flows.append(_row(plan, part, result))
     return result
-
-
-def as_network(value: Network | Design | str | PathLike) -> Network:
-    """A built network from a network, a design or the path of an input.
-
-    >>> as_network("designs/three-tier.yaml").design.name
-    'three-tier'
-    """
-    if isinstance(value, Network):
-        return value
-    from ..network import build_network
-
-    if isinstance(value, Design):
-        return build_network(value)
-    if isinstance(value, (str, PathLike)):
-        from ..sources import load
-
-        return build_network(load(str(value)))
-    raise TypeError(f"expected a Network, a Design or the path of an input, got {type(value).__name__}")
 
 
 def _client_ports(value: str | PortRange | None) -> PortRange | None:

@@ -24,7 +24,7 @@ Path = tuple[str | int, ...]
 
 
 #: Model field name → the alias a design file may use instead (for positions of findings).
-_FIELD_ALIASES = {
+FIELD_ALIASES = {
     "network_acls": "nacls", "network_acl": "nacl", "default_network_acl": "default_nacl",
     "map_public_ip_on_launch": "auto_public_ip", "source": "from", "destination": "to",
 }
@@ -61,7 +61,7 @@ class SourceMap:
         while path:
             if path in self.positions:
                 return self.positions[path]
-            spelled = tuple(_FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
+            spelled = tuple(FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
             if spelled in self.positions:
                 return self.positions[spelled]
             path = path[:-1]

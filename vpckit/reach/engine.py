@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Iterator
+from typing import Any, Iterator
 
 from ..errors import QueryError
 from ..model.types import PortRange, looks_like_address, protocol_name
@@ -42,6 +42,34 @@ def default_client_ports(network: Network, endpoint: Endpoint, iface: Interface 
     if iface.owner_kind in ("nat_gateway", "load_balancer", "lambda"):
         return _WIDE
     return _EPHEMERAL.get(iface.os or "linux", _WIDE)
+
+
+def reach(network: "Network | Any", query: "Query | dict[str, Any] | None" = None, **keys: Any) -> Answer:
+    """Can ``query``'s source reach its destination? ``network`` is a built network, a design or the path of
+    an input; ``query`` a :class:`Query`, a mapping with the keys of an expectation (``from``, ``to``,
+    ``protocol``, ``port``, ``icmp_type``...), or those keys given as keyword arguments (``from_`` for
+    ``from``).
+
+    >>> result = reach("designs/three-tier.yaml", {"from": "internet", "to": "orders-db", "port": 5432})
+    >>> result.verdict, [b.code for b in result.blockers]
+    ('unreachable', ['IGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS'])
+    >>> reach("designs/three-tier.yaml", from_="app-1", to="orders-db", port=5432).verdict
+    'reachable'
+    """
+    from ..network.inputs import as_network
+    from .query import parse_query
+
+    if "from_" in keys:
+        keys["from"] = keys.pop("from_")
+    if query is None:
+        query = parse_query(keys)
+    elif keys:
+        raise QueryError("reach(): give the query as a Query, a mapping or keyword arguments, not two of them")
+    elif isinstance(query, dict):
+        query = parse_query(query)
+    elif not isinstance(query, Query):
+        raise QueryError(f"reach() expected a Query or a mapping with from/to/protocol/port, got {type(query).__name__}")
+    return answer(as_network(network, "reach()"), query)
 
 
 def answer(network: Network, query: Query, family: int | None = None) -> Answer:

@@ -31,7 +31,7 @@ def fingerprint(finding: Finding) -> str:
     if key is None:
         stable_path = "/".join(str(p) for p in finding.path if not isinstance(p, int))
         key = f"{stable_path}|{finding.message}"
-    text = f"{finding.rule_id}|{finding.resource}|{key}"
+    text = f"{finding.rule}|{finding.resource}|{key}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
@@ -62,10 +62,10 @@ def peers_text(rule_id: str) -> str:
 
 def finding_dict(finding: Finding) -> dict:
     """One finding as a JSON-ready dict (the documented ``--format json`` shape)."""
-    rule = RULES.get(finding.rule_id)
+    rule = RULES.get(finding.rule)
     position = finding.position
     result = {
-        "rule": finding.rule_id,
+        "rule": finding.rule,
         "severity": finding.severity,
         "title": rule.title if rule else "",
         "message": finding.message,
@@ -114,12 +114,12 @@ def findings_text(findings: list[Finding], source: str, width: int | None = None
             continue
         where = str(finding.position) if finding.position else source
         resource = f" [{finding.resource}]" if finding.resource else ""
-        head = f"{where}: {finding.severity} {finding.rule_id}{resource}:"
-        rule = RULES.get(finding.rule_id)
+        head = f"{where}: {finding.severity} {finding.rule}{resource}:"
+        rule = RULES.get(finding.rule)
         extra = []
         if rule is not None and rule.fix:
             extra.append(f"fix: {rule.fix}")
-        peers = peers_text(finding.rule_id) if verbose else ""
+        peers = peers_text(finding.rule) if verbose else ""
         if peers:
             extra.append(f"same as: {peers}")
         if width is None:

@@ -61,13 +61,13 @@ def findings_github(findings: Iterable[Finding], source: str) -> str:
         properties = [f"file={escape_property(_relative(position.file if position else source))}"]
         if position is not None and position.line:
             properties += [f"line={position.line}", f"col={position.column or 1}"]
-        title = f"{finding.rule_id} [{finding.severity}]"
-        rule = RULES.get(finding.rule_id)
+        title = f"{finding.rule} [{finding.severity}]"
+        rule = RULES.get(finding.rule)
         if rule is not None:
-            title = f"{finding.rule_id} [{finding.severity}]: {rule.title}"
+            title = f"{finding.rule} [{finding.severity}]: {rule.title}"
         properties.append(f"title={escape_property(title)}")
         resource = f"[{finding.resource}] " if finding.resource else ""
-        peers = peers_text(finding.rule_id)
+        peers = peers_text(finding.rule)
         message = resource + finding.message + (f" (same as {peers})" if peers else "")
         lines.append(f"::{_COMMAND[finding.severity]} {','.join(properties)}::{escape_data(message)}")
     counts = summary_counts(findings)
@@ -100,8 +100,8 @@ def findings_markdown(findings: Iterable[Finding], source: str) -> str:
         return "\n".join(out)
     out += ["| severity | rule | resource | location | message |", "|---|---|---|---|---|"]
     for finding in findings:
-        rule = RULES.get(finding.rule_id)
-        rule_text = f"{finding.rule_id}" + (f" {rule.title}" if rule else "")
+        rule = RULES.get(finding.rule)
+        rule_text = f"{finding.rule}" + (f" {rule.title}" if rule else "")
         severity = finding.severity + (f" (suppressed: {finding.suppressed})" if finding.suppressed else "")
         out.append(f"| {_cell(severity)} | {_cell(rule_text)} | {_cell(finding.resource)} | "
                    f"{_cell(str(finding.position) if finding.position else source)} | {_cell(finding.message)} |")

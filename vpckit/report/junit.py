@@ -34,14 +34,14 @@ def _failure(parent: ET.Element, findings: list[Finding]) -> None:
     first = findings[0]
     more = f" (and {len(findings) - 1} more)" if len(findings) > 1 else ""
     lines = "\n".join(
-        f"{f.position}: " * bool(f.position) + f"{f.severity} {f.rule_id}: {f.message}"
+        f"{f.position}: " * bool(f.position) + f"{f.severity} {f.rule}: {f.message}"
         + (f" [suppressed: {f.suppressed}]" if f.suppressed else "") for f in findings)
     if all(f.suppressed for f in findings):
         ET.SubElement(parent, "skipped", message=f"suppressed: {first.suppressed}").text = lines
         return
     worst = max(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
-    element = ET.SubElement(parent, "failure", message=first.message + more, type=f"{first.rule_id}.{worst}")
-    peers = peers_text(first.rule_id)
+    element = ET.SubElement(parent, "failure", message=first.message + more, type=f"{first.rule}.{worst}")
+    peers = peers_text(first.rule)
     element.text = lines + (f"\nSame as: {peers}" if peers else "")
 
 
@@ -61,7 +61,7 @@ def findings_junit(findings: Iterable[Finding], source: str, design: Design | No
         if len(finding.path) >= 2 and finding.path[0] == "expectations" and isinstance(finding.path[1], int):
             expectation_findings.setdefault(finding.path[1], []).append(finding)
         else:
-            by_rule.setdefault(finding.rule_id, []).append(finding)
+            by_rule.setdefault(finding.rule, []).append(finding)
     known = {r.id for r in rule_list}
     root = ET.Element("testsuites", name=f"vpckit validate {source}")
     totals = {"tests": 0, "failures": 0, "skipped": 0}

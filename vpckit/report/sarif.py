@@ -65,13 +65,13 @@ def _rule_descriptor(rule: Rule) -> dict:
 
 def _result(finding: Finding, rule_index: dict[str, int], source: str) -> dict:
     result: dict = {
-        "ruleId": finding.rule_id,
+        "ruleId": finding.rule,
         "level": _LEVEL[finding.severity],
         "message": {"text": finding.message},
         "partialFingerprints": {"vpckitFindingHash/v1": fingerprint(finding)},
     }
-    if finding.rule_id in rule_index:
-        result["ruleIndex"] = rule_index[finding.rule_id]
+    if finding.rule in rule_index:
+        result["ruleIndex"] = rule_index[finding.rule]
     location: dict = {}
     position = finding.position
     file = position.file if position and position.file and not position.file.startswith("<") else source
