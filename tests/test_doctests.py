@@ -11,9 +11,9 @@ import pytest
 
 import vpckit
 
-MODULES = sorted(
+MODULES = ["vpckit", *sorted(
     m.name for m in pkgutil.walk_packages(vpckit.__path__, "vpckit.") if not m.name.endswith("__main__")
-)
+)]
 
 
 @pytest.mark.parametrize("name", MODULES)

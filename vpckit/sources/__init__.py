@@ -82,11 +82,12 @@ def detect(path: str) -> str:
     >>> detect("/nonexistent")
     Traceback (most recent call last):
     ...
-    vpckit.errors.InputError: /nonexistent:1:1: no such file or directory
+    vpckit.errors.InputError: /nonexistent: no such file or directory
     """
-    # File-level problems are reported at 1:1 so that every input error reads `file:line:col: ...`.
+    # A file that does not exist or cannot be read has no line to point at: the error names the path alone.
     if not os.path.exists(path):
-        raise InputError("no such file or directory", Position(path, 1, 1))
+        raise InputError("no such file or directory", Position(path))
+    _check_readable(path)
     data = None if os.path.isdir(path) else _parsed(path)
     for fmt in FORMATS.values():
         if fmt.recognises(path, data):
@@ -101,6 +102,24 @@ def detect(path: str) -> str:
                 "terraform plan -out plan.bin && terraform show -json plan.bin > plan.json.")
     raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
                      f"Use --input-format to choose one.{hint}", Position(path, 1, 1))
+
+
+def _check_readable(path: str) -> None:
+    """An :class:`InputError` naming the path when this process may not read it (a folder it may not list,
+    a file it may not open); pipes are left to the readers, which read them once."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            os.listdir(path)
+        elif stat.S_ISREG(mode):
+            with open(path, "rb"):
+                pass
+    except OSError as error:
+        what = "folder" if os.path.isdir(path) else "file"
+        raise InputError(f"cannot read this {what}: {(error.strerror or str(error)).lower()}",
+                         Position(error.filename or path)) from None
 
 
 def _native_explains(path: str, data: Any) -> bool:
@@ -132,6 +151,8 @@ def load(path: str, input_format: str | None = None, **options: Any) -> Design:
     'three-tier'
     """
     name = input_format or detect(path)
+    if input_format and os.path.exists(path):
+        _check_readable(path)
     if name not in FORMATS:
         raise InputError(f"unknown input format {name!r}; expected one of: {', '.join(FORMATS)}")
     module = importlib.import_module(FORMATS[name].module)

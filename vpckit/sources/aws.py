@@ -115,6 +115,8 @@ def recognises(path: str, data: Any = None) -> bool:
         try:
             with open(file, encoding="utf-8", errors="replace") as handle:
                 head = handle.read(4096)
+        except PermissionError as error:
+            raise InputError(f"cannot read this file: {(error.strerror or str(error)).lower()}", Position(file)) from None
         except OSError:
             continue
         match = _FIRST_KEY.match(head)
@@ -123,8 +125,15 @@ def recognises(path: str, data: Any = None) -> bool:
     return False
 
 
+def _unreadable(error: OSError) -> None:
+    """``os.walk`` skips a folder it cannot list: a snapshot missing an account's folder would read as a
+    smaller network, or as no snapshot at all. Say which folder instead."""
+    raise InputError(f"cannot read this folder: {(error.strerror or str(error)).lower()}",
+                     Position(error.filename or "")) from None
+
+
 def _json_files(root: str) -> Iterator[str]:
-    for folder, dirs, files in os.walk(root):
+    for folder, dirs, files in os.walk(root, onerror=_unreadable):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             if name.lower().endswith(".json") and not name.startswith("."):
@@ -201,7 +210,7 @@ def _read(root: str) -> _Snapshot:
         raise InputError("expected a directory of AWS describe-* JSON outputs", Position(root))
     snapshot = _Snapshot(root)
     files = list(_json_files(root))
-    for folder, _dirs, names in os.walk(root):
+    for folder, _dirs, names in os.walk(root, onerror=_unreadable):
         for name in sorted(names):
             if not name.lower().endswith(".json") and not name.startswith(".") and name.lower() not in _SKIPPED_FILES:
                 snapshot.warn(os.path.join(folder, name), "not a .json file; skipped")
