@@ -67,3 +67,17 @@ def test_readme_command_runs_as_written(command: str, tmp_path, monkeypatch, cap
     if "-o" in args or "--output" in args:
         written = list(tmp_path.iterdir())
         assert written and all(p.stat().st_size > 0 for p in written)
+
+
+def test_the_annotated_example_validates_without_warnings(tmp_path: Path, capsys) -> None:
+    """The design the README teaches with is one vpckit has nothing to warn about (info at most)."""
+    text = README.read_text(encoding="utf-8")
+    example = re.search(r"A short example, annotated:\n\n```yaml\n(.*?)```", text, re.S)
+    assert example is not None
+    (tmp_path / ".git").mkdir()
+    design = tmp_path / "web.yaml"
+    design.write_text(example.group(1))
+    code = main(["validate", str(design), "--fail-on", "warning"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert " 0 warning(s)" in out and "NACL001" in out  # the ephemeral return range is named, as info

@@ -411,3 +411,33 @@ def test_groups_that_together_open_ssh_are_reported_on_their_users() -> None:
 )
 def test_aws_defaults_are_info_written_rules_warn(rule_id: str, data: dict, severity: str) -> None:
     assert [f.severity for f in run_rule(rule_id, data)] == [severity]
+
+
+def _layered(ingress: list, group_rules: list | None) -> dict:
+    """A NACL ``n`` on the public subnet, and (when ``group_rules`` is given) an instance there in a group with them."""
+    data = nacl_design(ingress)
+    if group_rules is not None:
+        data["vpcs"]["prod"]["security_groups"] = {"g": group(*group_rules)}
+        data["vpcs"]["prod"]["instances"] = {"jump": {"subnet": "public-a", "security_groups": ["g"]}}
+    return data
+
+
+@pytest.mark.parametrize("ingress, group_rules, severity, words", [
+    # The README's own return rule: NAT and load-balancer replies need 1024-65535 from anywhere (NACL-03,
+    # stateless); it admits 3389 only as far as the NACL goes when no group behind it opens 3389.
+    ([entry(110, "0.0.0.0/0", ports="1024-65535")], None, "info", "nothing behind it does"),
+    ([entry(110, "0.0.0.0/0", ports="1024-65535")], [tcp(443, "0.0.0.0/0")], "info", "nothing behind it does"),
+    # A group that admits 3389 only from inside the VPC does not open it to that range (SG-01).
+    ([entry(110, "0.0.0.0/0", ports="1024-65535")], [tcp(3389, "10.0.0.0/16")], "info", "nothing behind it does"),
+    # Something behind it also admits the port from that range: both layers are open.
+    ([entry(110, "0.0.0.0/0", ports="1024-65535")], [tcp(3389, "0.0.0.0/0")], "warning",
+     "jump (security group g) behind it admits it from there too"),
+    ([entry(100, "0.0.0.0/0", ports=22)], [tcp("0-65535", "0.0.0.0/1"), tcp(22, "128.0.0.0/1")], "warning",
+     "jump (security group g)"),
+])
+def test_nacl001_weighs_what_is_behind_the_nacl(ingress: list, group_rules: list | None, severity: str,
+                                                words: str) -> None:
+    """NACL001: a NACL is one layer of two (NACL-03; SG-01/SG-02 decide the second)."""
+    findings = run_rule("NACL001", _layered(ingress, group_rules))
+    assert findings and {f.severity for f in findings} == {severity}
+    assert all(words in f.message for f in findings), [f.message for f in findings]

@@ -82,7 +82,49 @@ def _label(ctx: CheckContext, vpc_name: str, name: str, subnets: list[str]) -> s
     return f"NACL {name}{default}{used}"
 
 
-def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str) -> Iterator[Finding]:
+def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: int,
+                   admitted: dict[int, IPSet]) -> list[str]:
+    """The interfaces in ``subnets`` whose security groups also open ``port`` to the world part of what the NACL
+    admits (``admitted``: protocol -> addresses), as ``interface (group)``; asked of the engine's compiled groups,
+    so a group's rule counts exactly when the walk would let that traffic through it (SG-01, SG-02)."""
+    from netaddr import IPAddress, IPRange
+
+    from ..network.addressing import ip_key
+
+    cfg = settings(ctx)
+    network = ctx.network
+    wanted = {f"subnet:{vpc_name}/{name}" for name in subnets}
+    found: list[str] = []
+    for iface in sorted(network.interfaces.values(), key=lambda i: i.node):
+        if iface.subnet not in wanted or not iface.usable:
+            continue
+        for setting in iface.security_groups:
+            group = network.security_groups.get(setting)
+            if group is None:
+                continue
+            for protocol, addresses in sorted(admitted.items()):
+                opened = IPSet()
+                for sg_rule in group.ingress:
+                    if sg_rule.peer_kind != "cidr":
+                        continue  # a group reference admits interfaces inside AWS, never the internet
+                    overlap = addresses & IPSet(IPRange(IPAddress(first, version), IPAddress(last, version))
+                                                for version, first, last in sg_rule.ranges)
+                    if not overlap:
+                        continue
+                    peer = ip_key(overlap.iter_cidrs()[0][0])
+                    _, matched, _ = group.allowed("ingress", protocol, peer, [(port, port)], None, False)
+                    if sg_rule in matched:
+                        opened |= overlap
+                if open_to_world(opened, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                    found.append(f"{iface.name} (security group {group.name})")
+                    break
+    return sorted(set(found))
+
+
+def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str,
+                   layered: bool = False) -> Iterator[Finding]:
+    """NACLs admitting ``ports`` from the whole internet. ``layered``: the NACL is one layer, so it is a warning
+    only when a security group of an interface behind it admits the port from that range too, else info."""
     cfg = settings(ctx)
     for vpc_name, name, acl, subnets in _nacls(ctx.design, custom_too=True):
         if is_aws_default_allow_all(ctx.design, vpc_name, name):
@@ -90,11 +132,13 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
         for port in ports:
             opened = []
             first_rule = None
+            world: dict[int, IPSet] = {}
             for family in nacl_families(acl):
                 verdict = _verdict(ctx, vpc_name, name, "ingress", family)
                 for protocol in (TCP, UDP):
                     admitted = verdict.admitted(protocol, port)
                     if open_to_world(admitted, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                        world[protocol] = world.get(protocol, IPSet()) | admitted
                         opened.append((protocol_name(protocol), world_label(admitted)))
                         for part in verdict.admitted_over(protocol, port, port):
                             allows = [n for n, action, _ in part.decided_by if action == "allow"]
@@ -104,12 +148,23 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
                 continue
             how = "; ".join(f"{p}/{port} from {who}" for p, who in opened)
             by = f", allowed by rule {first_rule}" if first_rule is not None else ""
+            message = f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}{by}; evaluated first match by rule number)"
+            severity = None
+            if layered:
+                behind = _groups_behind(ctx, vpc_name, subnets, port, world)
+                if behind:
+                    shown = ", ".join(behind[:3]) + (f" and {len(behind) - 3} more" if len(behind) > 3 else "")
+                    message += f", and {shown} behind it admit{'s' if len(behind) == 1 else ''} it from there too"
+                else:
+                    # A range like 1024-65535 from 0.0.0.0/0 lets NAT and load-balancer replies in; it admits the
+                    # port only as far as the NACL goes, and nothing behind it opens the port to the internet.
+                    severity = "info"
+                    message += (f"; nothing behind it does: no interface in its subnets has a security group that "
+                                f"opens {port} to that range, so the port is closed one layer in")
             yield ctx.finding(
-                rule_id,
-                f"{_label(ctx, vpc_name, name, subnets)} admits {what} ({how}{by}; evaluated first match by rule "
-                f"number)",
+                rule_id, message,
                 ("vpcs", vpc_name, "network_acls", name, "ingress", _entry_index(acl, "ingress", first_rule or 0)),
-                f"vpc {vpc_name} / network ACL {name}", key=f"port/{port}",
+                f"vpc {vpc_name} / network ACL {name}", severity=severity, key=f"port/{port}",
             )
 
 
@@ -117,13 +172,16 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
       semantics=("NACL-03", "NACL-04", "NACL-09"),
       rationale="Subnet-level defence in depth for administration ports. Computed on what the NACL admits: a "
                 "lower-numbered deny really closes the port (peers flag the later allow anyway), and 0.0.0.0/1 + "
-                "128.0.0.0/1 is the whole internet. TCP and UDP, as AWS Config's nacl-no-unrestricted-ssh-rdp.",
+                "128.0.0.0/1 is the whole internet. TCP and UDP, as AWS Config's nacl-no-unrestricted-ssh-rdp. The "
+                "NACL is one layer: a warning when a security group of an interface in its subnets opens the port to "
+                "that range too; info when nothing does (the ephemeral return range 1024-65535 from 0.0.0.0/0, "
+                "which NAT and load-balancer replies need, admits 3389 only as far as the NACL goes).",
       fix="Add a lower-numbered DENY for 22/3389 from 0.0.0.0/0 (and ::/0), or narrow the allow's CIDR.",
       peers={"checkov": ("CKV_AWS_232", "CKV_AWS_231"), "trivy": "AWS-0105", "securityhub": "EC2.21", "cis": "5.1",
              "awsconfig": "nacl-no-unrestricted-ssh-rdp"})
 def nacl_admin_ports(ctx: CheckContext) -> Iterable[Finding]:
-    yield from _world_ingress(ctx, "NACL001", [22], "SSH")
-    yield from _world_ingress(ctx, "NACL001", [3389], "RDP")
+    yield from _world_ingress(ctx, "NACL001", [22], "SSH", layered=True)
+    yield from _world_ingress(ctx, "NACL001", [3389], "RDP", layered=True)
 
 
 @rule("NACL002", "warning", "No NACL admits FTP (20, 21) from the whole internet",
