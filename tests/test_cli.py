@@ -155,3 +155,54 @@ def test_an_internal_error_says_it_is_a_bug_and_how_to_report_it(monkeypatch, ca
     assert status == 2 and "Traceback" not in err
     assert err.splitlines()[0] == "vpckit: internal error: RuntimeError: boom\\nsecond line"
     assert "please report it" in err and "vpckit --version" in err
+
+
+COMMANDS = ["", "validate", "rules", "snapshot", "import", "reach", "ports", "exposure", "matrix", "diff", "diagram"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_shows_words_a_person_reads(command: str, capsys, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Metavars are SOURCE, FILE, NAME or the choices — never Python's types ({source}, <str>, <bool>, list[str])."""
+    monkeypatch.setenv("COLUMNS", "160")
+    code = main([*command.split(), "--help"])
+    out = capsys.readouterr().out
+    assert code == 0 and "Usage: vpckit" in out
+    for python_word in ("<str>", "<bool>", "<int>", "<float>", "<path>", "list[", "{source}", "{old}", "<choice"):
+        assert python_word not in out, (command, python_word)
+    if command not in ("", "rules", "snapshot"):
+        assert "--help " in out and ("SOURCE" in out or "OLD NEW" in out)
+
+
+@pytest.mark.parametrize("argv, words", [
+    # a misspelt keyword endpoint gets the same did-you-mean as a misspelt name
+    (["reach", "designs/three-tier.yaml", "--from", "intenet", "--to", "web", "--port", "443"], "did you mean 'internet'?"),
+    (["ports", "designs/three-tier.yaml", "--from", "intenet", "--to", "web"], "did you mean 'internet'?"),
+    # typer's conversions speak pydantic; the command line speaks of the value expected
+    (["matrix", "designs/three-tier.yaml", "--jobs", "x"], "invalid value for '--jobs' / '-j': expected a whole number"),
+    (["diagram", "designs/three-tier.yaml", "-o", "x.svg", "--timeout", "soon"], "'--timeout': expected a number"),
+    (["reach", "designs/three-tier.yaml", "--from", "web", "--to", "app-1", "--protocol", "icmp", "--icmp-type", "x"],
+     "'--icmp-type': expected a whole number"),
+    # a folder that refuses new files is named as such, not as a missing file
+    (["validate", "designs/three-tier.yaml", "-o", "/proc/version"], "folder /proc does not accept new files"),
+    (["validate", "designs/three-tier.yaml", "-o", "/nonexistent/report.txt"], "folder /nonexistent does not exist"),
+])
+def test_usage_mistakes_read_as_plain_words(argv: list[str], words: str, capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    argv = [str(tmp_path / a) if a == "x.svg" else a for a in argv]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2 and words in err, err
+    assert len(err.strip().splitlines()) == 1 and "Input should" not in err and "Traceback" not in err
+
+
+def test_query_file_errors_name_the_place_and_the_close_key(tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+    queries = tmp_path / "q.yaml"
+    queries.write_text("- {from: web, to: app-1, protocl: tcp, port: 443}\n- {from: web}\n")
+    code = main(["reach", "designs/three-tier.yaml", "--queries", str(queries)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2
+    assert err[0] == (f"{queries}:1:3: unknown query key(s) protocl; did you mean 'protocol'? (expected one of "
+                      "client_ports, expect, from, icmp_code, icmp_type, name, port, protocol, to)")
+    assert err[1] == f"{queries}:2:3: a query needs 'from' and 'to'"
+    assert not any("{" in line for line in err)  # never a Python dict

@@ -694,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     try:
         # Outside standalone mode click returns the status of a `typer.Exit` instead of raising it.
-        status = app(args=argv, standalone_mode=False)
+        status = _command().main(args=argv, prog_name="vpckit", standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except InputError as error:
@@ -718,6 +718,63 @@ def main(argv: list[str] | None = None) -> int:
                    "of it that still shows the error)", err=True)
         return EXIT_INPUT
     return status if isinstance(status, int) else EXIT_OK
+
+
+def _command():
+    """The click command of ``app``, its help written for people: ``SOURCE`` rather than ``{source} <str>``,
+    ``FORMAT`` or the choices rather than ``<str>``, and no ``<bool>`` after a flag."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    for sub in [command, *getattr(command, "commands", {}).values()]:
+        for param in sub.params:
+            _readable(param)
+        sub.get_help_option = _help_option_of(sub.get_help_option)
+    return command
+
+
+def _help_option_of(make):  # type: ignore[no-untyped-def]
+    """click makes ``--help`` per run: give it the same treatment as the other flags."""
+    def help_option(ctx):  # type: ignore[no-untyped-def]
+        option = make(ctx)
+        if option is not None:
+            option.metavar = ""
+        return option
+    return help_option
+
+
+def _readable(param) -> None:  # type: ignore[no-untyped-def]
+    """Give ``param`` (a typer argument or option) a metavar a person reads."""
+    if param.param_type_name == "argument":
+        name = param.metavar or param.name.upper()
+        param.metavar = name
+        shown = name if param.required else f"[{name}]"
+        param._usage_display_name = lambda: shown + ("..." if param.nargs != 1 else "")
+        param.display_type_rich = lambda ctx: None  # the name says what it is; no "<str>" beside it
+        return
+    if param.metavar is not None:
+        return
+    # typer's own click (0.2x) describes a type with ``type_descriptor``, the click package with ``type``
+    descriptor = getattr(param, "type_descriptor", None)
+    annotation = getattr(descriptor, "annotation", None)
+    if (getattr(param, "is_flag", False) or getattr(param, "is_bool_flag", False) or annotation is bool
+            or param.name in ("help", "version")):
+        param.metavar = ""
+        return
+    choices = (descriptor.choices if getattr(descriptor, "is_choice", False) else None) or \
+        getattr(getattr(param, "type", None), "choices", None)
+    if choices:
+        param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices)
+        return
+    long = max(param.opts, key=len).lstrip("-")
+    if "directory" in (param.help or ""):
+        param.metavar = "DIR"
+        return
+    param.metavar = {"output": "FILE", "config": "FILE", "expectations": "FILE", "queries": "FILE",
+                     "parameter": "KEY=VALUE", "from": "NAME", "to": "NAME", "client-ports": "LO-HI",
+                     "icmp-type": "NUMBER", "icmp-code": "NUMBER", "input-format": "KIND",
+                     "timeout": "SECONDS", "jobs": "N", "page-size": "N", "max-attempts": "N",
+                     "endpoint-url": "URL"}.get(long, long.upper().replace("-", "_"))
 
 
 def _is_click_error(error: BaseException) -> bool:
@@ -744,6 +801,7 @@ def _usage_error(error: BaseException) -> str | None:
         return ""
     message = error.format_message().strip()
     message = message.replace("Value error, ", "")  # pydantic-style prefix of typer's enum coercion
+    message = _plain_words(message)
     message = re.sub(r"Missing argument '(\w+)'", lambda m: f"missing argument {m.group(1).upper()}", message)
     message = re.sub(r" \(Possible options: ([^)]*)\)", r"; did you mean \1?", message.rstrip("."))
     message = message[:1].lower() + message[1:]
@@ -757,6 +815,28 @@ def _usage_error(error: BaseException) -> str | None:
     ctx = getattr(error, "ctx", None)
     command = _command_path(ctx)
     return f"{command}: {message} (see '{command} --help')"
+
+
+#: typer converts option values with pydantic, whose messages name Python's types: the words a person reads.
+_PYDANTIC_WORDS = (
+    (r"Input should be a valid integer[^;(]*", "expected a whole number"),
+    (r"Input should be a valid number[^;(]*", "expected a number"),
+    (r"Input should be a valid boolean[^;(]*", "expected true or false"),
+    (r"Input should be greater than or equal to (\S+)", r"expected \1 or more"),
+    (r"Input should be less than or equal to (\S+)", r"expected \1 or less"),
+    (r"Input should be (?:a valid )?", "expected "),
+)
+
+
+def _plain_words(message: str) -> str:
+    """A usage message without pydantic's wording.
+
+    >>> _plain_words("invalid value for '--jobs': Input should be a valid integer, unable to parse string as an integer")
+    "invalid value for '--jobs': expected a whole number"
+    """
+    for pattern, words in _PYDANTIC_WORDS:
+        message = re.sub(pattern, words, message)
+    return message.rstrip(", ")
 
 
 def _bad_value(message: str) -> str | None:

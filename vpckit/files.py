@@ -31,11 +31,18 @@ def write_atomic(path: Path, data: bytes) -> None:
     b'ok\\n'
     """
     folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise VpckitError(f"{path}: cannot write: folder {folder} does not exist")
+    if path.is_dir():
+        raise VpckitError(f"{path}: cannot write: it is a folder; give a file name")
     try:
         mode = os.stat(path).st_mode & 0o7777 if path.exists() else None
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise VpckitError(f"{path}: cannot write: {error.strerror}") from None
+        # The file is written beside its destination and renamed over it: say that the folder refused
+        # a new file (a system folder such as /proc, a read-only mount), not that the file is missing.
+        reason = (error.strerror or str(error)).lower()
+        raise VpckitError(f"{path}: cannot write: folder {folder} does not accept new files ({reason})") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -48,7 +55,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError as error:
         _discard(temporary)
-        raise VpckitError(f"{path}: cannot write: {error.strerror}") from None
+        raise VpckitError(f"{path}: cannot write: {error.strerror or error}") from None
     except BaseException:
         _discard(temporary)
         raise

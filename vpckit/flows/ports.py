@@ -96,7 +96,7 @@ def _client_ports(value: str | PortRange | None) -> PortRange | None:
     try:
         return parse_port_range(value)
     except (ValueError, TypeError) as error:
-        raise QueryError(f"client ports {value!r}: {error}; expected lo-hi, e.g. 32768-60999") from None
+        raise QueryError(f"client ports {value!r}: {error} (e.g. 32768-60999)") from None
 
 
 def _protocols(protocols: Iterable[str | int] | None) -> set[str | int] | None:

@@ -426,7 +426,7 @@ class Network:
         """``; did you mean 'app-1'? (close names: app-1, app-2)`` for a misspelt endpoint, else ``''``."""
         import difflib
 
-        known = sorted(set(self._names) | set(self._subnet_names))
+        known = sorted(set(self._names) | set(self._subnet_names) | {"internet", "internet6"})
         close = difflib.get_close_matches(raw, known, n=5, cutoff=0.6)
         if not close:
             folded = {k.lower(): k for k in known}

@@ -132,7 +132,13 @@ def parse_query(data: dict[str, Any], labels: dict[str, str] = KEY_LABELS) -> Qu
         raise QueryError(f"a query must be a mapping with from/to/protocol/port, got {type(data).__name__}")
     unknown = set(data) - _KEYS
     if unknown:
-        raise QueryError(f"unknown query key(s) {', '.join(sorted(unknown))}; expected {', '.join(sorted(_KEYS - {'source', 'destination'}))}")
+        import difflib
+
+        known = sorted(_KEYS - {"source", "destination"})
+        close = [match for key in sorted(unknown, key=str)
+                 for match in difflib.get_close_matches(str(key), known, n=1, cutoff=0.6)]
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        raise QueryError(f"unknown query key(s) {', '.join(sorted(map(str, unknown)))}{hint} (expected one of {', '.join(known)})")
     body = dict(data)
     if "source" in body:
         body.setdefault("from", body.pop("source"))
