@@ -21,3 +21,21 @@ def corpus_dir() -> Path:
     if not CORPUS.exists():
         pytest.fail(f"the shared corpus is missing at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def require():
+    """``require(program)``: the path of an installed program, else a skip that says why — and, under CI
+    (which installs Graphviz and chromium), a failure, so that the test count never shrinks silently."""
+    import os
+
+    from vpckit.render.output import _which
+
+    def need(program: str) -> str:
+        found = _which(program)
+        if found:
+            return found
+        if os.environ.get("CI"):
+            pytest.fail(f"{program} is not installed; CI must install it (.ci/run does)")
+        pytest.skip(f"{program} is not installed here (CI installs it and runs this test)")
+    return need

@@ -34,7 +34,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     if not folder.is_dir():
         raise VpckitError(f"{path}: cannot write: folder {folder} does not exist")
     if path.is_dir():
-        raise VpckitError(f"{path}: cannot write: it is a folder; give a file name")
+        raise VpckitError(f"{path}: cannot write: is a directory, expected a file name")
     try:
         mode = os.stat(path).st_mode & 0o7777 if path.exists() else None
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
