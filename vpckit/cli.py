@@ -169,6 +169,7 @@ def list_rules(
 ) -> None:
     """List every validation rule: id, severity, title, AWS semantics reference and peers' ids."""
     from .checks import RULES, load_rules
+    from .checks.registry import SEMANTICS_DOC, semantics_link
     import json
 
     load_rules()
@@ -176,6 +177,7 @@ def list_rules(
     if format is ValidateFormat.json:
         typer.echo(json.dumps([
             {"id": r.id, "severity": r.severity, "title": r.title, "semantics": list(r.semantics),
+             "semantics_doc": {s: semantics_link(s) for s in r.semantics},
              "rationale": r.rationale, "fix": r.fix, "peers": {k: list(v) for k, v in r.peers.items()}}
             for r in rules
         ], indent=2))
@@ -195,6 +197,8 @@ def list_rules(
     # A pipe or a file gets one row per line at whatever width that takes; a terminal gets its width.
     Console(file=buffer, width=_text_width() or 400, color_system=None, soft_wrap=False).print(table)
     typer.echo("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))
+    typer.echo(f"\nsemantics: what AWS does and where AWS documents it, one entry per id, in {SEMANTICS_DOC} "
+               f"(e.g. {semantics_link('NACL-03')})")
 
 
 @app.command()

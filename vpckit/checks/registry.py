@@ -14,7 +14,20 @@ if TYPE_CHECKING:
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-__all__ = ["Severity", "SEVERITY_ORDER", "Rule", "Finding", "CheckContext", "rule", "RULES", "run_checks"]
+#: The page that explains every semantics id (``NACL-03``...): what AWS does and where AWS says so.
+SEMANTICS_DOC = "docs/semantics.md"
+
+
+def semantics_link(semantics_id: str) -> str:
+    """Where ``semantics_id`` is explained.
+
+    >>> semantics_link("NACL-03")
+    'docs/semantics.md#nacl-03'
+    """
+    return f"{SEMANTICS_DOC}#{semantics_id.lower()}"
+
+__all__ = ["Severity", "SEVERITY_ORDER", "SEMANTICS_DOC", "semantics_link", "Rule", "Finding", "CheckContext", "rule",
+           "RULES", "run_checks"]
 
 
 @dataclass(frozen=True)
