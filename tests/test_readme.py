@@ -81,3 +81,14 @@ def test_the_annotated_example_validates_without_warnings(tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert code == 0, out
     assert " 0 warning(s)" in out and "NACL001" in out  # the ephemeral return range is named, as info
+
+
+def test_the_python_examples_run(monkeypatch, capsys) -> None:
+    """The README's Python blocks run from the repository's root and print what their comments say."""
+    monkeypatch.chdir(ROOT)
+    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == ["[]", "reachable"], printed
