@@ -100,6 +100,7 @@ def test_reach_takes_a_mapping_a_query_or_keywords(query: dict) -> None:
     (lambda: vpckit.reach(THREE_TIER, {"from": "internet"}, to="web"), "not two of them"),
     (lambda: vpckit.ports(42, "a", "b"), "expected a Network, a Design or the path of an input, got int"),
     (lambda: vpckit.validate(THREE_TIER, config=False).failing("high"), "fail_on 'high': expected one of"),
+    (lambda: vpckit.draw(42, "x.dot"), "draw() expected the path of an input, a Design or a Network, got int"),
 ])
 def test_wrong_arguments_say_what_was_expected(call, words: str) -> None:
     with pytest.raises(vpckit.VpckitError) as raised:
@@ -133,6 +134,16 @@ def test_the_command_line_holds_no_validation_semantics() -> None:
     used |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
     used |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) for alias in node.names}
     assert not used & SEMANTIC_NAMES
-    # no filtering of findings by what they are: ``f.suppressed`` / ``f.severity`` tests live in the library
+    # no deciding by what findings and answers hold: suppression, expectations and verdicts are the library's
     attributes = {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
-    assert not {"suppressed"} & attributes
+    assert not {"suppressed", "expect", "verdict"} & attributes
+
+
+@pytest.mark.parametrize("given", ["path", "design", "network"])
+def test_draw_takes_a_path_a_design_or_a_network(tmp_path: Path, given: str) -> None:
+    design = vpckit.load(str(THREE_TIER))
+    source = {"path": str(THREE_TIER), "design": design, "network": vpckit.build_network(design)}[given]
+    assert vpckit.draw(source, tmp_path / "d.dot") == "dot"
+    from vpckit.render import diagram_source
+
+    assert (tmp_path / "d.dot").read_text() == diagram_source(design)

@@ -307,7 +307,7 @@ def reach(
                 typer.echo(f"{where}: {one_line(str(error))}", err=True)
                 yield {"query": raw, "error": f"{where}: {error}"} if as_json else f"{where}: error: {error}"
                 continue
-            if result.query.expect is not None and result.query.expect != result.verdict and status == EXIT_OK:
+            if result.disagrees and status == EXIT_OK:
                 status = EXIT_FINDINGS
             yield result.to_dict() if as_json else answer_text(result, width=width)
 

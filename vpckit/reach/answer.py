@@ -93,6 +93,13 @@ class Answer:
     names: dict[str, str] = field(default_factory=dict)
 
     @property
+    def disagrees(self) -> bool:
+        """Whether the query said what to ``expect`` and the verdict is something else (what makes
+        ``vpckit reach --queries`` exit 1)."""
+        expect = getattr(self.query, "expect", None)
+        return expect is not None and expect != self.verdict
+
+    @property
     def reachable(self) -> bool:
         """True when the verdict is ``reachable``."""
         return self.verdict == "reachable"

@@ -38,10 +38,11 @@ def diagram_source(design: Design, view: str = "detailed", network: Any = None, 
     return graph.source
 
 
-def draw(design: Design, output: Path, view: str = "detailed", network: Any = None, answer: Any = None,
+def draw(design: Design | Any, output: Path | str, view: str = "detailed", network: Any = None, answer: Any = None,
          renderer: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> str:
-    """Render the diagram to ``output`` (.svg, .png, .pdf, .dot, or .html: the interactive view of
-    :mod:`vpckit.render.html`); return the format written. ``renderer``
+    """Render the diagram of ``design`` (a design, a built network, or the path of any input) to ``output``
+    (.svg, .png, .pdf, .dot, or .html: the interactive view of :mod:`vpckit.render.html`); return the
+    format written. ``renderer``
     (``dot`` or ``pure``) names the program; by default Graphviz's ``dot`` when installed, else graphviz-pure.
 
     >>> import tempfile
@@ -50,7 +51,9 @@ def draw(design: Design, output: Path, view: str = "detailed", network: Any = No
     ...     draw(d, Path(folder) / "p.dot")
     'dot'
     """
-    fmt = format_of(output)  # an unknown extension fails before any work
+    design, network = _design_and_network(design, network)
+    fmt = format_of(Path(output))  # an unknown extension fails before any work
+    output = Path(output)
     program = find_renderer("svg" if fmt == "html" else fmt, prefer=renderer) if fmt != "dot" else None
     if network is None and fmt == "html":
         network = network_of(design)
@@ -68,6 +71,23 @@ def draw(design: Design, output: Path, view: str = "detailed", network: Any = No
     facts = component_facts(network, set(iter_node_ids(SimpleNamespace(source=source))))
     write_atomic(output, page(svg, facts, design.name or "vpckit diagram").encode("utf-8"))
     return fmt
+
+
+def _design_and_network(value: Any, network: Any) -> tuple[Design, Any]:
+    """What :func:`draw` accepts: a design, a built network, or the path of any input."""
+    import os
+
+    if isinstance(value, Design):
+        return value, network
+    if isinstance(getattr(value, "design", None), Design):  # a built Network
+        return value.design, network if network is not None else value
+    if isinstance(value, (str, os.PathLike)):
+        from ..sources import load
+
+        return load(str(value)), network
+    from ..errors import VpckitError
+
+    raise VpckitError(f"draw() expected the path of an input, a Design or a Network, got {type(value).__name__}")
 
 
 def path_answer(design: Design, text: str) -> tuple[Any, Any]:
