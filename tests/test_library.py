@@ -13,26 +13,14 @@ import pytest
 import vpckit
 from vpckit.cli import main
 
+from .test_config import DESIGN as BASTION
+
 ROOT = Path(__file__).resolve().parents[1]
 THREE_TIER = ROOT / "designs" / "three-tier.yaml"
 
-DESIGN = """\
-vpcs:
-  prod:
-    cidr: 10.0.0.0/16
-    security_groups:
-      bastion:
-        description: jump host
-        suppress: [{rule: SG001, reason: only reachable over the VPN}]
-        ingress:
-          - {protocol: tcp, ports: 22, source: 0.0.0.0/0, description: ssh}
-    instances:
-      jump: {subnet: a, security_groups: [bastion]}
-    subnets:
-      a: {az: us-east-1a, cidr: 10.0.0.0/24, route_table: rt}
-    route_tables:
-      rt: {}
-"""
+#: test_config's design, its SSH rule suppressed inline
+DESIGN = BASTION.replace("        description: jump host\n", "        description: jump host\n"
+                         "        suppress: [{rule: SG001, reason: only reachable over the VPN}]\n")
 
 
 def _cli_findings(path: Path, capsys) -> list[tuple]:
