@@ -197,8 +197,11 @@ def list_rules(
     # A pipe or a file gets one row per line at whatever width that takes; a terminal gets its width.
     Console(file=buffer, width=_text_width() or 400, color_system=None, soft_wrap=False).print(table)
     typer.echo("\n".join(line.rstrip() for line in buffer.getvalue().splitlines()))
-    typer.echo(f"\nsemantics: what AWS does and where AWS documents it, one entry per id, in {SEMANTICS_DOC} "
-               f"(e.g. {semantics_link('NACL-03')})")
+    import textwrap
+
+    footer = (f"semantics: what AWS does and where AWS documents it, one entry per id, in {SEMANTICS_DOC} "
+              f"(e.g. {semantics_link('NACL-03')})")
+    typer.echo("\n" + (textwrap.fill(footer, _text_width()) if _text_width() else footer))
 
 
 @app.command()
