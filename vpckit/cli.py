@@ -201,7 +201,8 @@ def list_rules(
 
     footer = (f"semantics: what AWS does and where AWS documents it, one entry per id, in {SEMANTICS_DOC} "
               f"(e.g. {semantics_link('NACL-03')})")
-    typer.echo("\n" + (textwrap.fill(footer, _text_width()) if _text_width() else footer))
+    width = _text_width()
+    typer.echo("\n" + (textwrap.fill(footer, width) if width else footer))
 
 
 @app.command()
