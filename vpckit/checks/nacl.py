@@ -93,10 +93,10 @@ def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: i
 
     cfg = settings(ctx)
     network = ctx.network
-    wanted = {f"subnet:{vpc_name}/{name}" for name in subnets}
+    by_subnet = cached(ctx, ("interfaces-by-subnet",), lambda: _interfaces_by_subnet(network))
     found: list[str] = []
-    for iface in sorted(network.interfaces.values(), key=lambda i: i.node):
-        if iface.subnet not in wanted or not iface.usable:
+    for iface in (i for name in subnets for i in by_subnet.get(f"subnet:{vpc_name}/{name}", ())):
+        if not iface.usable:
             continue
         for setting in iface.security_groups:
             group = network.security_groups.get(setting)
@@ -119,6 +119,13 @@ def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: i
                     found.append(f"{iface.name} (security group {group.name})")
                     break
     return sorted(set(found))
+
+
+def _interfaces_by_subnet(network) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    by_subnet: dict[str, list] = {}
+    for iface in sorted(network.interfaces.values(), key=lambda i: i.node):
+        by_subnet.setdefault(iface.subnet, []).append(iface)
+    return by_subnet
 
 
 def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: str,
