@@ -101,7 +101,8 @@ def detect(path: str) -> str:
         hint = (" Terraform configuration (.tf) is read through its plan: "
                 "terraform plan -out plan.bin && terraform show -json plan.bin > plan.json.")
     raise InputError(f"cannot tell what kind of input this is; vpckit reads: {names}. "
-                     f"Use --input-format to choose one.{hint}", Position(path, 1, 1))
+                     f"Use --input-format to choose one.{hint}",
+                     Position(path) if os.path.isdir(path) else Position(path, 1, 1))  # a folder has no line
 
 
 def _check_readable(path: str) -> None:

@@ -37,13 +37,10 @@ def load(path: str) -> Design:
     >>> load("/nonexistent.yaml")
     Traceback (most recent call last):
     ...
-    vpckit.errors.InputError: /nonexistent.yaml:1:1: file not found
+    vpckit.errors.InputError: /nonexistent.yaml: file not found
     """
-    try:
-        text = read_text(path)
-    except InputError as error:  # a file-level problem: report it at 1:1, like every other input error
-        raise InputError(error.message, Position(path, 1, 1)) from None
-    return loads(text, path)
+    # A file that cannot be read has no line to point at: its error names the path alone.
+    return loads(read_text(path), path)
 
 
 def loads(text: str, file: str = "<string>") -> Design:
