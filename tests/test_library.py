@@ -89,6 +89,7 @@ def test_reach_takes_a_mapping_a_query_or_keywords(query: dict) -> None:
     (lambda: vpckit.ports(42, "a", "b"), "expected a Network, a Design or the path of an input, got int"),
     (lambda: vpckit.validate(THREE_TIER, config=False).failing("high"), "fail_on 'high': expected one of"),
     (lambda: vpckit.draw(42, "x.dot"), "draw() expected the path of an input, a Design or a Network, got int"),
+    (lambda: vpckit.build_network(42), "build_network() expected the path of an input or a Design, got int"),
 ])
 def test_wrong_arguments_say_what_was_expected(call, words: str) -> None:
     with pytest.raises(vpckit.VpckitError) as raised:

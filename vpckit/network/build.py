@@ -12,12 +12,13 @@ The network is built once per run and then only read. It holds:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from os import PathLike
 from typing import Any
 
 import networkx as nx
 from netaddr import AddrFormatError, IPAddress, IPNetwork
 
-from ..errors import InputError, QueryError
+from ..errors import InputError, QueryError, VpckitError
 from ..model import Design
 from ..model.types import looks_like_address
 from . import resolve
@@ -557,8 +558,9 @@ def _short(node: str) -> str:
 # ============================================================================ building
 
 
-def build_network(design: Design) -> Network:
-    """Build the :class:`Network` of a design (addresses allocated, routes and filters compiled).
+def build_network(design: Design | str | PathLike) -> Network:
+    """Build the :class:`Network` of a design (addresses allocated, routes and filters compiled);
+    ``design`` may also be the path of any input vpckit reads.
 
     Raises :class:`~vpckit.errors.InputError` only for designs that cannot be turned into a
     network at all; dangling references are left to the checks (a route to a missing target
@@ -568,8 +570,18 @@ def build_network(design: Design) -> Network:
     >>> net = build_network(Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16"}}}))
     >>> sorted(net.graph.nodes)
     ['router:p', 'vpc:p']
+    >>> build_network("designs/three-tier.yaml").design.name
+    'three-tier'
     """
     from .graph import build_graph
+
+    if not isinstance(design, Design):
+        if isinstance(design, (str, PathLike)):
+            from ..sources import load
+
+            design = load(str(design))
+        else:
+            raise VpckitError(f"build_network() expected the path of an input or a Design, got {type(design).__name__}")
 
     network = Network(design)
     _build_vpcs(network, design)
