@@ -441,3 +441,14 @@ def test_nacl001_weighs_what_is_behind_the_nacl(ingress: list, group_rules: list
     findings = run_rule("NACL001", _layered(ingress, group_rules))
     assert findings and {f.severity for f in findings} == {severity}
     assert all(words in f.message for f in findings), [f.message for f in findings]
+
+
+def test_nacl001_pools_the_groups_of_an_interface() -> None:
+    """SG-01: the rules of all groups on an interface are pooled — two halves of the internet in two groups open
+    the port to all of it, though neither group alone does."""
+    data = _layered([entry(110, "0.0.0.0/0", ports="1024-65535")], None)
+    data["vpcs"]["prod"]["security_groups"] = {"low": group(tcp(3389, "0.0.0.0/1")), "high": group(tcp(3389, "128.0.0.0/1"))}
+    data["vpcs"]["prod"]["instances"] = {"jump": {"subnet": "public-a", "security_groups": ["low", "high"]}}
+    findings = run_rule("NACL001", data)
+    assert [f.severity for f in findings] == ["warning"]
+    assert "jump (security groups low, high) behind it admits it from there too" in findings[0].message

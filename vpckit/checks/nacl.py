@@ -84,41 +84,58 @@ def _label(ctx: CheckContext, vpc_name: str, name: str, subnets: list[str]) -> s
 
 def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: int,
                    admitted: dict[int, IPSet]) -> list[str]:
-    """The interfaces in ``subnets`` whose security groups also open ``port`` to the world part of what the NACL
-    admits (``admitted``: protocol -> addresses), as ``interface (group)``; asked of the engine's compiled groups,
-    so a group's rule counts exactly when the walk would let that traffic through it (SG-01, SG-02)."""
-    from netaddr import IPAddress, IPRange
-
-    from ..network.addressing import ip_key
-
+    """The interfaces in ``subnets`` whose security groups, pooled (SG-01), also open ``port`` to the world part of
+    what the NACL admits (``admitted``: protocol -> addresses), as ``interface (security group ...)``. Each rule is
+    asked of the engine's compiled group, so it counts exactly when the walk would let that traffic through (SG-02).
+    Interfaces share groups and organisations copy NACLs: each (groups, protocol, port, admitted set) is asked once."""
     cfg = settings(ctx)
     network = ctx.network
     by_subnet = cached(ctx, ("interfaces-by-subnet",), lambda: _interfaces_by_subnet(network))
+    admitted_keys = {protocol: tuple(str(c) for c in addresses.iter_cidrs()) for protocol, addresses in admitted.items()}
     found: list[str] = []
     for iface in (i for name in subnets for i in by_subnet.get(f"subnet:{vpc_name}/{name}", ())):
         if not iface.usable:
             continue
-        for setting in iface.security_groups:
-            group = network.security_groups.get(setting)
-            if group is None:
-                continue
-            for protocol, addresses in sorted(admitted.items()):
+        groups = tuple(g for g in iface.security_groups if g in network.security_groups)
+        for protocol, addresses in sorted(admitted.items()):
+            def pooled() -> IPSet:
                 opened = IPSet()
-                for sg_rule in group.ingress:
-                    if sg_rule.peer_kind != "cidr":
-                        continue  # a group reference admits interfaces inside AWS, never the internet
-                    overlap = addresses & IPSet(IPRange(IPAddress(first, version), IPAddress(last, version))
-                                                for version, first, last in sg_rule.ranges)
-                    if not overlap:
-                        continue
-                    peer = ip_key(overlap.iter_cidrs()[0][0])
-                    _, matched, _ = group.allowed("ingress", protocol, peer, [(port, port)], None, False)
-                    if sg_rule in matched:
-                        opened |= overlap
-                if open_to_world(opened, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
-                    found.append(f"{iface.name} (security group {group.name})")
-                    break
+                for setting in groups:
+                    opened |= _group_opens(ctx, network.security_groups[setting], protocol, port, addresses,
+                                           admitted_keys[protocol])
+                return opened
+
+            opened = cached(ctx, ("nacl001-behind", groups, protocol, port, admitted_keys[protocol]), pooled)
+            if open_to_world(opened, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+                names = ", ".join(network.security_groups[g].name for g in groups)
+                found.append(f"{iface.name} (security group{'s' if len(groups) > 1 else ''} {names})")
+                break
     return sorted(set(found))
+
+
+def _group_opens(ctx: CheckContext, group, protocol: int, port: int, addresses: IPSet,  # type: ignore[no-untyped-def]
+                 admitted_key: tuple[str, ...]) -> IPSet:
+    """The addresses of ``addresses`` from which ``group``'s inbound rules admit ``protocol``/``port``."""
+    from netaddr import IPAddress, IPRange
+
+    from ..network.addressing import ip_key
+
+    def compute() -> IPSet:
+        opened = IPSet()
+        for sg_rule in group.ingress:
+            if sg_rule.peer_kind != "cidr":
+                continue  # a group reference admits interfaces inside AWS, never the internet
+            overlap = addresses & IPSet(IPRange(IPAddress(first, version), IPAddress(last, version))
+                                        for version, first, last in sg_rule.ranges)
+            if not overlap:
+                continue
+            peer = ip_key(overlap.iter_cidrs()[0][0])
+            _, matched, _ = group.allowed("ingress", protocol, peer, [(port, port)], None, False)
+            if sg_rule in matched:
+                opened |= overlap
+        return opened
+
+    return cached(ctx, ("nacl001-group", group.setting, protocol, port, admitted_key), compute)
 
 
 def _interfaces_by_subnet(network) -> dict[str, list]:  # type: ignore[no-untyped-def]
