@@ -91,22 +91,23 @@ def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: i
     cfg = settings(ctx)
     network = ctx.network
     by_subnet = cached(ctx, ("interfaces-by-subnet",), lambda: _interfaces_by_subnet(network))
-    admitted_keys = {protocol: tuple(str(c) for c in addresses.iter_cidrs()) for protocol, addresses in admitted.items()}
+    # One token per distinct admitted set, so that the per-interface lookups below hash a small key.
+    tokens = {protocol: cached(ctx, ("nacl001-admitted", tuple(str(c) for c in addresses.iter_cidrs())), object)
+              for protocol, addresses in admitted.items()}
     found: list[str] = []
     for iface in (i for name in subnets for i in by_subnet.get(f"subnet:{vpc_name}/{name}", ())):
         if not iface.usable:
             continue
         groups = tuple(g for g in iface.security_groups if g in network.security_groups)
         for protocol, addresses in sorted(admitted.items()):
-            def pooled() -> IPSet:
+            def opens() -> bool:
                 opened = IPSet()
                 for setting in groups:
                     opened |= _group_opens(ctx, network.security_groups[setting], protocol, port, addresses,
-                                           admitted_keys[protocol])
-                return opened
+                                           tokens[protocol])
+                return open_to_world(opened, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6)
 
-            opened = cached(ctx, ("nacl001-behind", groups, protocol, port, admitted_keys[protocol]), pooled)
-            if open_to_world(opened, cfg.wide_prefix_ipv4, cfg.wide_prefix_ipv6):
+            if cached(ctx, ("nacl001-behind", groups, protocol, port, tokens[protocol]), opens):
                 names = ", ".join(network.security_groups[g].name for g in groups)
                 found.append(f"{iface.name} (security group{'s' if len(groups) > 1 else ''} {names})")
                 break
@@ -114,7 +115,7 @@ def _groups_behind(ctx: CheckContext, vpc_name: str, subnets: list[str], port: i
 
 
 def _group_opens(ctx: CheckContext, group, protocol: int, port: int, addresses: IPSet,  # type: ignore[no-untyped-def]
-                 admitted_key: tuple[str, ...]) -> IPSet:
+                 admitted_key: object) -> IPSet:
     """The addresses of ``addresses`` from which ``group``'s inbound rules admit ``protocol``/``port``."""
     from netaddr import IPAddress, IPRange
 
