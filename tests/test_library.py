@@ -90,6 +90,8 @@ def test_reach_takes_a_mapping_a_query_or_keywords(query: dict) -> None:
     (lambda: vpckit.validate(THREE_TIER, config=False).failing("high"), "fail_on 'high': expected one of"),
     (lambda: vpckit.draw(42, "x.dot"), "draw() expected the path of an input, a Design or a Network, got int"),
     (lambda: vpckit.build_network(42), "build_network() expected the path of an input or a Design, got int"),
+    (lambda: vpckit.ports(THREE_TIER, 5, "web"), "an endpoint is a name, an AWS id, an IP address or 'internet'"),
+    (lambda: vpckit.exposure(THREE_TIER, to=5), "written as text, got int 5"),
 ])
 def test_wrong_arguments_say_what_was_expected(call, words: str) -> None:
     with pytest.raises(vpckit.VpckitError) as raised:
@@ -136,3 +138,9 @@ def test_draw_takes_a_path_a_design_or_a_network(tmp_path: Path, given: str) -> 
     from vpckit.render import diagram_source
 
     assert (tmp_path / "d.dot").read_text() == diagram_source(design)
+
+
+def test_ports_takes_one_protocol_as_text() -> None:
+    rows = vpckit.ports(THREE_TIER, "app-1", "orders-db", protocols="tcp").open()
+    assert [(r.protocol, r.ports) for r in rows] == [("tcp", "5432")]
+    assert {r.protocol for r in vpckit.ports(THREE_TIER, "app-1", "orders-db", protocols="tcp,udp").flows} == {"tcp", "udp"}

@@ -102,6 +102,8 @@ def _client_ports(value: str | PortRange | None) -> PortRange | None:
 def _protocols(protocols: Iterable[str | int] | None) -> set[str | int] | None:
     if protocols is None:
         return None
+    if isinstance(protocols, (str, int)):  # one protocol, or a comma-separated text ("tcp,udp")
+        protocols = str(protocols).split(",")
     out: set[str | int] = set()
     for item in protocols:
         text = str(item).strip().lower()

@@ -395,6 +395,9 @@ class Network:
         >>> [(e.kind, e.node) for e in map(net.resolve_endpoint, ["i-1", "p/w", "8.8.8.8", "10.0.1.77"])]
         [('interface', 'eni:p/w'), ('interface', 'eni:p/w'), ('internet', 'internet'), ('unowned', 'vpc:p')]
         """
+        if not isinstance(text, str):
+            raise QueryError(f"an endpoint is a name, an AWS id, an IP address or 'internet' written as text, "
+                             f"got {type(text).__name__} {text!r}")
         cache = self.__dict__.setdefault("_resolved", {})
         if text not in cache:  # the network does not change once built; errors are raised each time
             cache[text] = self._resolve(text)
