@@ -60,9 +60,50 @@ def component_facts(network: Any, drawn: set[str]) -> dict[str, dict[str, Any]]:
         vpc = network.vpcs.get(node[len("vpc:"):]) if node.startswith("vpc:") else None
         if vpc is not None:
             entry["cidr"] = ", ".join(str(c) for c in vpc.cidrs)
+        about = _about(network, node)
+        if about:
+            entry["about"] = about
         out[node] = entry
     _reachability(network, out)
     return out
+
+
+def _about(network: Any, node: str) -> list[str]:
+    """What a peering, a transit gateway or an attachment connects, and the routes that use it."""
+    def vpc_text(name: str | None) -> str:
+        info = network.vpcs.get(name) if name else None
+        return f"VPC {name} ({', '.join(str(c) for c in info.cidrs)})" if info else f"VPC {name or '?'} (not in the input)"
+
+    def routes_to(target: str, vpc: str | None = None) -> list[str]:
+        """``route in app/public: 10.20.0.0/16`` for each route (of ``vpc``'s tables, if given) to ``target``."""
+        return [f"route in {setting.split(':', 1)[-1]}: {route.destination}"
+                for setting, table in sorted(network.route_tables.items())
+                if vpc is None or setting.split(":", 1)[-1].split("/", 1)[0] == vpc
+                for route in table.routes if route.target == target]
+
+    if node in network.peerings:
+        pcx = network.peerings[node]
+        return [f"state {pcx.state}" + ("" if pcx.active else " (carries no traffic, PCX-08)"),
+                f"{vpc_text(pcx.requester)} and {vpc_text(pcx.accepter)}",
+                "same Region" if pcx.same_region else "between Regions", *routes_to(node)]
+    hub = network.transit_gateways.get(node)
+    if hub is not None:
+        return [f"attachment {a.name}: {a.type}" + (f" of VPC {a.vpc}" if a.vpc else "") +
+                (f", TGW route table {_short(a.route_table)}" if a.route_table else ", no TGW route table (TGW-03)")
+                for _, a in sorted(hub.attachments.items())]
+    if node.startswith("tgw-attach:"):
+        tgw, _, name = node[len("tgw-attach:"):].partition("/")
+        hub = network.transit_gateways.get(f"tgw:{tgw}")
+        attachment = hub.attachments.get(name) if hub else None
+        if attachment is None:
+            return []
+        lines = [f"state {attachment.state}", f"subnets {', '.join(_short(s) for s in attachment.subnets) or 'none'}"]
+        table_name = _short(attachment.route_table) if attachment.route_table else None
+        table = hub.route_tables.get(table_name) if table_name else None
+        if table is not None:
+            lines += [f"TGW route table {table_name}: {route.text()}" for route in table.routes]
+        return lines + routes_to(f"tgw:{tgw}", attachment.vpc)
+    return []
 
 
 def _short(node: str) -> str:
@@ -137,6 +178,7 @@ function show(id) {
   svg.querySelectorAll('.hit').forEach(g => g.classList.remove('hit'));
   if (!f) return; const g = element(id); if (g) g.classList.add('hit');
   text(panel, 'h2', f.name); text(panel, 'div', f.id, 'id'); text(panel, 'div', f.kind, 'id');
+  list(panel, 'Connects', f.about);
   list(panel, 'Addresses', f.addresses); if (f.cidr) list(panel, 'CIDR', [f.cidr]); if (f.az) list(panel, 'Availability zone', [f.az]);
   if (f.route_table) list(panel, 'Route table ' + f.route_table.name, f.route_table.routes);
   if (f.nacl) { list(panel, 'NACL ' + f.nacl.name + ' inbound', f.nacl.inbound); list(panel, 'NACL ' + f.nacl.name + ' outbound', f.nacl.outbound); }
