@@ -45,7 +45,7 @@ from .model.design import FIELD_ALIASES
 
 __all__ = [
     "PORT_PROFILES", "Config", "load_config", "find_config", "parse_config", "apply_config",
-    "suppression_for", "check_suppressions",
+    "suppression_for", "check_suppressions", "suppression_matches", "suppress_entries",
 ]
 
 #: Named high-risk port lists. ``securityhub-ec2.19`` is the list of Security Hub control EC2.19
@@ -306,7 +306,13 @@ def _path_text(path: Iterable[str | int]) -> str:
     return "/".join(str(p) for p in path)
 
 
-def _matches(suppression: Suppression, rule_id: str, path: tuple, resource: str) -> bool:
+def suppression_matches(suppression: Suppression, rule_id: str, path: tuple, resource: str) -> bool:
+    """Whether ``suppression`` (a design's or the configuration's) covers a finding of ``rule_id`` at ``path``.
+
+    >>> s = Suppression(rule="NACL00*", resource="vpcs/p/nacls/app", reason="lab")
+    >>> suppression_matches(s, "NACL001", ("vpcs", "p", "network_acls", "app", "ingress", 0), "")
+    True
+    """
     if not fnmatch.fnmatchcase(rule_id, suppression.rule):
         return False
     pattern = suppression.resource
@@ -353,26 +359,32 @@ def suppression_for(design: Design, config: Config, rule_id: str, path: tuple, r
         if fnmatch.fnmatchcase(rule_id, item.rule):
             return item.reason
     for suppression in [*design.suppressions, *config.suppress]:
-        if _matches(suppression, rule_id, tuple(path), resource):
+        if suppression_matches(suppression, rule_id, tuple(path), resource):
             return suppression.reason
     return None
 
 
-def _suppress_lists(node: Any, path: tuple) -> Iterable[tuple[tuple, Any]]:
-    """``(path, suppression)`` for every inline ``suppress`` entry under ``node``."""
+def suppress_entries(node: Any, path: tuple) -> Iterable[tuple[tuple, Any]]:
+    """``(path, suppression)`` for every inline ``suppress`` entry under ``node``.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "security_groups": {
+    ...     "b": {"suppress": [{"rule": "SG001", "reason": "bastion"}]}}}}})
+    >>> [(path, s.rule) for path, s in suppress_entries(d, ())]
+    [(('vpcs', 'p', 'security_groups', 'b', 'suppress', 0), 'SG001')]
+    """
     from pydantic import BaseModel
 
     if isinstance(node, BaseModel):
         for index, item in enumerate(getattr(node, "suppress", None) or []):
             yield (*path, "suppress", index), item
         for name in _nested_fields(type(node)):
-            yield from _suppress_lists(getattr(node, name), (*path, name))
+            yield from suppress_entries(getattr(node, name), (*path, name))
     elif isinstance(node, dict):
         for key, value in node.items():
-            yield from _suppress_lists(value, (*path, key))
+            yield from suppress_entries(value, (*path, key))
     elif isinstance(node, list):
         for index, value in enumerate(node):
-            yield from _suppress_lists(value, (*path, index))
+            yield from suppress_entries(value, (*path, index))
 
 
 @functools.cache
@@ -402,7 +414,7 @@ def check_suppressions(design: Design) -> None:
 
     load_rules()
     entries = [(("suppressions", i), s) for i, s in enumerate(design.suppressions)]
-    entries += list(_suppress_lists(design, ()))
+    entries += list(suppress_entries(design, ()))
     for path, suppression in entries:
         if not any(fnmatch.fnmatchcase(rule_id, suppression.rule) for rule_id in RULES):
             raise InputError(f"suppression names no known rule: {suppression.rule!r} (see `vpckit rules`)",

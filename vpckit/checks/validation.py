@@ -125,18 +125,18 @@ def unmatched_suppressions(design: Design, config: "Config", findings: list[Find
     >>> unmatched_suppressions(d, Config(), [])
     ['<memory>: suppression of SG001 on vpcs/x/* matches no finding']
     """
-    from ..config import _matches, _suppress_lists
+    from ..config import suppress_entries, suppression_matches
 
     warnings = []
     for index, suppression in enumerate(design.suppressions):
-        if not any(_matches(suppression, f.rule, tuple(f.path), f.resource) for f in findings):
+        if not any(suppression_matches(suppression, f.rule, tuple(f.path), f.resource) for f in findings):
             where = design.source.locate(("suppressions", index))
             warnings.append(f"{where}: suppression of {suppression.rule} on {suppression.resource} matches no finding")
     for index, suppression in enumerate(config.suppress):
-        if not any(_matches(suppression, f.rule, tuple(f.path), f.resource) for f in findings):
+        if not any(suppression_matches(suppression, f.rule, tuple(f.path), f.resource) for f in findings):
             warnings.append(f"{config.file or 'configuration'}: [[suppress]] {index + 1} of {suppression.rule} on "
                             f"{suppression.resource} matches no finding")
-    for path, suppression in _suppress_lists(design, ()):
+    for path, suppression in suppress_entries(design, ()):
         owner = tuple(path[:-2])  # (..., resource, "suppress", index)
         if not any(fnmatch.fnmatchcase(f.rule, suppression.rule) and tuple(f.path)[:len(owner)] == owner
                    for f in findings):
