@@ -201,7 +201,8 @@ def _world_ingress(ctx: CheckContext, rule_id: str, ports: Iterable[int], what: 
                 "NACL is one layer: a warning when a security group of an interface in its subnets opens the port to "
                 "that range too; info when nothing does (the ephemeral return range 1024-65535 from 0.0.0.0/0, "
                 "which NAT and load-balancer replies need, admits 3389 only as far as the NACL goes).",
-      fix="Add a lower-numbered DENY for 22/3389 from 0.0.0.0/0 (and ::/0), or narrow the allow's CIDR.",
+      fix="Add a lower-numbered DENY for 22/3389 from 0.0.0.0/0 (and ::/0), or narrow the allow's CIDR; at info "
+          "nothing behind the NACL opens the port, so this is only needed for the NACL to close it by itself.",
       peers={"checkov": ("CKV_AWS_232", "CKV_AWS_231"), "trivy": "AWS-0105", "securityhub": "EC2.21", "cis": "5.1",
              "awsconfig": "nacl-no-unrestricted-ssh-rdp"})
 def nacl_admin_ports(ctx: CheckContext) -> Iterable[Finding]:
