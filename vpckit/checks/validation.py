@@ -93,7 +93,9 @@ def validate(source: Design | Any | str | os.PathLike, config: "Config | str | o
     """
     from ..config import Config, apply_config, check_suppressions, find_config, load_config
 
-    design, path = _design_of(source)
+    from ..network.inputs import design_of
+
+    design, path = design_of(source, "validate()")
     if expectations is not None:
         design = design.model_copy(deep=False)
         design.expectations = [*design.expectations, *_expectations(expectations)]
@@ -142,21 +144,6 @@ def unmatched_suppressions(design: Design, config: "Config", findings: list[Find
                    for f in findings):
             warnings.append(f"{design.source.locate(path)}: suppression of {suppression.rule} here matches no finding")
     return warnings
-
-
-def _design_of(source: Any) -> tuple[Design, str | None]:
-    """The design of ``source`` and the path it was read from (None when given in memory)."""
-    if isinstance(source, Design):
-        file = source.source.file
-        return source, (file if file and file != "<memory>" else None)
-    design = getattr(source, "design", None)
-    if isinstance(design, Design):  # a built Network
-        return _design_of(design)
-    if isinstance(source, (str, os.PathLike)):
-        from ..sources import load
-
-        return load(str(source)), str(source)
-    raise VpckitError(f"validate() expected the path of an input, a Design or a Network, got {type(source).__name__}")
 
 
 def _expectations(value: Any) -> list:

@@ -9,7 +9,7 @@ from ..errors import VpckitError
 from ..model import Design
 from .build import Network, build_network
 
-__all__ = ["as_network"]
+__all__ = ["as_network", "design_of"]
 
 
 def as_network(value: Network | Design | str | PathLike, asked: str = "expected") -> Network:
@@ -24,11 +24,30 @@ def as_network(value: Network | Design | str | PathLike, asked: str = "expected"
     """
     if isinstance(value, Network):
         return value
-    if isinstance(value, Design):
+    if isinstance(value, (Design, str, PathLike)):
         return build_network(value)
+    words = asked if asked.endswith("expected") else f"{asked} expected"
+    raise VpckitError(f"{words} a Network, a Design or the path of an input, got {type(value).__name__}")
+
+
+def design_of(value: Design | Network | str | PathLike | Any, asked: str) -> tuple[Design, str | None]:
+    """The design of ``value`` (a design, a built network, or the path of an input, then read) and the path it
+    was read from (None for a design made in memory); ``asked`` names the caller in the error for anything else.
+
+    >>> design_of("designs/three-tier.yaml", "draw()")[0].name
+    'three-tier'
+    >>> design_of(42, "draw()")
+    Traceback (most recent call last):
+    ...
+    vpckit.errors.VpckitError: draw() expected the path of an input, a Design or a Network, got int
+    """
+    if isinstance(value, Network):
+        value = value.design
+    if isinstance(value, Design):
+        file = value.source.file
+        return value, (file if file and file != "<memory>" else None)
     if isinstance(value, (str, PathLike)):
         from ..sources import load
 
-        return build_network(load(str(value)))
-    words: Any = asked if asked.endswith("expected") else f"{asked} expected"
-    raise VpckitError(f"{words} a Network, a Design or the path of an input, got {type(value).__name__}")
+        return load(str(value)), str(value)
+    raise VpckitError(f"{asked} expected the path of an input, a Design or a Network, got {type(value).__name__}")

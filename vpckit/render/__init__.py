@@ -51,7 +51,12 @@ def draw(design: Design | Any, output: Path | str, view: str = "detailed", netwo
     ...     draw(d, Path(folder) / "p.dot")
     'dot'
     """
-    design, network = _design_and_network(design, network)
+    from ..network import Network
+    from ..network.inputs import design_of
+
+    if network is None and isinstance(design, Network):
+        network = design
+    design, _ = design_of(design, "draw()")
     fmt = format_of(Path(output))  # an unknown extension fails before any work
     output = Path(output)
     program = find_renderer("svg" if fmt == "html" else fmt, prefer=renderer) if fmt != "dot" else None
@@ -71,23 +76,6 @@ def draw(design: Design | Any, output: Path | str, view: str = "detailed", netwo
     facts = component_facts(network, set(iter_node_ids(SimpleNamespace(source=source))))
     write_atomic(output, page(svg, facts, design.name or "vpckit diagram").encode("utf-8"))
     return fmt
-
-
-def _design_and_network(value: Any, network: Any) -> tuple[Design, Any]:
-    """What :func:`draw` accepts: a design, a built network, or the path of any input."""
-    import os
-
-    if isinstance(value, Design):
-        return value, network
-    if isinstance(getattr(value, "design", None), Design):  # a built Network
-        return value.design, network if network is not None else value
-    if isinstance(value, (str, os.PathLike)):
-        from ..sources import load
-
-        return load(str(value)), network
-    from ..errors import VpckitError
-
-    raise VpckitError(f"draw() expected the path of an input, a Design or a Network, got {type(value).__name__}")
 
 
 def path_answer(design: Design, text: str) -> tuple[Any, Any]:
