@@ -71,7 +71,7 @@ def test_hub_and_spoke_lays_out(program: str, require: Any) -> None:
 def test_subnets_of_one_tier_share_a_row(path: Path, program: str, require: Any) -> None:
     """In an AZ, public subnets sit on one row, private subnets with a default route on the next, isolated ones
     below (AZs of up to six subnets): the picture reads as AWS's reference diagrams do."""
-    from vpckit.render.diagram import _default_route, _gather, network_of
+    from vpckit.render.diagram import _gather, network_of, subnet_tier
 
     require(program)
     design = load(str(path))
@@ -79,6 +79,5 @@ def test_subnets_of_one_tier_share_a_row(path: Path, program: str, require: Any)
     facts = _gather(design, network_of(design))
     rows: dict[tuple[str, str, int], set[float]] = {}
     for node, subnet in facts.subnets.items():
-        tier = 0 if subnet.public else 1 if _default_route(facts, subnet.vpc, subnet.route_table) else 2
-        rows.setdefault((subnet.vpc, subnet.az, tier), set()).add(y[dot_id(node)])
+        rows.setdefault((subnet.vpc, subnet.az, subnet_tier(facts, subnet)), set()).add(y[dot_id(node)])
     assert rows and all(len(ys) == 1 for ys in rows.values()), rows

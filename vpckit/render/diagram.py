@@ -767,9 +767,23 @@ def _grid(ordered: list[SubnetFacts], tier_of: Callable[[SubnetFacts], int]) -> 
     return rows
 
 
+#: A subnet's tier as drawn, by :func:`subnet_tier`: its row in an AZ, top to bottom.
+TIERS = ("public", "private", "isolated")
+
+
+def subnet_tier(facts: _Facts, subnet: SubnetFacts) -> int:
+    """0 for a public subnet (SUB-06), 1 for a private one with a default route, 2 for an isolated one.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16",
+    ...     "subnets": {"a": {"az": "us-east-1a", "cidr": "10.0.0.0/24"}}}}})
+    >>> facts = _gather(d, network_of(d)); TIERS[subnet_tier(facts, facts.subnets["subnet:p/a"])]
+    'isolated'
+    """
+    return 0 if subnet.public else 1 if _default_route(facts, subnet.vpc, subnet.route_table) else 2
+
+
 def _stacking_key(b: _Builder, facts: SubnetFacts) -> tuple[int, int, str]:
-    tier = 0 if facts.public else 1 if _default_route(b.facts, facts.vpc, facts.route_table) else 2
-    return tier, int(IPNetwork(facts.cidr).first), facts.name
+    return subnet_tier(b.facts, facts), int(IPNetwork(facts.cidr).first), facts.name
 
 
 def _order_zones(b: _Builder, box: graphviz.Digraph, vpc_name: str, by_az: dict[str, list[SubnetFacts]]) -> None:

@@ -16,15 +16,14 @@ from netaddr import IPNetwork
 
 from ..model import Design
 from . import style
-from .diagram import (SafeDigraph, _default_route, _encoded, _gather, _label, _target_node, _titled, cluster_id,
-                      dot_id, legend_label)
+from .diagram import (TIERS, SafeDigraph, _default_route, _encoded, _gather, _label, _target_node, _titled, cluster_id,
+                      dot_id, legend_label, subnet_tier)
 
 __all__ = ["build_summary", "SUMMARY_FROM"]
 
 #: From this many subnets the default view is the summary (a page no longer shows them legibly).
 SUMMARY_FROM = 120
 
-_TIERS = ("public", "private", "isolated")
 _TIER_WORDS = {"public": "public subnets", "private": "private subnets (default route)", "isolated": "isolated subnets"}
 
 
@@ -46,7 +45,7 @@ def build_summary(design: Design, network: Any = None) -> SafeDigraph:
     groups: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
     for node, subnet in sorted(facts.subnets.items()):
         default = _default_route(facts, subnet.vpc, subnet.route_table)
-        tier = "public" if subnet.public else "private" if default is not None else "isolated"
+        tier = TIERS[subnet_tier(facts, subnet)]
         groups[(subnet.vpc, subnet.az, tier)].append((node, subnet, default))
     vpcs = list(design.iter_vpcs())
     columns = max(1, math.ceil(math.sqrt(len(vpcs))))
@@ -71,7 +70,7 @@ def build_summary(design: Design, network: Any = None) -> SafeDigraph:
             for az in sorted({key[1] for key in groups if key[0] == vpc_name}):
                 with box.subgraph(name=cluster_id("az", f"{vpc_name}/{az}")) as zone:
                     zone.attr(label=az, **style.CLUSTERS["az"])
-                    for tier in _TIERS:
+                    for tier in TIERS:
                         members = groups.get((vpc_name, az, tier))
                         if members:
                             _tier_node(zone, vpc_name, az, tier, members, facts)
