@@ -118,9 +118,9 @@ def _check_readable(path: str) -> None:
             with open(path, "rb"):
                 pass
     except OSError as error:
-        what = "folder" if os.path.isdir(path) else "file"
-        raise InputError(f"cannot read this {what}: {(error.strerror or str(error)).lower()}",
-                         Position(error.filename or path)) from None
+        from .positions import unreadable
+
+        raise unreadable(error, path, "folder" if os.path.isdir(path) else "file") from None
 
 
 def _native_explains(path: str, data: Any) -> bool:

@@ -69,7 +69,7 @@ from ..model import (
 )
 from . import InputFormat
 from .describe_shapes import item_shape, shape_problem
-from .positions import LazyPositions, parse_json, read_text
+from .positions import LazyPositions, parse_json, read_text, unreadable
 
 __all__ = ["FORMAT", "load", "recognises", "DESCRIBE_KEYS", "IGNORED_KEYS"]
 
@@ -116,7 +116,7 @@ def recognises(path: str, data: Any = None) -> bool:
             with open(file, encoding="utf-8", errors="replace") as handle:
                 head = handle.read(4096)
         except PermissionError as error:
-            raise InputError(f"cannot read this file: {(error.strerror or str(error)).lower()}", Position(file)) from None
+            raise unreadable(error, file) from None
         except OSError:
             continue
         match = _FIRST_KEY.match(head)
@@ -128,8 +128,7 @@ def recognises(path: str, data: Any = None) -> bool:
 def _unreadable(error: OSError) -> None:
     """``os.walk`` skips a folder it cannot list: a snapshot missing an account's folder would read as a
     smaller network, or as no snapshot at all. Say which folder instead."""
-    raise InputError(f"cannot read this folder: {(error.strerror or str(error)).lower()}",
-                     Position(error.filename or "")) from None
+    raise unreadable(error, "", "folder") from None
 
 
 def _json_files(root: str) -> Iterator[str]:

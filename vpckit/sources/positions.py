@@ -12,7 +12,7 @@ import yaml
 from ..errors import InputError
 from ..model.design import Path, Position
 
-__all__ = ["load_with_positions", "load_yaml", "parse_json", "check_depth", "read_text", "decode", "text_position", "check_aliases",
+__all__ = ["load_with_positions", "load_yaml", "parse_json", "check_depth", "read_text", "unreadable", "decode", "text_position", "check_aliases",
            "check_escapes", "yaml_error", "MAX_ALIAS_NODES", "MAX_DEPTH"]
 
 #: How many nodes YAML aliases may add beyond those written in the file. A design that shares a
@@ -49,11 +49,20 @@ def read_text(path: str) -> str:
     except FileNotFoundError:
         raise InputError("file not found", Position(path)) from None
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", Position(path)) from None
+        raise unreadable(error, path) from None
     text = decode(raw, path)
     if not stat.S_ISREG(mode):
         _PIPED[path] = text
     return text
+
+
+def unreadable(error: OSError, path: str, what: str = "file") -> InputError:
+    """The error for a ``what`` (file or folder) this process may not read: the path alone, no line to point at.
+
+    >>> str(unreadable(PermissionError(13, "Permission denied", "/srv/a"), "/srv", "folder"))
+    '/srv/a: cannot read this folder: permission denied'
+    """
+    return InputError(f"cannot read this {what}: {(error.strerror or str(error)).lower()}", Position(error.filename or path))
 
 
 #: The text of each pipe read so far (a pipe can be read only once).
