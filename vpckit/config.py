@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from .errors import InputError
 from .model import Design, Position, Suppression
-from .model.design import FIELD_ALIASES
+from .model.design import as_written
 
 __all__ = [
     "PORT_PROFILES", "Config", "load_config", "find_config", "parse_config", "apply_config",
@@ -320,9 +320,8 @@ def suppression_matches(suppression: Suppression, rule_id: str, path: tuple, res
         return True
     # A path pattern matches the finding's path or any of its ancestors (a group covers its rules),
     # written with the model's field names or with the design format's own keys (nacls, nacl, from...).
-    spelled = tuple(FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
     return any(fnmatch.fnmatchcase(_path_text(written[:n]), pattern)
-               for written in {path, spelled} for n in range(1, len(path) + 1))
+               for written in {path, as_written(path)} for n in range(1, len(path) + 1))
 
 
 def _inline_suppressions(design: Design, path: tuple) -> Iterable[tuple[Any, tuple]]:

@@ -24,10 +24,19 @@ Path = tuple[str | int, ...]
 
 
 #: Model field name → the alias a design file may use instead (for positions of findings).
-FIELD_ALIASES = {
+_FIELD_ALIASES = {
     "network_acls": "nacls", "network_acl": "nacl", "default_network_acl": "default_nacl",
     "map_public_ip_on_launch": "auto_public_ip", "source": "from", "destination": "to",
 }
+
+
+def as_written(path: Path) -> Path:
+    """``path`` spelled with the keys a design file may use instead of the model's field names.
+
+    >>> as_written(("vpcs", "p", "network_acls", "app", "ingress", 0))
+    ('vpcs', 'p', 'nacls', 'app', 'ingress', 0)
+    """
+    return tuple(_FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
 
 
 @dataclass
@@ -61,7 +70,7 @@ class SourceMap:
         while path:
             if path in self.positions:
                 return self.positions[path]
-            spelled = tuple(FIELD_ALIASES.get(part, part) if isinstance(part, str) else part for part in path)
+            spelled = as_written(path)
             if spelled in self.positions:
                 return self.positions[spelled]
             path = path[:-1]
