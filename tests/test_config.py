@@ -200,3 +200,13 @@ def test_config_suppression_that_matches_nothing_is_a_warning(tmp_path: Path, ca
                                           'reason = "typo"\n')
     _, _, err = _validate(tmp_path, capsys, "-f", "json")
     assert "vpckit.toml: [[suppress]] 1 of SG001 on vpcs/prod/security_groups/nope matches no finding" in err
+
+
+@pytest.mark.parametrize("rule, warned", [("SG002", True), ("NACL001", False), ("NACL00*", False)])
+def test_an_inline_suppression_that_matches_nothing_is_a_warning(tmp_path: Path, capsys, rule: str,
+                                                                 warned: bool) -> None:
+    design = NACL_DESIGN.replace("      public:\n", f"      public:\n        suppress: [{{rule: '{rule}', reason: r}}]\n")
+    _, _, err = _validate(tmp_path, capsys, "-f", "json", design=design)
+    lines = [line for line in err.splitlines() if "matches no finding" in line]
+    assert lines == ([f"vpckit: warning: {tmp_path / 'design.yaml'}:15:20: suppression of {rule} here matches no finding"]
+                     if warned else []), err

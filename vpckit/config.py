@@ -45,7 +45,7 @@ from .model.design import as_written
 
 __all__ = [
     "PORT_PROFILES", "Config", "load_config", "find_config", "parse_config", "apply_config",
-    "suppression_for", "check_suppressions", "suppression_matches", "suppress_entries",
+    "suppression_for", "check_suppressions", "suppression_matches", "suppress_entries", "inline_suppressions",
 ]
 
 #: Named high-risk port lists. ``securityhub-ec2.19`` is the list of Security Hub control EC2.19
@@ -324,8 +324,14 @@ def suppression_matches(suppression: Suppression, rule_id: str, path: tuple, res
                for written in {path, as_written(path)} for n in range(1, len(path) + 1))
 
 
-def _inline_suppressions(design: Design, path: tuple) -> Iterable[tuple[Any, tuple]]:
-    """``suppress`` lists on the resources along ``path`` (deepest last)."""
+def inline_suppressions(design: Design, path: tuple) -> Iterable[Any]:
+    """The ``suppress`` entries on the resources along ``path`` (deepest last): those that may cover a finding there.
+
+    >>> d = Design.model_validate({"vpcs": {"p": {"cidr": "10.0.0.0/16", "security_groups": {
+    ...     "b": {"suppress": [{"rule": "SG001", "reason": "bastion"}]}}}}})
+    >>> [s.rule for s in inline_suppressions(d, ("vpcs", "p", "security_groups", "b", "ingress", 0))]
+    ['SG001']
+    """
     node: Any = design
     for part in path:
         try:
@@ -354,7 +360,7 @@ def suppression_for(design: Design, config: Config, rule_id: str, path: tuple, r
     >>> suppression_for(d, Config(), "NACL001", ("vpcs", "p", "network_acls", "default"), "") is None
     True
     """
-    for item in _inline_suppressions(design, tuple(path)):
+    for item in inline_suppressions(design, tuple(path)):
         if fnmatch.fnmatchcase(rule_id, item.rule):
             return item.reason
     for suppression in [*design.suppressions, *config.suppress]:

@@ -92,7 +92,6 @@ def validate(source: Design | Any | str | os.PathLike, config: "Config | str | o
     vpckit.errors.VpckitError: validate() expected the path of an input, a Design or a Network, got int
     """
     from ..config import Config, apply_config, check_suppressions, find_config, load_config
-
     from ..network.inputs import design_of
 
     design, path = design_of(source, "validate()")
@@ -114,8 +113,8 @@ def validate(source: Design | Any | str | os.PathLike, config: "Config | str | o
     check_suppressions(design)
     raw = run_checks(design, enabled=lambda r: settings.is_enabled(r.id), config=settings)
     rules = [r for r in RULES.values() if settings.is_enabled(r.id)]
-    return Report(path or design.source.file, apply_config(raw, design, settings), rules,
-                  Path(found) if found else None, unmatched_suppressions(design, settings, raw), design)
+    return Report(path or design.source.file, apply_config(raw, design, settings), rules, found,
+                  unmatched_suppressions(design, settings, raw), design)
 
 
 def unmatched_suppressions(design: Design, config: "Config", findings: list[Finding]) -> list[str]:
@@ -127,7 +126,7 @@ def unmatched_suppressions(design: Design, config: "Config", findings: list[Find
     >>> unmatched_suppressions(d, Config(), [])
     ['<memory>: suppression of SG001 on vpcs/x/* matches no finding']
     """
-    from ..config import suppress_entries, suppression_matches
+    from ..config import inline_suppressions, suppress_entries, suppression_matches
 
     warnings = []
     for index, suppression in enumerate(design.suppressions):
@@ -138,10 +137,11 @@ def unmatched_suppressions(design: Design, config: "Config", findings: list[Find
         if not any(suppression_matches(suppression, f.rule, tuple(f.path), f.resource) for f in findings):
             warnings.append(f"{config.file or 'configuration'}: [[suppress]] {index + 1} of {suppression.rule} on "
                             f"{suppression.resource} matches no finding")
+    # The inline entries that cover some finding, found the way suppression itself finds them.
+    used = {id(item) for f in findings for item in inline_suppressions(design, tuple(f.path))
+            if fnmatch.fnmatchcase(f.rule, item.rule)}
     for path, suppression in suppress_entries(design, ()):
-        owner = tuple(path[:-2])  # (..., resource, "suppress", index)
-        if not any(fnmatch.fnmatchcase(f.rule, suppression.rule) and tuple(f.path)[:len(owner)] == owner
-                   for f in findings):
+        if id(suppression) not in used:
             warnings.append(f"{design.source.locate(path)}: suppression of {suppression.rule} here matches no finding")
     return warnings
 
