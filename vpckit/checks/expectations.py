@@ -50,7 +50,7 @@ def reachability_expectations(ctx: CheckContext) -> Iterable[Finding]:
                 yield ctx.finding("REACH001", f"expectation {label!r} cannot be answered: {error}", path, label,
                                   error=str(error))
                 break
-            if result.verdict == expectation.expect:
+            if not result.disagrees:
                 continue
             reasons = "; ".join(f"{b.code}: {b.message}" for b in result.blockers[:3])
             if len(result.blockers) > 3:

@@ -124,5 +124,5 @@ class Answer:
             out["names"] = dict(self.names)
         if self.query.expect is not None:
             out["expect"] = self.query.expect
-            out["as_expected"] = self.query.expect == self.verdict
+            out["as_expected"] = not self.disagrees
         return out

@@ -97,7 +97,7 @@ def answer_text(answer: Answer, width: int = 160) -> str:
     if q.name:
         head.append(f"  ({q.name})")
     if q.expect is not None:
-        head.append(f"  [expected {q.expect}{'' if q.expect == answer.verdict else ' - MISMATCH'}]")
+        head.append(f"  [expected {q.expect}{' - MISMATCH' if answer.disagrees else ''}]")
     console.print(head)
     if answer.failing_client_ports:
         console.print(f"failing client ports: {', '.join(p.to_text() for p in answer.failing_client_ports)}")
